@@ -1,0 +1,14 @@
+// Three suites kept apart (as in aws-samples/serverless-test-samples): unit tests run the pure
+// core and handlers against fakes; infra tests synthesize the CDK app; integration tests start the
+// embedded local stack on free ports and drive it over HTTP and the mail inbox like a person would.
+const transform = { '^.+\\.tsx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
+const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    { ...common, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'] },
+    { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
+  ],
+};
