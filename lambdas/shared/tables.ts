@@ -1,0 +1,63 @@
+/**
+ * The DynamoDB tables, described once as plain data. The CDK stack builds its `Table` constructs
+ * from this and the local stack issues the same CreateTable calls to dynalite, so the two cannot
+ * drift. Every access pattern is listed in the README with the key or index that serves it.
+ */
+export type AttributeType = 'S' | 'N';
+export interface KeyAttribute { name: string; type: AttributeType }
+export interface IndexDefinition { name: string; partitionKey: KeyAttribute; sortKey?: KeyAttribute }
+export interface TableDefinition {
+  /** Construct id in CDK and the table-name suffix locally. */
+  id: string;
+  /** Environment variable through which handlers learn the table name. */
+  envVar: string;
+  partitionKey: KeyAttribute;
+  sortKey?: KeyAttribute;
+  globalIndexes: IndexDefinition[];
+  /** Attribute holding an epoch-seconds expiry (DynamoDB TTL on AWS; ignored by dynalite). */
+  timeToLiveAttribute?: string;
+}
+
+const submittedAt: KeyAttribute = { name: 'submittedAt', type: 'S' };
+
+export const TABLES = {
+  /** Request items (sk REQUEST) and their checkpoint items (sk CHECKPOINT#nn). Holds no secrets. */
+  requests: {
+    id: 'Requests',
+    envVar: 'REQUESTS_TABLE',
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+    // Sparse indexes: only request items carry these attributes.
+    globalIndexes: [
+      { name: 'byStatus', partitionKey: { name: 'statusKey', type: 'S' }, sortKey: submittedAt },
+      { name: 'byDepartment', partitionKey: { name: 'departmentKey', type: 'S' }, sortKey: submittedAt },
+      { name: 'bySplitKey', partitionKey: { name: 'splitKey', type: 'S' }, sortKey: submittedAt },
+      { name: 'byRecency', partitionKey: { name: 'listKey', type: 'S' }, sortKey: submittedAt },
+    ],
+  },
+  /** Approval links (pk LINK#id) and Step Functions callbacks (pk CALLBACK#request#nn): the secrets. */
+  approvals: {
+    id: 'Approvals',
+    envVar: 'APPROVALS_TABLE',
+    partitionKey: { name: 'pk', type: 'S' },
+    globalIndexes: [],
+  },
+  /** Append-only audit events, one partition per request, hash-chained by seq. */
+  audit: {
+    id: 'AuditEvents',
+    envVar: 'AUDIT_TABLE',
+    partitionKey: { name: 'requestId', type: 'S' },
+    sortKey: { name: 'seq', type: 'N' },
+    globalIndexes: [],
+  },
+  /** Idempotency-Key records for POST /requests. */
+  idempotency: {
+    id: 'IdempotencyKeys',
+    envVar: 'IDEMPOTENCY_TABLE',
+    partitionKey: { name: 'key', type: 'S' },
+    globalIndexes: [],
+    timeToLiveAttribute: 'expiresAtEpoch',
+  },
+} as const satisfies Record<string, TableDefinition>;
+
+export type TableKey = keyof typeof TABLES;
