@@ -123,6 +123,8 @@ export interface Checkpoint {
   onBehalfOf?: Person;
   escalation: Person;
   reason: string;
+  /** The policy rule(s) that put this checkpoint in the chain. */
+  citation?: string;
   /** A governing-body checkpoint is recorded by the clerk with these fields. */
   requires?: RecordedField[];
 }

@@ -1,0 +1,141 @@
+/**
+ * The approval chain: the base policy's rules in order (an overlay adds conditions to roles the
+ * base staffs), people resolved per department, separation of duties (200.318(c)(1): a requester
+ * never approves their own request) and date-ranged delegation ("by X on behalf of Y").
+ */
+import { formatUsd } from './money';
+import type { BasePolicy, Condition, Delegation, OverlayPolicy, Role } from './policy-schema';
+import type { Checkpoint, FundingSource, MethodType, Person, Category } from './types';
+
+export interface ChainFacts {
+  tierId: string;
+  methodType: MethodType;
+  fundingSource: FundingSource;
+  category: Category;
+  /** the request amount, or the aggregate when a split was detected */
+  basisCents: number;
+  department: string;
+  requester: Person;
+  /** routing date YYYY-MM-DD */
+  date: string;
+}
+
+export interface ChainResult {
+  checkpoints: Array<Checkpoint & { citation: string }>;
+  /** roles nobody may approve (every candidate is the requester) */
+  unstaffed: Array<{ role: string; message: string }>;
+}
+
+const same = (a: Person | undefined, b: Person) => a !== undefined && a.email.toLowerCase() === b.email.toLowerCase();
+
+function holds(c: Condition, f: ChainFacts): string | null {
+  if (c.always) return 'every request';
+  if (c.tiers) return c.tiers.includes(f.tierId) ? `tier ${f.tierId}` : null;
+  if (c.methods) return c.methods.includes(f.methodType) ? `method ${f.methodType}` : null;
+  if (c.fundingSources) return c.fundingSources.includes(f.fundingSource) ? `${f.fundingSource} funds` : null;
+  if (c.categories) return c.categories.includes(f.category) ? `category ${f.category}` : null;
+  if (c.amountAtLeast !== undefined) {
+    const min = Math.round(c.amountAtLeast * 100);
+    return f.basisCents >= min ? `${formatUsd(f.basisCents)} is at least ${formatUsd(min)}` : null;
+  }
+  if (c.amountAbove !== undefined) {
+    const min = Math.round(c.amountAbove * 100);
+    return f.basisCents > min ? `${formatUsd(f.basisCents)} is above ${formatUsd(min)}` : null;
+  }
+  return null;
+}
+
+function contactsOf(role: Role, department: string) {
+  const d = role.byDepartment?.[department];
+  return d ?? { approver: role.approver!, alternate: role.alternate, escalation: role.escalation! };
+}
+
+function delegationFor(policy: BasePolicy, roleId: string, person: Person, f: ChainFacts): Delegation | undefined {
+  return policy.delegations.find(
+    (d) =>
+      d.role === roleId &&
+      (!d.department || d.department === f.department) &&
+      same(person, d.from) &&
+      d.start <= f.date &&
+      f.date <= d.end,
+  );
+}
+
+export function buildChain(policy: BasePolicy, overlay: OverlayPolicy | undefined, f: ChainFacts): ChainResult {
+  const checkpoints: ChainResult['checkpoints'] = [];
+  const unstaffed: ChainResult['unstaffed'] = [];
+  const roleOrder = policy.chain.map((r) => r.role);
+
+  for (const [position, rule] of policy.chain.entries()) {
+    const extra = overlay?.chain.filter((o) => o.role === rule.role) ?? [];
+    const matched = [
+      ...rule.when.map((c) => ({ text: holds(c, f), citation: rule.citation })),
+      ...extra.flatMap((o) => o.when.map((c) => ({ text: holds(c, f), citation: o.citation }))),
+    ].filter((m): m is { text: string; citation: string } => m.text !== null);
+    if (matched.length === 0) continue;
+
+    const role = policy.roles[rule.role]!;
+    const own = contactsOf(role, f.department);
+    const notes: string[] = [];
+
+    // Candidates in order: the role's approver, its alternate, then each role further up the chain.
+    const candidates: Array<{ person: Person; roleId: string; escalation: Person; why: string }> = [
+      { person: own.approver, roleId: rule.role, escalation: own.escalation, why: '' },
+    ];
+    if (own.alternate)
+      candidates.push({ person: own.alternate, roleId: rule.role, escalation: own.escalation, why: `the role's alternate, ${own.alternate.name}` });
+    for (const upId of roleOrder.slice(position + 1)) {
+      const up = contactsOf(policy.roles[upId]!, f.department);
+      candidates.push({
+        person: up.approver,
+        roleId: upId,
+        escalation: up.escalation,
+        why: `the next role up, ${policy.roles[upId]!.title} ${up.approver.name}`,
+      });
+    }
+
+    let chosen: { approver: Person; onBehalfOf?: Person; escalation: Person } | undefined;
+    for (const c of candidates) {
+      if (same(c.person, f.requester)) {
+        notes.push(`${c.person.name} is the requester and may not approve their own request (separation of duties)`);
+        continue;
+      }
+      const d = delegationFor(policy, c.roleId, c.person, f);
+      if (d && same(d.to, f.requester)) {
+        notes.push(`${c.person.name} has delegated to ${d.to.name}, who is the requester (separation of duties)`);
+        continue;
+      }
+      if (c.why) notes.push(`so ${c.why} approves instead`);
+      if (d) {
+        notes.push(`${d.to.name} acts on behalf of ${c.person.name} under a delegation from ${d.start} to ${d.end}`);
+        chosen = { approver: d.to, onBehalfOf: c.person, escalation: c.escalation };
+      } else {
+        chosen = { approver: c.person, escalation: c.escalation };
+      }
+      break;
+    }
+    if (!chosen) {
+      unstaffed.push({ role: rule.role, message: `${role.title}: nobody but the requester can approve; ${notes.join('; ')}` });
+      continue;
+    }
+
+    const because = [...new Set(matched.map((m) => m.text))].join('; ');
+    const citation = [...new Set(matched.map((m) => m.citation))].join('; ');
+    checkpoints.push({
+      index: checkpoints.length,
+      role: rule.role,
+      roleTitle: role.title,
+      approver: chosen.approver,
+      ...(chosen.onBehalfOf ? { onBehalfOf: chosen.onBehalfOf } : {}),
+      escalation: chosen.escalation,
+      reason: `${role.title} required: ${because}.${notes.length > 0 ? ` ${capitalise(notes.join('; '))}.` : ''}`,
+      citation,
+      ...(role.records ? { requires: [...role.records] } : {}),
+    });
+  }
+  return { checkpoints, unstaffed };
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

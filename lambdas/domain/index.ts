@@ -1,0 +1,18 @@
+/** The pure routing core: plain data in, plain data out. No AWS SDK, Lambda types or Powertools. */
+export * from './types';
+export { parsePurchaseRequest, toPurchaseRequestJson, parsePriorRequests } from './schema';
+export { UnknownPolicyError, PolicyInvalidError } from './errors';
+export type { Policy, BasePolicy, OverlayPolicy, Tier, Role, Delegation, ChainRule, MethodRule } from './policy-schema';
+export { policySchema } from './policy-schema';
+export {
+  createPolicyRegistry,
+  parsePolicy,
+  validateAgainstPolicy,
+  shippedPolicies,
+  shippedFederalOverlay,
+  type PolicyRegistry,
+} from './policy';
+export { routeRequest, type RouteContext } from './route';
+export { normaliseVendorName, splitKey } from './split';
+export { deadlinesFor, addBusinessDays } from './deadlines';
+export { formatUsd } from './money';

@@ -1,0 +1,172 @@
+/**
+ * The routing decision: tier (with split detection), method and its checklist, approval chain.
+ * Pure and deterministic: the routing instant `at` is passed in and nothing reads the clock.
+ */
+import { buildChain } from './chain';
+import { utcDate } from './dates';
+import { PolicyInvalidError } from './errors';
+import { evaluateMethod } from './methods';
+import { formatUsd } from './money';
+import { overlayProblems, requireBase, shippedFederalOverlay, validateAgainstPolicy } from './policy';
+import type { OverlayPolicy, Policy } from './policy-schema';
+import { relatedRequests } from './split';
+import { classify } from './tiers';
+import type { Flag, MethodEvidence, MethodType, PriorRequest, PurchaseRequest, Reason, RoutingDecision } from './types';
+
+export interface RouteContext {
+  policy: Policy;
+  history: readonly PriorRequest[];
+  at: Date;
+  /**
+   * The overlay for federal funds. Used only when the request's fundingSource is federal; when
+   * absent, the shipped `federal` overlay (2 CFR 200) applies.
+   */
+  federal?: Policy;
+  /** The request's own id, so a history that already holds it does not count it twice. */
+  requestId?: string;
+}
+
+function overlayFor(r: PurchaseRequest, ctx: RouteContext): OverlayPolicy | undefined {
+  if (r.fundingSource !== 'federal') return undefined;
+  const overlay = ctx.federal ?? shippedFederalOverlay();
+  if (overlay.kind !== 'overlay') throw new PolicyInvalidError(overlay.id, ['the federal context policy must be an overlay']);
+  return overlay;
+}
+
+export function routeRequest(r: PurchaseRequest, ctx: RouteContext): RoutingDecision {
+  const policy = requireBase(ctx.policy);
+  const overlay = overlayFor(r, ctx);
+  if (overlay) {
+    const problems = overlayProblems(policy, overlay);
+    if (problems.length > 0) throw new PolicyInvalidError(policy.id, problems);
+  }
+  const date = utcDate(ctx.at);
+  const reasons: Reason[] = validateAgainstPolicy(r, policy).map((e) => ({
+    code: 'invalid-for-policy',
+    message: e.message,
+    field: e.field,
+  }));
+
+  // Tier: the request alone, then with its related requests of the trailing window.
+  const alone = classify(policy, overlay, r.amountCents, r.category, date);
+  const split = relatedRequests(r, ctx.history, ctx.at, policy.splitting.windowDays, ctx.requestId);
+  const aggregateCents = r.amountCents + split.sumCents;
+  const together = classify(policy, overlay, aggregateCents, r.category, date);
+  const splitSuspected = split.related.length > 0 && together.rank > alone.rank;
+  const tierMatch = splitSuspected ? together : alone;
+  const basisCents = splitSuspected ? aggregateCents : r.amountCents;
+  const flags: Flag[] = [];
+  if (splitSuspected) {
+    flags.push({
+      type: 'split-suspected',
+      detail:
+        `${split.related.length + 1} requests from ${r.department} to ${r.vendor.name} within ${policy.splitting.windowDays} days ` +
+        `total ${formatUsd(aggregateCents)}: tier ${together.tier.id}, while this request alone (${formatUsd(r.amountCents)}) ` +
+        `is tier ${alone.tier.id}; routed at the aggregate tier`,
+      requestIds: [...split.related.map((p) => p.id), ...(ctx.requestId ? [ctx.requestId] : [])],
+      aggregateCents,
+      window: split.window,
+    });
+  }
+  const tier = {
+    id: tierMatch.tier.id,
+    reason: splitSuspected
+      ? `Split suspected: the aggregate ${formatUsd(aggregateCents)} of ${split.related.length + 1} related requests decides the tier. ${tierMatch.reason}`
+      : tierMatch.reason,
+    citation: splitSuspected ? `${tierMatch.citation}; ${policy.splitting.citation}` : tierMatch.citation,
+    basisCents,
+  };
+
+  // Method: the requester's choice, or the tier's default, within what every applicable policy permits.
+  const permitted = tierMatch.tier.methods.filter(
+    (m) => !tierMatch.overlay || tierMatch.overlay.tier.methods.includes(m),
+  );
+  let evidence: MethodEvidence | undefined = r.method;
+  let selectedBy: 'requester' | 'policy' = 'requester';
+  if (!evidence && tierMatch.tier.defaultMethod && permitted.includes(tierMatch.tier.defaultMethod)) {
+    evidence = defaultEvidence(tierMatch.tier.defaultMethod);
+    selectedBy = 'policy';
+  }
+
+  let method: RoutingDecision['method'];
+  if (!evidence) {
+    const alternatives = permitted.filter((m) => m !== 'quotes');
+    reasons.push({
+      code: 'method-required',
+      field: 'method',
+      message: `tier ${tier.id} needs a purchasing method: attach at least 3 written quotes (method "quotes") or name an alternative method: ${alternatives.join(', ')}`,
+      citation: tierMatch.tier.citation,
+    });
+    method = { type: 'quotes', selectedBy: 'policy', eligible: false, checks: [] };
+  } else {
+    const isPermitted = permitted.includes(evidence.type);
+    if (!isPermitted) {
+      const forbiddenBy =
+        tierMatch.overlay && !tierMatch.overlay.tier.methods.includes(evidence.type) ? tierMatch.overlay.tier : tierMatch.tier;
+      reasons.push({
+        code: 'method-not-permitted',
+        field: 'method.type',
+        message: `method ${evidence.type} is not permitted in tier ${tier.id}; permitted: ${permitted.join(', ')}`,
+        citation: forbiddenBy.citation,
+      });
+    }
+    const checks = evaluateMethod(evidence, {
+      layers: overlay ? [policy, overlay] : [policy],
+      tierId: tier.id,
+      microTier: tierMatch.rank === 0,
+      ...(tierMatch.ceilingCents !== undefined ? { ceilingCents: tierMatch.ceilingCents } : {}),
+      date,
+      ...(r.neededBy ? { neededBy: r.neededBy } : {}),
+      vendorName: r.vendor.name,
+    });
+    for (const c of checks.filter((c) => !c.passed)) {
+      reasons.push({
+        code: 'check-failed',
+        checkId: c.id,
+        message: `${evidence.type} check ${c.id} failed: ${c.detail}`,
+        ...(c.field ? { field: c.field } : {}),
+        citation: c.citation,
+      });
+    }
+    method = {
+      type: evidence.type,
+      selectedBy,
+      eligible: isPermitted && checks.every((c) => c.passed),
+      checks: checks.map(({ id, passed, detail, citation }) => ({ id, passed, detail, citation })),
+    };
+  }
+
+  let checkpoints: RoutingDecision['checkpoints'] = [];
+  if (reasons.length === 0) {
+    const chain = buildChain(policy, overlay, {
+      tierId: tier.id,
+      methodType: method.type,
+      fundingSource: r.fundingSource,
+      category: r.category,
+      basisCents,
+      department: r.department,
+      requester: r.requester,
+      date,
+    });
+    for (const u of chain.unstaffed) reasons.push({ code: 'no-eligible-approver', message: u.message });
+    if (reasons.length === 0) checkpoints = chain.checkpoints;
+  }
+
+  return {
+    status: reasons.length === 0 ? 'PENDING_APPROVAL' : 'RETURNED',
+    policy: { id: policy.id, version: policy.version },
+    tier,
+    method,
+    checkpoints,
+    flags,
+    reasons,
+    routedAt: ctx.at.toISOString(),
+  };
+}
+
+function defaultEvidence(type: MethodType): MethodEvidence {
+  // Only evidence-free methods are sensible defaults (direct for micro, competitive for formal).
+  if (type === 'direct' || type === 'competitive') return { type };
+  if (type === 'quotes') return { type, quotes: [] };
+  return { type } as MethodEvidence;
+}
