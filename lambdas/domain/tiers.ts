@@ -69,7 +69,8 @@ export function classifyIn(policy: Policy, amountCents: number, category: Catego
         index,
         ...(ceiling && !last ? { ceilingCents: maxAdmitted(ceiling) } : {}),
         reason: `${policy.name}: ${formatUsd(amountCents)} is ${parts || 'in the only tier'} → ${tier.title} (${tier.id})`,
-        citation: ceiling && !last ? ceiling.citation : tier.citation,
+        // Both bounds decide: the ceiling exceeded (why not lower) and the one that admits it.
+        citation: [...new Set([below?.citation, ceiling && !last ? ceiling.citation : tier.citation].filter(Boolean))].join('; '),
       };
     }
     if (ceiling) below = ceiling;
