@@ -1,0 +1,93 @@
+/**
+ * View models the renderers take. They are plain, already-formatted data (amounts arrive as
+ * "$120,000.00"), so the renderers stay pure and the handlers decide what an approver may see.
+ */
+
+export interface Person {
+  name: string;
+  email: string;
+}
+
+export interface CheckView {
+  id: string;
+  passed: boolean;
+  detail: string;
+  citation: string;
+}
+
+export interface RequestSummary {
+  id: string;
+  title: string;
+  description?: string;
+  department: string;
+  requester: Person;
+  /** Already formatted, e.g. "$120,000.00". */
+  amount: string;
+  category: string;
+  vendor: string;
+  fundingSource: string;
+  neededBy?: string;
+  status: string;
+  tier: { id: string; reason: string; citation: string };
+  method: { type: string; eligible: boolean; checks: CheckView[] };
+  flags: Array<{ type: string; detail: string }>;
+}
+
+export type CheckpointState = 'waiting' | 'pending' | 'approved' | 'rejected' | 'expired' | 'cancelled';
+
+export interface CheckpointView {
+  index: number;
+  role: string;
+  roleTitle: string;
+  /** The person asked (a delegate or alternate when `onBehalfOf` is set). */
+  approver: Person;
+  /** The role holder the approver stands in for. */
+  onBehalfOf?: Person;
+  state: CheckpointState;
+  /** ISO instant. */
+  decidedAt?: string;
+  decidedBy?: string;
+  comment?: string;
+  meetingDate?: string;
+  resolutionNumber?: string;
+}
+
+export type RecordedField = 'meetingDate' | 'resolutionNumber';
+
+export interface ApprovalPageView {
+  request: RequestSummary;
+  /** The whole chain, for history. */
+  checkpoints: CheckpointView[];
+  current: CheckpointView;
+  /** Council checkpoint: the clerk records these; required to approve. */
+  requires: RecordedField[];
+  /** Relative path to POST to, e.g. "/approvals/abc"; may include the API stage prefix. */
+  formAction: string;
+  antiForgeryToken: string;
+  /** ISO instant. */
+  expiresAt: string;
+}
+
+/** What the approver typed, echoed back into the form when a POST is refused. */
+export interface SubmittedValues {
+  decision?: string;
+  comment?: string;
+  meetingDate?: string;
+  resolutionNumber?: string;
+}
+
+export interface RenderedPage {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface EmailContent {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export type EmailPhase = 'request' | 'reminder' | 'escalation';
+
+export type Outcome = 'APPROVED' | 'REJECTED' | 'RETURNED' | 'EXPIRED' | 'CANCELLED';
