@@ -1,0 +1,126 @@
+/**
+ * Approval chains (DESIGN §7 order), separation of duties (2 CFR 200.318(c)(1)) and delegation.
+ */
+import fc from 'fast-check';
+import { parsePolicy, type Policy } from '../../../lambdas/domain';
+import { request, roles, route, sampleCity } from './helpers';
+
+const piggy = {
+  type: 'piggyback', leadAgency: 'County of Riverside', leadAgencyIsPublic: true, contractNumber: 'RIV-114',
+  expires: '2028-01-31', scopeCovers: true, competitivelyBid: true, cooperativeLanguage: true, procuredUnder2CFR200: true,
+};
+
+describe('chain composition in DESIGN §7 order', () => {
+  it.each([
+    ['§4.1 micro direct: department head only', { amount: 1200, method: undefined }, ['department-head']],
+    ['§4.2 informal quotes: + purchasing agent', { amount: 12000, method: { type: 'quotes', quotes: [{ vendor: 'Acme Mobility', amount: 12000 }, { vendor: 'B', amount: 12500 }, { vendor: 'C', amount: 13000 }] } }, ['department-head', 'purchasing-agent']],
+    ['§4.2 micro cooperative: purchasing reviews every alternative-method checklist', { amount: 3000, method: { type: 'cooperative', alliance: 'NCPA', contractNumber: '1', expires: '2028-01-01', scopeCovers: true } }, ['department-head', 'purchasing-agent']],
+    ['§4.3 formal competitive: + finance director', { amount: 30000, method: undefined }, ['department-head', 'purchasing-agent', 'finance-director']],
+    ['§4.4 piggyback: + city attorney', { amount: 30000, method: piggy }, ['department-head', 'purchasing-agent', 'finance-director', 'city-attorney']],
+    ['§4.4 sole source: + city attorney', { amount: 30000, method: { type: 'sole-source', ground: 'single-source', justification: 'OEM' } }, ['department-head', 'purchasing-agent', 'finance-director', 'city-attorney']],
+    ['§4.5 federal funds: + grants manager', { amount: 30000, method: undefined, fundingSource: 'federal' }, ['department-head', 'purchasing-agent', 'finance-director', 'grants-manager']],
+    ['§4.6 $99,999.99: no city manager', { amount: 99999.99, method: undefined }, ['department-head', 'purchasing-agent', 'finance-director']],
+    ['§4.6 $100,000: + city manager', { amount: 100000, method: undefined }, ['department-head', 'purchasing-agent', 'finance-director', 'city-manager']],
+    ['§4.6 every emergency: + city manager, even micro', { amount: 800, method: { type: 'emergency', justification: 'Flood' } }, ['department-head', 'purchasing-agent', 'city-manager']],
+    ['§4.7 $250,000: no council', { amount: 250000, method: undefined }, ['department-head', 'purchasing-agent', 'finance-director', 'city-manager']],
+    ['§4.7 $250,000.01: + city council', { amount: 250000.01, method: undefined }, ['department-head', 'purchasing-agent', 'finance-director', 'city-manager', 'city-council']],
+    ['all seven in order: federal piggyback above $250,000', { amount: 300000, method: piggy, fundingSource: 'federal' }, ['department-head', 'purchasing-agent', 'finance-director', 'city-attorney', 'grants-manager', 'city-manager', 'city-council']],
+  ])('%s', (_rule, over, expected) => {
+    const d = route(request(over));
+    expect(d.status).toBe('PENDING_APPROVAL');
+    expect(roles(d)).toEqual(expected);
+    d.checkpoints.forEach((c, i) => {
+      expect(c.index).toBe(i);
+      expect(c.reason).toMatch(/required: /);
+      expect(c.escalation.email).toMatch(/@sample-city\.example$/);
+    });
+  });
+
+  it('§4.1 the department head is the requesting department\'s', () => {
+    expect(route(request({ department: 'Police', amount: 1000 })).checkpoints[0]!.approver.name).toBe('Laura Chen');
+    expect(route(request({ department: 'Parks and Recreation', amount: 1000 })).checkpoints[0]!.approver.name).toBe('Priya Nair');
+  });
+
+  it('§4.7 the council checkpoint is recorded by the city clerk with meeting date and resolution number', () => {
+    const council = route(request({ amount: 400000, method: undefined })).checkpoints.at(-1)!;
+    expect(council).toMatchObject({ role: 'city-council', approver: { email: 'city.clerk@sample-city.example' }, requires: ['meetingDate', 'resolutionNumber'] });
+  });
+});
+
+describe('separation of duties: a requester never approves their own request (2 CFR 200.318(c)(1))', () => {
+  it('the role\'s alternate approves instead, matched by email case-insensitively', () => {
+    const d = route(request({ amount: 1200, requester: { name: 'Dana Ortiz', email: 'DANA.ORTIZ@sample-city.example' } }));
+    expect(d.checkpoints[0]).toMatchObject({ role: 'department-head', approver: { name: 'Sam Lee' } });
+    expect(d.checkpoints[0]!.reason).toMatch(/Dana Ortiz is the requester.*alternate, Sam Lee/);
+  });
+  it('with no alternate, the next role up approves instead (Finance has no deputy department head)', () => {
+    const d = route(request({ department: 'Finance', amount: 1200, requester: { name: 'Elena Petrova', email: 'elena.petrova@sample-city.example' } }));
+    expect(d.checkpoints[0]).toMatchObject({ role: 'department-head', approver: { name: 'Jordan Blake' } });
+    expect(d.checkpoints[0]!.reason).toMatch(/next role up, Purchasing Agent Jordan Blake/);
+  });
+  it('no approver in the whole chain is the requester', () => {
+    const requester = { name: 'Grace Kim', email: 'grace.kim@sample-city.example' };
+    const d = route(request({ amount: 300000, method: undefined, requester }));
+    expect(d.checkpoints.map((c) => c.approver.email)).not.toContain(requester.email);
+    expect(d.checkpoints.find((c) => c.role === 'finance-director')!.approver.name).toBe('Omar Haddad');
+  });
+  it('when only the requester could approve, the request is RETURNED (no-eligible-approver)', () => {
+    const solo = parsePolicy({
+      ...structuredClone(sampleCity),
+      id: 'solo',
+      roles: { ...structuredClone((sampleCity as { roles: object }).roles), 'city-council': { title: 'Council', approver: { name: 'Clerk', email: 'clerk@solo.example' }, escalation: { name: 'M', email: 'm@solo.example' } } },
+    });
+    const d = route(request({ policy: 'solo', amount: 300000, method: undefined, requester: { name: 'Clerk', email: 'clerk@solo.example' } }), { policy: solo });
+    expect(d.status).toBe('RETURNED');
+    expect(d.reasons[0]!.code).toBe('no-eligible-approver');
+  });
+});
+
+describe('delegation, date-ranged and inclusive (sample-city: Grace Kim → Omar Haddad, 2026-07-06 to 2026-07-17)', () => {
+  const formal = request({ amount: 30000, method: undefined });
+  it.each([
+    ['the day before the range: ignored', '2026-07-05T23:59:59Z', false],
+    ['the first day: applies', '2026-07-06T00:00:00Z', true],
+    ['the last day: applies', '2026-07-17T23:59:59Z', true],
+    ['the day after: ignored', '2026-07-18T00:00:00Z', false],
+  ])('%s', (_case, at, applies) => {
+    const fd = route(formal, { at: new Date(at) }).checkpoints.find((c) => c.role === 'finance-director')!;
+    if (applies) {
+      expect(fd.approver.name).toBe('Omar Haddad');
+      expect(fd.onBehalfOf).toEqual({ name: 'Grace Kim', email: 'grace.kim@sample-city.example' });
+      expect(fd.reason).toMatch(/Omar Haddad acts on behalf of Grace Kim.*2026-07-06 to 2026-07-17/);
+    } else {
+      expect(fd.approver.name).toBe('Grace Kim');
+      expect(fd.onBehalfOf).toBeUndefined();
+    }
+  });
+  it('a delegate who is the requester may not approve: the alternate path is taken', () => {
+    const d = route(request({ amount: 30000, method: undefined, requester: { name: 'Omar Haddad', email: 'omar.haddad@sample-city.example' } }), { at: new Date('2026-07-08T12:00:00Z') });
+    const fd = d.checkpoints.find((c) => c.role === 'finance-director')!;
+    expect(fd.approver.email).not.toBe('omar.haddad@sample-city.example');
+    expect(fd.reason).toMatch(/delegated to Omar Haddad, who is the requester/);
+  });
+});
+
+describe('properties', () => {
+  const body = (amount: number, over: object = {}) => request({ amount, method: undefined, ...over });
+  it('the formal chain contains the informal chain (same department, requester, funding, date)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 500_000, max: 2_500_000 }),
+        fc.integer({ min: 2_500_001, max: 100_000_000 }),
+        fc.constantFrom(...(sampleCity as Policy & { departments: string[] }).departments),
+        fc.constantFrom('local', 'state', 'federal'),
+        (informalCents, formalCents, department, fundingSource) => {
+          const q = { type: 'quotes', quotes: [{ vendor: 'Acme Mobility', amount: informalCents / 100 }, { vendor: 'B', amount: 1 }, { vendor: 'C', amount: 1 }] };
+          const informal = route(body(informalCents / 100, { department, fundingSource, method: q }));
+          const formal = route(body(formalCents / 100, { department, fundingSource }));
+          expect(informal.tier.id).toBe('informal');
+          const formalChain = formal.checkpoints.map((c) => `${c.role}|${c.approver.email}`);
+          return informal.checkpoints.every((c) => formalChain.includes(`${c.role}|${c.approver.email}`));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
