@@ -91,6 +91,8 @@ export const ENV = {
   stateMachineArn: 'STATE_MACHINE_ARN',
   mailFrom: 'MAIL_FROM',
   publicBaseUrl: 'PUBLIC_BASE_URL',
+  /** `ses` on AWS; an `smtp://host:port` URL locally (maildev). */
+  mailTransport: 'MAIL_TRANSPORT',
   linkSecretArn: 'LINK_SECRET_ARN',
   /** Optional JSON array of extra policy objects (local development and tests only). */
   extraPolicies: 'EXTRA_POLICIES_JSON',

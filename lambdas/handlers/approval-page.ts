@@ -1,4 +1,24 @@
-// Placeholder so the catalog's entries exist while the real handler is written (same session).
-export const handler = async (): Promise<never> => {
-  throw new Error('not implemented yet');
+/**
+ * GET (and HEAD) /approvals/{approvalId} (API Gateway proxy): the page an approver opens from the
+ * email. Renders the request, its checklist and history, and the decision form. Changes nothing:
+ * mail scanners fetch every link, some of them many times.
+ */
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { openApprovalPage } from '../app/decide';
+import { depsFor, type Deps } from '../app/deps';
+import { closedPage } from '../app/decision-pages';
+import { renderApprovalPage, renderFormErrorPage } from '../presentation';
+import { logger } from '../shared/logger';
+import { basePath } from '../shared/http';
+
+export const makeHandler = (deps: Deps) => async (event: APIGatewayProxyEvent) => {
+  try {
+    const result = await openApprovalPage(deps, event.pathParameters?.approvalId ?? '', basePath(event));
+    return result.kind === 'open' ? renderApprovalPage(result.view) : closedPage(result);
+  } catch (error) {
+    logger.error('approval page failed', { error: (error as Error).name });
+    return renderFormErrorPage({ statusCode: 500 as 400, message: 'Something went wrong on our side. Please try the link again in a minute.' });
+  }
 };
+
+export const handler = makeHandler(depsFor('ApprovalPage'));

@@ -1,4 +1,67 @@
-// Placeholder so the catalog's entries exist while the real handler is written (same session).
-export const handler = async (): Promise<never> => {
-  throw new Error('not implemented yet');
+/**
+ * The read-only API (API Gateway proxy): GET /requests, GET /requests/{id},
+ * GET /requests/{id}/audit, POST /routing/preview, GET /health. Granted read access to the
+ * requests and audit tables only: it cannot see approval links or task tokens.
+ */
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { verifyChain } from '../audit/chain';
+import { depsFor, type Deps } from '../app/deps';
+import { previewRouting } from '../app/routing';
+import { isWellFormedRequestId } from '../app/tokens';
+import { requestListItem, requestView } from '../app/views';
+import { RequestNotFoundError, RequestValidationError } from '../shared/errors';
+import { apiHandler, errorJson, json, jsonBody } from '../shared/http';
+import type { RequestStatus } from '../store/records';
+
+const STATUSES: RequestStatus[] = ['SUBMITTED', 'PENDING_APPROVAL', 'APPROVED', 'REJECTED', 'RETURNED', 'EXPIRED', 'CANCELLED'];
+
+const requestId = (event: APIGatewayProxyEvent): string => {
+  const id = event.pathParameters?.id ?? '';
+  if (!isWellFormedRequestId(id)) throw new RequestNotFoundError(`no request ${id.slice(0, 64)}`);
+  return id;
 };
+
+const listQuery = (event: APIGatewayProxyEvent) => {
+  const q = event.queryStringParameters ?? {};
+  const fields: Array<{ field: string; message: string }> = [];
+  const known = ['status', 'department', 'limit', 'cursor'];
+  for (const name of Object.keys(q)) if (!known.includes(name)) fields.push({ field: name, message: `unknown query parameter; use ${known.join(', ')}` });
+  const status = q.status as RequestStatus | undefined;
+  if (status !== undefined && !STATUSES.includes(status)) fields.push({ field: 'status', message: `must be one of ${STATUSES.join(', ')}` });
+  const limit = q.limit === undefined ? 25 : Number(q.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100) fields.push({ field: 'limit', message: 'must be a whole number from 1 to 100' });
+  if (q.department !== undefined && (q.department.length === 0 || q.department.length > 200)) fields.push({ field: 'department', message: 'must be 1 to 200 characters' });
+  if (q.cursor !== undefined && q.cursor.length > 2048) fields.push({ field: 'cursor', message: 'is too long' });
+  if (fields.length) throw new RequestValidationError(fields);
+  return { status, department: q.department, limit, cursor: q.cursor };
+};
+
+export const makeHandler = (deps: Deps) => apiHandler(async (event: APIGatewayProxyEvent) => {
+  const route = `${event.httpMethod} ${event.resource}`;
+  switch (route) {
+    case 'GET /health':
+      return json(200, { status: 'ok' });
+    case 'GET /requests': {
+      const page = await deps.requests.list(listQuery(event));
+      return json(200, { items: page.items.map(requestListItem), nextCursor: page.nextCursor ?? null });
+    }
+    case 'GET /requests/{id}': {
+      const { request, checkpoints } = await deps.requests.getWithCheckpoints(requestId(event));
+      if (!request) throw new RequestNotFoundError('no such request');
+      return json(200, requestView(request, checkpoints));
+    }
+    case 'GET /requests/{id}/audit': {
+      const id = requestId(event);
+      const events = await deps.audit.list(id);
+      if (events.length === 0) throw new RequestNotFoundError('no such request');
+      const verification = verifyChain(events);
+      return json(200, { requestId: id, verified: verification.verified, verification, events });
+    }
+    case 'POST /routing/preview':
+      return json(200, await previewRouting(deps, jsonBody(event)));
+    default:
+      return errorJson(404, 'not_found', 'no such route');
+  }
+});
+
+export const handler = makeHandler(depsFor('ReadRequests'));

@@ -1,4 +1,17 @@
-// Placeholder so the catalog's entries exist while the real handler is written (same session).
-export const handler = async (): Promise<never> => {
-  throw new Error('not implemented yet');
-};
+/**
+ * POST /requests (API Gateway proxy). Called by requesters' tools; returns 202 with the new
+ * request's id, status and links, or a 4xx naming each bad field (nothing stored).
+ */
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { depsFor, type Deps } from '../app/deps';
+import { submitRequest } from '../app/submit';
+import { requestLinks } from '../app/views';
+import { apiHandler, header, json, jsonBody } from '../shared/http';
+
+export const makeHandler = (deps: Deps) => apiHandler(async (event: APIGatewayProxyEvent) => {
+  const body = jsonBody(event);
+  const { created, record } = await submitRequest(deps, body, header(event, 'idempotency-key'));
+  return json(202, { id: record.id, status: record.status, created, links: requestLinks(record.id) }, { Location: `/requests/${record.id}` });
+});
+
+export const handler = makeHandler(depsFor('SubmitRequest'));

@@ -1,0 +1,70 @@
+/**
+ * Routing: the domain core decides; this use case gathers its inputs (the policy, the prior
+ * requests for split detection through the bySplitKey index) and records the outcome.
+ */
+import { routeRequest, type Policy, type PriorRequest, type PurchaseRequest, type RoutingDecision } from '../domain';
+import { RequestCancelledError, WorkflowStateError } from '../shared/errors';
+import type { RequestStatus } from '../store/records';
+import type { Deps } from './deps';
+import { validatePurchaseRequest } from './submit';
+
+const DAY_MS = 86_400_000;
+/** Requests that never became commitments do not count towards a split. */
+const NOT_COMMITTED: RequestStatus[] = ['CANCELLED', 'REJECTED', 'RETURNED', 'EXPIRED'];
+
+const splitWindowDays = (policy: Policy): number => ('splitting' in policy && policy.splitting ? policy.splitting.windowDays : 90);
+
+const history = async (deps: Pick<Deps, 'requests'>, request: PurchaseRequest, policy: Policy, at: Date): Promise<PriorRequest[]> => {
+  const since = new Date(at.getTime() - splitWindowDays(policy) * DAY_MS).toISOString();
+  const prior = await deps.requests.priorRequests(request.department, request.vendor.name, since);
+  return prior
+    .filter((p) => !NOT_COMMITTED.includes(p.status))
+    .map((p) => ({ id: p.id, department: p.department, vendor: { name: p.vendorName }, amountCents: p.amountCents, submittedAt: p.submittedAt }));
+};
+
+/** POST /routing/preview: the decision a submission would get now, with no side effect. */
+export const previewRouting = async (deps: Pick<Deps, 'requests' | 'policies' | 'clock'>, body: unknown): Promise<RoutingDecision> => {
+  const request = validatePurchaseRequest(body, deps);
+  const policy = deps.policies.get(request.policy);
+  const at = deps.clock();
+  return routeRequest(request, { policy, history: await history(deps, request, policy, at), at });
+};
+
+export interface RouteTaskOutput { status: 'PENDING_APPROVAL' | 'RETURNED'; checkpointCount: number }
+
+/** The RouteRequest task. Safe to retry: a request already routed returns its stored decision. */
+export const routeSubmittedRequest = async (deps: Pick<Deps, 'requests' | 'audit' | 'policies' | 'clock'>, requestId: string): Promise<RouteTaskOutput> => {
+  const record = await deps.requests.get(requestId);
+  if (!record) throw new WorkflowStateError(`request ${requestId} does not exist`);
+  if (record.status === 'CANCELLED') throw new RequestCancelledError('the request was cancelled before routing');
+  if (record.status !== 'SUBMITTED') {
+    if (!record.routing) throw new WorkflowStateError(`request ${requestId} is ${record.status} without a routing decision`);
+    return { status: record.routing.status, checkpointCount: record.routing.checkpoints.length };
+  }
+  const policy = deps.policies.get(record.request.policy);
+  const at = deps.clock();
+  const decision = routeRequest(record.request, { policy, history: await history(deps, record.request, policy, at), at, requestId });
+  const moved = await deps.requests.recordRouting(requestId, decision, at.toISOString());
+  if (!moved) {
+    const now = await deps.requests.get(requestId);
+    if (now?.status === 'CANCELLED') throw new RequestCancelledError('the request was cancelled while it was being routed');
+    if (!now?.routing) throw new WorkflowStateError(`request ${requestId} changed state during routing`);
+    return { status: now.routing.status, checkpointCount: now.routing.checkpoints.length };
+  }
+  for (const flag of decision.flags) {
+    await deps.audit.append(requestId, { type: flag.type, actor: { kind: 'system' }, data: { ...flag } });
+  }
+  await deps.audit.append(requestId, {
+    type: 'request-routed',
+    actor: { kind: 'system' },
+    data: {
+      status: decision.status,
+      policy: decision.policy,
+      tier: decision.tier,
+      method: { type: decision.method.type, selectedBy: decision.method.selectedBy, eligible: decision.method.eligible, checks: decision.method.checks },
+      checkpoints: decision.checkpoints.map((c) => ({ index: c.index, role: c.role, approver: c.approver, onBehalfOf: c.onBehalfOf ?? null, reason: c.reason })),
+      reasons: decision.reasons,
+    },
+  });
+  return { status: decision.status, checkpointCount: decision.checkpoints.length };
+};

@@ -1,0 +1,86 @@
+/**
+ * Submitting a request: validate everything first (nothing is stored for a bad request), claim
+ * the Idempotency-Key, store the request, write the first audit event, then start the workflow
+ * under the request id as execution name (so a retried start is a no-op, never a second run).
+ */
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../audit/chain';
+import { parsePurchaseRequest, validateAgainstPolicy, type PurchaseRequest } from '../domain';
+import { IdempotencyKeyReusedError, RequestValidationError } from '../shared/errors';
+import type { RequestRecord } from '../store/records';
+import type { Deps } from './deps';
+
+const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
+const MAX_IDEMPOTENCY_KEY = 255;
+
+export type SubmitDeps = Pick<Deps, 'requests' | 'audit' | 'idempotency' | 'workflow' | 'policies' | 'clock' | 'newRequestId'>;
+
+/** Structural and policy validation shared by submit and preview. */
+export const validatePurchaseRequest = (body: unknown, deps: Pick<Deps, 'policies'>): PurchaseRequest => {
+  const parsed = parsePurchaseRequest(body);
+  if (!parsed.ok) throw new RequestValidationError(parsed.errors);
+  let policy;
+  try {
+    policy = deps.policies.get(parsed.value.policy);
+  } catch {
+    throw new RequestValidationError([{ field: 'policy', message: `unknown policy "${parsed.value.policy}"; known: ${deps.policies.ids().join(', ')}` }]);
+  }
+  const problems = validateAgainstPolicy(parsed.value, policy);
+  if (problems.length > 0) throw new RequestValidationError(problems);
+  return parsed.value;
+};
+
+export const validateIdempotencyKey = (key: string | undefined): string | undefined => {
+  if (key === undefined) return undefined;
+  if (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY || !/^[\x21-\x7e]+$/.test(key)) {
+    throw new RequestValidationError([{ field: 'Idempotency-Key', message: `must be 1 to ${MAX_IDEMPOTENCY_KEY} visible ASCII characters` }]);
+  }
+  return key;
+};
+
+export interface SubmitResult { created: boolean; record: RequestRecord }
+
+export const submitRequest = async (deps: SubmitDeps, body: unknown, idempotencyKey?: string): Promise<SubmitResult> => {
+  const request = validatePurchaseRequest(body, deps);
+  const key = validateIdempotencyKey(idempotencyKey);
+  const now = deps.clock();
+  let id = deps.newRequestId();
+
+  if (key) {
+    const bodyHash = createHash('sha256').update(canonicalJson(request)).digest('hex');
+    const claim = await deps.idempotency.claim({
+      key, requestId: id, bodyHash, createdAt: now.toISOString(), expiresAtEpoch: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS,
+    });
+    if (!claim.claimed) {
+      if (claim.existing.bodyHash !== bodyHash) {
+        throw new IdempotencyKeyReusedError('this Idempotency-Key was already used for a different request');
+      }
+      id = claim.existing.requestId;
+      const existing = await deps.requests.get(id);
+      // The first submission may still be between its claim and its write: finish its work here.
+      if (existing && existing.status !== 'SUBMITTED') return { created: false, record: existing };
+      return { created: false, record: await store(deps, id, request, now, existing) };
+    }
+  }
+  return { created: true, record: await store(deps, id, request, now) };
+};
+
+/** Stores (or completes) a submission; each step is safe to repeat. */
+const store = async (deps: SubmitDeps, id: string, request: PurchaseRequest, now: Date, existing?: RequestRecord): Promise<RequestRecord> => {
+  let record = existing;
+  if (!record) {
+    record = { id, submittedAt: now.toISOString(), updatedAt: now.toISOString(), status: 'SUBMITTED', request };
+    const created = await deps.requests.create(record);
+    if (created) {
+      await deps.audit.append(id, {
+        type: 'request-submitted',
+        actor: { kind: 'requester', name: request.requester.name, email: request.requester.email },
+        data: { title: request.title, amountCents: request.amountCents, department: request.department, vendor: request.vendor.name, method: request.method?.type ?? null, policy: request.policy },
+      });
+    } else {
+      record = (await deps.requests.get(id))!;
+    }
+  }
+  await deps.workflow.start(id, { requestId: id });
+  return record;
+};

@@ -1,0 +1,26 @@
+/**
+ * Environment read once into a frozen object. A missing variable is an error at start-up (the
+ * container fails its first invocation with a clear message), never a silent default.
+ */
+export class MissingConfigurationError extends Error {
+  override name = 'MissingConfigurationError';
+}
+
+export const requireEnv = (name: string, env: NodeJS.ProcessEnv = process.env): string => {
+  const value = env[name];
+  if (value === undefined || value.trim() === '') {
+    throw new MissingConfigurationError(`environment variable ${name} is not set`);
+  }
+  return value;
+};
+
+export const optionalEnv = (name: string, env: NodeJS.ProcessEnv = process.env): string | undefined => {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value;
+};
+
+/** Reads each named variable; all must be present. */
+export const readConfig = <K extends string>(names: Record<K, string>, env: NodeJS.ProcessEnv = process.env): Readonly<Record<K, string>> => {
+  const entries = Object.entries(names).map(([key, variable]) => [key, requireEnv(variable as string, env)]);
+  return Object.freeze(Object.fromEntries(entries)) as Readonly<Record<K, string>>;
+};

@@ -1,0 +1,252 @@
+/**
+ * The requests table: request items and their checkpoint items under one partition, so a request
+ * and its whole chain come back from one strongly consistent Query. Every state change is a
+ * single-item conditional write (no transactions: dynalite has none, and none are needed).
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { splitKey } from '../domain';
+import type { RoutingDecision } from '../domain';
+import { keys, type CheckpointRecord, type CheckpointState, type DecisionRecord, type RequestRecord, type RequestStatus } from './records';
+
+const LIST_KEY = 'REQUEST';
+
+export interface ListQuery { status?: RequestStatus; department?: string; limit: number; cursor?: string }
+export interface ListPage { items: RequestRecord[]; nextCursor?: string }
+export interface PriorRecord { id: string; department: string; vendorName: string; amountCents: number; submittedAt: string; status: RequestStatus }
+
+const stripKeys = <T>(item: Record<string, unknown>): T => {
+  const { pk: _pk, sk: _sk, statusKey: _s, departmentKey: _d, splitKey: _k, listKey: _l, ...rest } = item;
+  return rest as T;
+};
+
+const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException
+  || (error instanceof Error && error.name === 'ConditionalCheckFailedException');
+
+export class RequestsTable {
+  constructor(private readonly db: DynamoDBDocumentClient, private readonly tableName: string) {}
+
+  /** Stores a new request; false if the id exists already. */
+  async create(record: RequestRecord): Promise<boolean> {
+    try {
+      await this.db.send(new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...keys.request(record.id),
+          ...record,
+          statusKey: record.status,
+          departmentKey: record.request.department,
+          splitKey: splitKey(record.request.department, record.request.vendor.name),
+          listKey: LIST_KEY,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async get(id: string): Promise<RequestRecord | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.request(id), ConsistentRead: true }));
+    return out.Item ? stripKeys<RequestRecord>(out.Item) : undefined;
+  }
+
+  /** The request and its checkpoints in one consistent Query. */
+  async getWithCheckpoints(id: string): Promise<{ request?: RequestRecord; checkpoints: CheckpointRecord[] }> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.request(id).pk },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }));
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    const requestItem = items.find((i) => i.sk === 'REQUEST');
+    const checkpoints = items
+      .filter((i) => String(i.sk).startsWith(keys.checkpointPrefix))
+      .map((i) => stripKeys<CheckpointRecord>(i))
+      .sort((a, b) => a.index - b.index);
+    return { request: requestItem ? stripKeys<RequestRecord>(requestItem) : undefined, checkpoints };
+  }
+
+  async getCheckpoint(requestId: string, index: number): Promise<CheckpointRecord | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.checkpoint(requestId, index), ConsistentRead: true }));
+    return out.Item ? stripKeys<CheckpointRecord>(out.Item) : undefined;
+  }
+
+  /**
+   * Records the routing decision. Checkpoint items are written first (plain puts, so a retry
+   * rewrites the same items); the request flips from SUBMITTED last, conditionally, so a request
+   * is never seen routed with half its chain.
+   */
+  async recordRouting(id: string, routing: RoutingDecision, at: string): Promise<boolean> {
+    for (const checkpoint of routing.checkpoints) {
+      const record: CheckpointRecord = { ...checkpoint, requestId: id, state: 'waiting' };
+      await this.db.send(new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.checkpoint(id, checkpoint.index), ...record },
+        ConditionExpression: 'attribute_not_exists(pk) OR #state = :waiting',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':waiting': 'waiting' },
+      })).catch((error) => { if (!isConditionFailure(error)) throw error; });
+    }
+    return this.transition(id, ['SUBMITTED'], routing.status, { routing, updatedAt: at });
+  }
+
+  /**
+   * Moves a request from one of `from` to `to`, setting extra attributes; false when the
+   * request is not in one of `from` (someone else moved it first).
+   */
+  async transition(id: string, from: readonly RequestStatus[], to: RequestStatus, set: Partial<RequestRecord> = {}): Promise<boolean> {
+    const names: Record<string, string> = { '#status': 'status', '#statusKey': 'statusKey' };
+    const values: Record<string, unknown> = { ':to': to };
+    const assignments = ['#status = :to', '#statusKey = :to'];
+    Object.entries(set).forEach(([key, value], i) => {
+      names[`#a${i}`] = key;
+      values[`:a${i}`] = value;
+      assignments.push(`#a${i} = :a${i}`);
+    });
+    const allowed = from.map((status, i) => { values[`:from${i}`] = status; return `:from${i}`; });
+    try {
+      await this.db.send(new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.request(id),
+        UpdateExpression: `SET ${assignments.join(', ')}`,
+        ConditionExpression: `attribute_exists(pk) AND #status IN (${allowed.join(', ')})`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Sets attributes on a request without a status condition (bookkeeping such as currentIndex). */
+  async annotate(id: string, set: Partial<RequestRecord>): Promise<void> {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const assignments = Object.entries(set).map(([key, value], i) => {
+      names[`#a${i}`] = key;
+      values[`:a${i}`] = value;
+      return `#a${i} = :a${i}`;
+    });
+    await this.db.send(new UpdateCommand({
+      TableName: this.tableName, Key: keys.request(id),
+      UpdateExpression: `SET ${assignments.join(', ')}`,
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: names, ExpressionAttributeValues: values,
+    }));
+  }
+
+  /** Opens a waiting checkpoint; false if it was not waiting. */
+  async openCheckpoint(requestId: string, index: number, set: Pick<CheckpointRecord, 'openedAt' | 'deadlines'>): Promise<boolean> {
+    return this.moveCheckpoint(requestId, index, ['waiting'], 'pending', set);
+  }
+
+  /** The first decision wins: only a pending checkpoint can be decided. */
+  async decideCheckpoint(requestId: string, index: number, decision: DecisionRecord): Promise<boolean> {
+    const to: CheckpointState = decision.decision === 'approve' ? 'approved' : 'rejected';
+    return this.moveCheckpoint(requestId, index, ['pending'], to, { decision, closedAt: decision.decidedAt });
+  }
+
+  async closeCheckpoint(requestId: string, index: number, from: CheckpointState[], to: CheckpointState, at: string): Promise<boolean> {
+    return this.moveCheckpoint(requestId, index, from, to, { closedAt: at });
+  }
+
+  private async moveCheckpoint(requestId: string, index: number, from: CheckpointState[], to: CheckpointState, set: Partial<CheckpointRecord>): Promise<boolean> {
+    const names: Record<string, string> = { '#state': 'state' };
+    const values: Record<string, unknown> = { ':to': to };
+    const assignments = ['#state = :to'];
+    Object.entries(set).forEach(([key, value], i) => {
+      names[`#a${i}`] = key;
+      values[`:a${i}`] = value;
+      assignments.push(`#a${i} = :a${i}`);
+    });
+    const allowed = from.map((state, i) => { values[`:from${i}`] = state; return `:from${i}`; });
+    try {
+      await this.db.send(new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.checkpoint(requestId, index),
+        UpdateExpression: `SET ${assignments.join(', ')}`,
+        ConditionExpression: `attribute_exists(pk) AND #state IN (${allowed.join(', ')})`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Earlier requests to the same vendor from the same department, through the bySplitKey index. */
+  async priorRequests(department: string, vendorName: string, since: string): Promise<PriorRecord[]> {
+    const found: PriorRecord[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'bySplitKey',
+        KeyConditionExpression: 'splitKey = :k AND submittedAt >= :since',
+        ExpressionAttributeValues: { ':k': splitKey(department, vendorName), ':since': since },
+        ExclusiveStartKey: start,
+      }));
+      for (const item of out.Items ?? []) {
+        const record = stripKeys<RequestRecord>(item);
+        found.push({
+          id: record.id, department: record.request.department, vendorName: record.request.vendor.name,
+          amountCents: record.request.amountCents, submittedAt: record.submittedAt, status: record.status,
+        });
+      }
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return found;
+  }
+
+  /** Newest first, through byStatus, byDepartment or byRecency; the cursor is opaque to callers. */
+  async list(query: ListQuery): Promise<ListPage> {
+    const [indexName, keyName, keyValue] = query.status
+      ? ['byStatus', 'statusKey', query.status]
+      : query.department ? ['byDepartment', 'departmentKey', query.department] : ['byRecency', 'listKey', LIST_KEY];
+    const filter = query.status && query.department ? { FilterExpression: 'departmentKey = :d' } : {};
+    const out = await this.db.send(new QueryCommand({
+      TableName: this.tableName,
+      IndexName: indexName,
+      KeyConditionExpression: `${keyName} = :k`,
+      ExpressionAttributeValues: { ':k': keyValue, ...(filter.FilterExpression ? { ':d': query.department } : {}) },
+      ...filter,
+      ScanIndexForward: false,
+      Limit: query.limit,
+      ExclusiveStartKey: query.cursor ? decodeCursor(query.cursor) : undefined,
+    }));
+    return {
+      items: (out.Items ?? []).map((i) => stripKeys<RequestRecord>(i)),
+      nextCursor: out.LastEvaluatedKey ? encodeCursor(out.LastEvaluatedKey) : undefined,
+    };
+  }
+}
+
+export class InvalidCursorError extends Error {
+  override name = 'InvalidCursorError';
+}
+
+const encodeCursor = (key: Record<string, unknown>) => Buffer.from(JSON.stringify(key)).toString('base64url');
+const decodeCursor = (cursor: string): Record<string, unknown> => {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+      && Object.values(parsed).every((v) => typeof v === 'string' || typeof v === 'number')) return parsed;
+  } catch { /* fall through */ }
+  throw new InvalidCursorError('the cursor is not one this service issued');
+};
+
+export { isConditionFailure };
