@@ -86,15 +86,16 @@ export function actorLine(cp: CheckpointView): string {
   return cp.onBehalfOf ? `${who} on behalf of ${cp.onBehalfOf.name}` : who;
 }
 
-/** "Approved by Ben Ito on behalf of Dana Park on 2 Mar 2027, 10:00 UTC" (or the bare state when undecided). */
+/**
+ * "Approved by Ben Ito on behalf of Dana Park on 2 Mar 2027, 10:00 UTC". A checkpoint nobody acted
+ * on names the person asked without "by", so a cancelled or expired step never reads as their act.
+ */
 export function decisionLine(cp: CheckpointView): string {
-  if (!isDecided(cp) || cp.state === 'expired') {
-    const asked = cp.onBehalfOf ? `${cp.approver.name} on behalf of ${cp.onBehalfOf.name}` : cp.approver.name;
-    const at = cp.decidedAt ? ` on ${formatWhen(cp.decidedAt)}` : '';
-    return `${stateLabel(cp.state)} (${asked})${cp.state === 'expired' ? at : ''}`;
-  }
   const at = cp.decidedAt ? ` on ${formatWhen(cp.decidedAt)}` : '';
-  return `${stateLabel(cp.state)} by ${actorLine(cp)}${at}`;
+  const acted = cp.state === 'approved' || cp.state === 'rejected' || (cp.state === 'cancelled' && !!cp.decidedBy);
+  if (acted) return `${stateLabel(cp.state)} by ${actorLine(cp)}${at}`;
+  const asked = cp.onBehalfOf ? `${cp.approver.name} on behalf of ${cp.onBehalfOf.name}` : cp.approver.name;
+  return `${stateLabel(cp.state)} (${asked})${isDecided(cp) ? at : ''}`;
 }
 
 /** Council checkpoints carry the meeting and resolution the clerk recorded. */
