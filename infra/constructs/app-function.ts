@@ -1,0 +1,115 @@
+/**
+ * The one place that decides how a product function is built and run (as Powertools' `examples/app`
+ * does): Node.js 22 on arm64, a minified CommonJS bundle made by the local esbuild with source maps,
+ * the AWS SDK bundled in, X-Ray, its own log group with the stage's retention, and a role that may
+ * write only to that log group. `bindTable` gives a function a table's env var and grant together,
+ * so the two can never disagree.
+ */
+import * as path from 'node:path';
+import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { Access } from '../../lambdas/catalog';
+import type { TableDefinition } from '../../lambdas/shared/tables';
+
+/** Repository root: entries in the catalog are relative to it. */
+export const REPO_ROOT = path.join(__dirname, '..', '..');
+
+/** Service name shared by every function's logger (Powertools `POWERTOOLS_SERVICE_NAME`). */
+export const SERVICE_NAME = 'purchase-approval-router';
+
+export interface AppFunctionProps {
+  /** Handler file relative to the repository root; the export is always `handler`. */
+  readonly entry: string;
+  /** @default Duration.seconds(10) */
+  readonly timeout?: Duration;
+  /** @default 512 (CPU scales with memory; 512 MB keeps cold starts of the bundled SDK short) */
+  readonly memorySize?: number;
+  readonly logRetention: logs.RetentionDays;
+  readonly logRemovalPolicy: RemovalPolicy;
+  /** @default 'INFO' */
+  readonly logLevel?: string;
+  readonly description?: string;
+  readonly environment?: Record<string, string>;
+}
+
+export class AppFunction extends nodejs.NodejsFunction {
+  constructor(scope: Construct, id: string, props: AppFunctionProps) {
+    // Created in the parent scope because `this` does not exist before super().
+    const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
+      retention: props.logRetention,
+      removalPolicy: props.logRemovalPolicy,
+    });
+    // Our own role instead of AWSLambdaBasicExecutionRole (logs:* on every log group in the account).
+    const role = new iam.Role(scope, `${id}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs the ${id} function`,
+    });
+
+    super(scope, id, {
+      entry: path.join(REPO_ROOT, props.entry),
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(10),
+      tracing: lambda.Tracing.ACTIVE,
+      role,
+      logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      ...(props.description ? { description: props.description } : {}),
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
+        ...props.environment,
+      },
+      bundling: {
+        // CommonJS: an ESM bundle that contains the SDK fails at run time with
+        // `Dynamic require of "node:https"` (see TOOLCHAIN.md).
+        format: nodejs.OutputFormat.CJS,
+        target: 'node22',
+        platform: 'node',
+        // Prefer the ESM builds of dependencies so esbuild can drop what is unused.
+        mainFields: ['module', 'main'],
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        // Bundle the SDK: the versions in package-lock.json are the versions that run, not
+        // whatever the Lambda runtime happens to ship this month.
+        bundleAwsSDK: true,
+        externalModules: [],
+        forceDockerBundling: false,
+        logLevel: nodejs.LogLevel.WARNING,
+      },
+    });
+    logGroup.grantWrite(role);
+
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'Node.js 22 is pinned on purpose: it is the runtime the local stack, CI and the bundles (esbuild target node22) are ' +
+        'tested on. Moving to a newer runtime is a deliberate change with its own test run, not an automatic one.',
+    });
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Only xray:PutTraceSegments and xray:PutTelemetryRecords, added by active tracing: X-Ray has no resource-level ' +
+        'permissions, so AWS requires Resource "*" for them.',
+    });
+  }
+
+  /** The table's env var and the matching grant in one call (read → grantReadData, readWrite → grantReadWriteData). */
+  bindTable(definition: TableDefinition, table: dynamodb.ITable, access: Access): this {
+    this.addEnvironment(definition.envVar, table.tableName);
+    if (access === 'read') table.grantReadData(this);
+    else table.grantReadWriteData(this);
+    return this;
+  }
+}

@@ -1,0 +1,420 @@
+/**
+ * Everything that can be replaced without losing data: one function per catalog entry, the
+ * purchase-approval state machine from the shared ASL file, the REST API from the catalog routes,
+ * and the alarms. Nothing here is listed by hand: functions, grants, env vars, routes and ASL
+ * substitutions all come from `lambdas/catalog.ts`, `lambdas/shared/tables.ts` and
+ * `statemachines/placeholders.ts`.
+ */
+import * as path from 'node:path';
+import { ArnFormat, CfnOutput, Duration, Stack, type StackProps, Token, Validations } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
+import { type Access, ENV, FUNCTIONS, type FunctionSpec } from '../../lambdas/catalog';
+import { TABLES, type TableDefinition, type TableKey } from '../../lambdas/shared/tables';
+import { ASL_FUNCTION_PLACEHOLDERS } from '../../statemachines/placeholders';
+import type { StageConfig } from '../config';
+import { AppFunction } from '../constructs/app-function';
+import { PREVIEW_MODEL, PURCHASE_REQUEST_MODEL } from '../request-models';
+
+export const ASL_FILE = path.join(__dirname, '..', '..', 'statemachines', 'purchase-approval.asl.json');
+
+/** Routes whose JSON body API Gateway validates before the handler sees it. */
+const BODY_MODELS: Record<string, apigw.JsonSchema> = {
+  'POST /requests': PURCHASE_REQUEST_MODEL,
+  'POST /routing/preview': PREVIEW_MODEL,
+};
+
+/** `MAIL_TRANSPORT` joined the catalog's ENV later; fall back to the agreed name. */
+const MAIL_TRANSPORT_ENV = (ENV as Record<string, string>).mailTransport ?? 'MAIL_TRANSPORT';
+
+export interface StatelessStackProps extends StackProps {
+  readonly config: StageConfig;
+  /** Physical names of the stateful stack's tables (literal strings, not cross-stack tokens). */
+  readonly tableNames: Readonly<Record<TableKey, string>>;
+  readonly linkSecret: secretsmanager.ISecret;
+}
+
+export class StatelessStack extends Stack {
+  readonly functions: ReadonlyMap<string, AppFunction>;
+  readonly stateMachine: sfn.StateMachine;
+  readonly api: apigw.RestApi;
+  readonly alarmTopic: sns.Topic;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+
+    // The state machine's name is fixed, so its ARN is known before it exists. Functions that
+    // start or answer executions get that ARN (env + grants) without referencing the resource:
+    // RequestApproval both answers executions and is invoked by the state machine, and a real
+    // reference would make a cycle (machine → function → role policy → machine).
+    const stateMachineName = `purchase-approval-${config.stage}`;
+    const stateMachineRef = sfn.StateMachine.fromStateMachineArn(
+      this,
+      'StateMachineByName',
+      this.formatArn({ service: 'states', resource: 'stateMachine', resourceName: stateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+    );
+
+    // Tables by name: grants resolve to literal ARNs in this stack, no export/import pair to pin.
+    const tables = {} as Record<TableKey, dynamodb.ITable>;
+    for (const [key, definition] of Object.entries(TABLES) as Array<[TableKey, TableDefinition]>) {
+      const tableName = props.tableNames[key];
+      if (Token.isUnresolved(tableName)) throw new Error(`table name for ${key} must be a literal string`);
+      tables[key] = dynamodb.Table.fromTableAttributes(this, `${definition.id}Table`, {
+        tableName,
+        grantIndexPermissions: definition.globalIndexes.length > 0,
+      });
+    }
+
+    const functions = new Map<string, AppFunction>();
+    for (const spec of FUNCTIONS) {
+      functions.set(spec.id, this.buildFunction(spec, config, tables, props.linkSecret, stateMachineRef));
+    }
+    this.functions = functions;
+
+    this.api = this.buildApi(config, functions);
+
+    // Mail functions are task functions (never API-integrated), so pointing them at the API's URL
+    // adds no cycle: API → API functions only.
+    const publicBaseUrl = config.publicBaseUrl ?? this.api.url;
+    for (const spec of FUNCTIONS.filter((f) => f.sendsMail)) {
+      if (spec.kind === 'api') throw new Error(`${spec.id} sends mail and is API-integrated: PUBLIC_BASE_URL would make a cycle`);
+      functions.get(spec.id)!.addEnvironment(ENV.publicBaseUrl, publicBaseUrl);
+    }
+
+    this.stateMachine = this.buildStateMachine(config, stateMachineName, functions);
+
+    this.alarmTopic = this.buildAlarms(config, functions);
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the API, stage included' });
+    new CfnOutput(this, 'PublicBaseUrl', { value: publicBaseUrl, description: 'Base URL used in approval links' });
+    new CfnOutput(this, 'StateMachineArn', { value: this.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
+  }
+
+  private buildFunction(
+    spec: FunctionSpec,
+    config: StageConfig,
+    tables: Readonly<Record<TableKey, dynamodb.ITable>>,
+    linkSecret: secretsmanager.ISecret,
+    stateMachine: sfn.IStateMachine,
+  ): AppFunction {
+    const fn = new AppFunction(this, spec.id, {
+      entry: spec.entry,
+      description: `${spec.id} (${spec.kind}) — purchase approval router, ${config.stage}`,
+      // API Gateway gives up after 29 s; task functions may retry SDK calls a little longer.
+      timeout: spec.kind === 'api' ? Duration.seconds(10) : Duration.seconds(30),
+      logRetention: config.logRetention,
+      logRemovalPolicy: config.removalPolicy,
+      logLevel: config.logLevel,
+    });
+
+    for (const [key, access] of Object.entries(spec.tables) as Array<[TableKey, Access]>) {
+      const definition: TableDefinition = TABLES[key];
+      fn.bindTable(definition, tables[key], access);
+      if (definition.globalIndexes.length > 0) {
+        // grantReadData/grantReadWriteData add `<table>/index/*` when the table has indexes.
+        Validations.of(fn.role!).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::${nagResource(this, `${tables[key].tableArn}/index/*`)}]`,
+          reason:
+            `Query access to the global secondary indexes of the ${definition.id} table only ` +
+            `(${definition.globalIndexes.map((i) => i.name).join(', ')}), added by the table grant; the wildcard stands ` +
+            'for the index name inside this one table.',
+        });
+      }
+    }
+
+    if (spec.stateMachine === 'start') {
+      fn.addEnvironment(ENV.stateMachineArn, stateMachine.stateMachineArn);
+      stateMachine.grantStartExecution(fn);
+    } else if (spec.stateMachine === 'respond') {
+      fn.addEnvironment(ENV.stateMachineArn, stateMachine.stateMachineArn);
+      stateMachine.grantTaskResponse(fn);
+    }
+
+    if (spec.sendsMail) {
+      fn.addEnvironment(MAIL_TRANSPORT_ENV, 'ses');
+      fn.addEnvironment(ENV.mailFrom, config.mailFrom);
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'SendAsTheVerifiedSender',
+          actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+          resources: config.mailIdentities.map((identity) => this.formatArn({ service: 'ses', resource: 'identity', resourceName: identity })),
+        }),
+      );
+    }
+
+    if (spec.linkSecret) {
+      fn.addEnvironment(ENV.linkSecretArn, linkSecret.secretArn);
+      linkSecret.grantRead(fn);
+    }
+    return fn;
+  }
+
+  private buildApi(config: StageConfig, functions: ReadonlyMap<string, AppFunction>): apigw.RestApi {
+    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', {
+      retention: config.logRetention,
+      removalPolicy: config.removalPolicy,
+    });
+    const api = new apigw.RestApi(this, 'Api', {
+      restApiName: `purchase-approval-${config.stage}`,
+      description: 'Purchase approval router: requests, routing preview, approval pages',
+      endpointTypes: [apigw.EndpointType.REGIONAL],
+      cloudWatchRole: config.manageApiGatewayAccountRole,
+      deployOptions: {
+        stageName: config.stage,
+        throttlingRateLimit: config.throttle.rateLimit,
+        throttlingBurstLimit: config.throttle.burstLimit,
+        tracingEnabled: true,
+        metricsEnabled: true,
+        // Errors only, and never request/response bodies: bodies carry anti-forgery values.
+        loggingLevel: apigw.MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        accessLogDestination: new apigw.LogGroupLogDestination(accessLogs),
+        // resourcePath is the template (`/approvals/{approvalId}`), never the path itself: the
+        // approval id is a credential and must not land in the access log.
+        accessLogFormat: apigw.AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: apigw.AccessLogField.contextRequestId(),
+            requestTime: apigw.AccessLogField.contextRequestTime(),
+            ip: apigw.AccessLogField.contextIdentitySourceIp(),
+            userAgent: apigw.AccessLogField.contextIdentityUserAgent(),
+            httpMethod: apigw.AccessLogField.contextHttpMethod(),
+            resourcePath: apigw.AccessLogField.contextResourcePath(),
+            status: apigw.AccessLogField.contextStatus(),
+            responseLength: apigw.AccessLogField.contextResponseLength(),
+            responseLatency: apigw.AccessLogField.contextResponseLatency(),
+            integrationLatency: apigw.AccessLogField.contextIntegrationLatency(),
+            errorType: apigw.AccessLogField.contextErrorResponseType(),
+            xrayTraceId: apigw.AccessLogField.contextXrayTraceId(),
+          }),
+        ),
+      },
+    });
+    if (config.manageApiGatewayAccountRole) {
+      const role = api.node.findChild('CloudWatchRole');
+      Validations.of(role).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        reason:
+          'The account-level role API Gateway uses to write access and execution logs; AWS documents this managed policy for ' +
+          'it and API Gateway creates the log groups itself, so their names are not known in advance.',
+      });
+    }
+
+    const validator = new apigw.RequestValidator(this, 'ValidateBodyAndParameters', {
+      restApi: api,
+      validateRequestBody: true,
+      validateRequestParameters: true,
+    });
+    // Validation failures answer in the API's error shape, not API Gateway's `{ message }`.
+    api.addGatewayResponse('InvalidBody', {
+      type: apigw.ResponseType.BAD_REQUEST_BODY,
+      templates: { 'application/json': '{"error":{"code":"invalid-request","message":$context.error.messageString}}' },
+    });
+    api.addGatewayResponse('Throttled', {
+      type: apigw.ResponseType.THROTTLED,
+      templates: { 'application/json': '{"error":{"code":"too-many-requests","message":$context.error.messageString}}' },
+    });
+
+    const corsResources = new Set<apigw.IResource>();
+    for (const spec of FUNCTIONS) {
+      if (spec.kind !== 'api') continue;
+      const integration = new apigw.LambdaIntegration(functions.get(spec.id)!, { allowTestInvoke: false });
+      for (const route of spec.routes ?? []) {
+        const resource = api.root.resourceForPath(route.path);
+        const key = `${route.method} ${route.path}`;
+        const schema = BODY_MODELS[key];
+        const options: apigw.MethodOptions = schema
+          ? {
+              requestValidator: validator,
+              requestModels: {
+                'application/json': new apigw.Model(this, `${modelId(route.path)}Model`, {
+                  restApi: api,
+                  contentType: 'application/json',
+                  schema,
+                }),
+              },
+            }
+          : {};
+        const method = resource.addMethod(route.method, integration, options);
+        this.acknowledgePublic(method, route.path);
+        // A HEAD on the approval page answers like GET (headers only); mail scanners send it.
+        if (route.method === 'GET' && route.path.startsWith('/approvals/')) {
+          this.acknowledgePublic(resource.addMethod('HEAD', integration), route.path);
+        }
+        if (!route.path.startsWith('/approvals') && route.path !== '/health') corsResources.add(resource);
+      }
+    }
+
+    // CORS only for the JSON routes, and only when an origin is configured. The approval pages
+    // are same-origin HTML forms: allowing cross-origin calls there would only widen forgery.
+    if (config.corsOrigins.length > 0) {
+      for (const resource of corsResources) {
+        const options = resource.addCorsPreflight({
+          allowOrigins: [...config.corsOrigins],
+          allowMethods: ['GET', 'POST'],
+          allowHeaders: ['Content-Type', 'Idempotency-Key'],
+          maxAge: Duration.hours(1),
+        });
+        this.acknowledgePublic(options, resource.path);
+      }
+    }
+
+    Validations.of(api).acknowledge({
+      id: 'AwsSolutions-APIG3',
+      reason:
+        'No WAF web ACL by default: the stage is throttled, bodies are schema-validated, and a web ACL costs a fixed monthly fee ' +
+        'most agencies using this will not need. Attach the agency\'s managed web ACL to the stage when policy requires one.',
+    });
+    return api;
+  }
+
+  private acknowledgePublic(method: apigw.Method, routePath: string): void {
+    const reason = routePath.startsWith('/approvals')
+      ? 'Public by design: the approval page and decision are reached from an emailed link whose opaque random approval id ' +
+        '(at least 128 bits, single checkpoint, expiring) is the credential, like a password-reset link; the decision POST ' +
+        'also needs the per-page anti-forgery value. Approvers have no accounts to sign in with.'
+      : 'The requester API carries no user pool in v1: it sits behind the agency network or gateway that calls it, is ' +
+        'throttled and validated, and never exposes approval ids or task tokens. Add an authorizer here when exposing it publicly.';
+    Validations.of(method).acknowledge({ id: 'AwsSolutions-APIG4', reason });
+    Validations.of(method).acknowledge({ id: 'AwsSolutions-COG4', reason });
+  }
+
+  private buildStateMachine(config: StageConfig, name: string, functions: ReadonlyMap<string, AppFunction>): sfn.StateMachine {
+    const logGroup = new logs.LogGroup(this, 'StateMachineLogs', {
+      // Vended-log group names for Step Functions must start with /aws/vendedlogs/ to keep the
+      // resource policy small.
+      logGroupName: `/aws/vendedlogs/states/${name}`,
+      retention: config.logRetention,
+      removalPolicy: config.removalPolicy,
+    });
+    const definitionSubstitutions: Record<string, string> = {};
+    for (const [placeholder, functionId] of Object.entries(ASL_FUNCTION_PLACEHOLDERS)) {
+      const fn = functions.get(functionId);
+      if (!fn) throw new Error(`ASL placeholder \${${placeholder}} names ${functionId}, which is not in the catalog`);
+      definitionSubstitutions[placeholder] = fn.functionArn;
+    }
+    const machine = new sfn.StateMachine(this, 'PurchaseApproval', {
+      stateMachineName: name,
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromFile(ASL_FILE),
+      definitionSubstitutions,
+      tracingEnabled: true,
+      // ALL events for the trail, but never inputs/outputs: they carry task tokens.
+      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+    });
+    // Exactly the unqualified ARNs the definition names. (`grantInvoke` would also allow
+    // `<arn>:*`, every version and alias, which the definition never uses.)
+    machine.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'InvokeTaskFunctions',
+        actions: ['lambda:InvokeFunction'],
+        resources: [...new Set(Object.values(definitionSubstitutions))],
+      }),
+    );
+    Validations.of(machine.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Added by Step Functions logging and tracing, both required: CloudWatch Logs vended-log delivery actions ' +
+        '(logs:CreateLogDelivery, GetLogDelivery, UpdateLogDelivery, DeleteLogDelivery, ListLogDeliveries, PutResourcePolicy, ' +
+        'DescribeResourcePolicies, DescribeLogGroups) and X-Ray (PutTraceSegments, PutTelemetryRecords, GetSamplingRules, ' +
+        'GetSamplingTargets) do not support resource-level permissions, so AWS requires Resource "*".',
+    });
+    return machine;
+  }
+
+  private buildAlarms(config: StageConfig, functions: ReadonlyMap<string, AppFunction>): sns.Topic {
+    // A customer managed key: CloudWatch cannot publish to a topic under the AWS managed SNS key.
+    const key = new kms.Key(this, 'AlarmTopicKey', {
+      description: `Encrypts the alarm topic of the purchase approval router (${config.stage})`,
+      enableKeyRotation: true,
+      removalPolicy: config.removalPolicy,
+    });
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+    const topic = new sns.Topic(this, 'AlarmTopic', {
+      displayName: `Purchase approval router alarms (${config.stage})`,
+      masterKey: key,
+      enforceSSL: true,
+    });
+    if (config.alarmEmail) topic.addSubscription(new subscriptions.EmailSubscription(config.alarmEmail));
+    const notify = new actions.SnsAction(topic);
+
+    const period = Duration.minutes(5);
+    const alarm = (id: string, metric: cloudwatch.IMetric, description: string, threshold = 1): void => {
+      const a = new cloudwatch.Alarm(this, id, {
+        metric,
+        threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: description,
+      });
+      a.addAlarmAction(notify);
+    };
+
+    alarm('ExecutionsFailed', this.stateMachine.metricFailed({ period, statistic: 'Sum' }),
+      'A purchase-approval execution failed: a request is stuck outside the normal outcomes. Check the execution history.');
+    alarm('ExecutionsTimedOut', this.stateMachine.metricTimedOut({ period, statistic: 'Sum' }),
+      'A purchase-approval execution timed out.');
+    alarm('ExecutionsThrottled', this.stateMachine.metricThrottled({ period, statistic: 'Sum' }),
+      'Step Functions throttled state transitions of the purchase-approval machine.');
+    alarm('Api5xx', this.api.metricServerError({ period, statistic: 'Sum' }),
+      'The API answered with 5XX: a handler failed or timed out.');
+
+    // REST APIs have no throttle metric of their own; throttled API calls show as Lambda throttles
+    // (concurrency) or 429s in 4XXError. Sum the throttles of every function.
+    const throttles: Record<string, cloudwatch.IMetric> = {};
+    [...functions.values()].forEach((fn, i) => { throttles[`t${i}`] = fn.metricThrottles({ period, statistic: 'Sum' }); });
+    alarm('FunctionThrottles', new cloudwatch.MathExpression({
+      expression: Object.keys(throttles).join(' + '),
+      usingMetrics: throttles,
+      period,
+      label: 'Throttles of all functions',
+    }), 'Lambda throttled invocations of the purchase approval router.');
+    alarm('Api4xxSpike', this.api.metricClientError({ period, statistic: 'Sum' }),
+      'Many 4XX answers (includes 429 Too Many Requests from the stage throttle): a client loop or the throttle is too low.', 100);
+
+    return topic;
+  }
+}
+
+/** The finding id cdk-nag prints for an IAM resource (its `flattenCfnReference` rendering). */
+function nagResource(stack: Stack, value: string): string {
+  const visit = (node: unknown): string => {
+    if (typeof node === 'string') return node.replace(/\$\{/g, '<').replace(/\}/g, '>');
+    const o = node as Record<string, unknown>;
+    if (o['Fn::Join']) {
+      const [delimiter, items] = o['Fn::Join'] as [string, unknown[]];
+      return items.map(visit).join(delimiter);
+    }
+    if (o['Fn::GetAtt']) {
+      const [resource, attribute] = o['Fn::GetAtt'] as [string, string];
+      return `<${resource}.${attribute}>`;
+    }
+    if (o.Ref) return `<${String(o.Ref)}>`;
+    return JSON.stringify(node);
+  };
+  return visit(stack.resolve(value));
+}
+
+function modelId(routePath: string): string {
+  return routePath.split(/[^A-Za-z0-9]+/).filter(Boolean).map((p) => p[0]!.toUpperCase() + p.slice(1)).join('');
+}
