@@ -1,0 +1,187 @@
+/**
+ * Drives the embedded local stack the way people do: HTTP calls to the API, mail read from the
+ * maildev inbox, approval links opened and their forms posted. Nothing here reaches into tables
+ * except where a test says it is playing an attacker or an auditor.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLocalStack, type LocalStack } from '../../../local/stack';
+
+export const freePort = (): Promise<number> => new Promise((resolve, reject) => {
+  const server = createServer();
+  server.once('error', reject);
+  server.listen(0, '127.0.0.1', () => {
+    const { port } = server.address() as { port: number };
+    server.close(() => resolve(port));
+  });
+});
+
+export interface Ports { apiPort: number; smtpPort: number; mailWebPort: number }
+export const freePorts = async (): Promise<Ports> => ({ apiPort: await freePort(), smtpPort: await freePort(), mailWebPort: await freePort() });
+
+export interface Harness {
+  stack: LocalStack;
+  ports: Ports;
+  dataDir: string;
+  api: Api;
+  mail: Inbox;
+  /** Stops the stack and starts it again on the same ports and data (a process restart). */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const startHarness = async (options: { extraPolicies?: unknown[] } = {}): Promise<Harness> => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'par-it-'));
+  const ports = await freePorts();
+  const start = () => startLocalStack({ ...ports, dataDir, extraPolicies: options.extraPolicies, log: () => undefined });
+  let stack = await start();
+  const harness: Harness = {
+    stack,
+    ports,
+    dataDir,
+    api: new Api(stack.apiUrl),
+    mail: new Inbox(stack.mailApiUrl),
+    async restart() {
+      await stack.stop();
+      stack = await start();
+      harness.stack = stack;
+    },
+    async close() {
+      await stack.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return harness;
+};
+
+export interface ApiResponse<T = any> { status: number; headers: Headers; body: T; text: string }
+
+export class Api {
+  constructor(readonly baseUrl: string) {}
+
+  async call<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    let parsed: any = text;
+    try { parsed = JSON.parse(text); } catch { /* HTML or empty */ }
+    return { status: response.status, headers: response.headers, body: parsed, text };
+  }
+
+  submit(body: unknown, headers: Record<string, string> = {}) { return this.call('POST', '/requests', body, headers); }
+  get(id: string) { return this.call('GET', `/requests/${id}`); }
+  audit(id: string) { return this.call('GET', `/requests/${id}/audit`); }
+
+  /** Polls the request until it reaches `status` (the workflow runs asynchronously). */
+  async waitForStatus(id: string, status: string | string[], timeoutMs = 15_000) {
+    const wanted = Array.isArray(status) ? status : [status];
+    const until = Date.now() + timeoutMs;
+    let last: ApiResponse | undefined;
+    while (Date.now() < until) {
+      last = await this.get(id);
+      if (wanted.includes(last.body?.status)) return last.body;
+      await sleep(50);
+    }
+    throw new Error(`request ${id} did not reach ${wanted.join('/')} (last: ${last?.body?.status})`);
+  }
+
+  /** Polls until the checkpoint at `index` is pending (its approver has been asked). */
+  async waitForCheckpoint(id: string, index: number, state = 'pending', timeoutMs = 15_000) {
+    const until = Date.now() + timeoutMs;
+    while (Date.now() < until) {
+      const view = (await this.get(id)).body;
+      if (view?.checkpoints?.[index]?.state === state) return view;
+      await sleep(50);
+    }
+    throw new Error(`checkpoint ${index} of ${id} never became ${state}`);
+  }
+}
+
+export interface Mail { id: string; subject: string; text: string; html: string; to: Array<{ address: string; name?: string }>; time: string }
+
+export class Inbox {
+  constructor(readonly apiUrl: string) {}
+
+  async all(): Promise<Mail[]> {
+    const response = await fetch(`${this.apiUrl}/email`);
+    if (!response.ok) throw new Error(`maildev answered ${response.status}`);
+    return (await response.json()) as Mail[];
+  }
+
+  async to(address: string): Promise<Mail[]> {
+    return (await this.all()).filter((m) => m.to.some((t) => t.address.toLowerCase() === address.toLowerCase()));
+  }
+
+  /** Waits for the `count`-th mail to `address` whose subject matches. */
+  async waitFor(address: string, subject: RegExp = /./, timeoutMs = 15_000, count = 1): Promise<Mail> {
+    const until = Date.now() + timeoutMs;
+    while (Date.now() < until) {
+      const found = (await this.to(address)).filter((m) => subject.test(m.subject));
+      if (found.length >= count) return found[count - 1]!;
+      await sleep(50);
+    }
+    const seen = (await this.all()).map((m) => `${m.to.map((t) => t.address).join(',')}: ${m.subject}`);
+    throw new Error(`no mail to ${address} matching ${subject} within ${timeoutMs} ms; inbox: ${JSON.stringify(seen)}`);
+  }
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The approval link in a mail, from its plain-text part (the HTML part must carry the same). */
+export const approvalLink = (mail: Mail): string => {
+  const match = /(https?:\/\/[^\s"'<>]+\/approvals\/[A-Za-z0-9_-]+)/.exec(mail.text);
+  if (!match) throw new Error(`no approval link in mail "${mail.subject}"`);
+  if (!mail.html.includes(match[1]!)) throw new Error('the HTML part does not carry the same link');
+  return match[1]!;
+};
+
+export interface OpenedPage { status: number; html: string; antiForgery?: string; headers: Headers }
+
+export const openLink = async (link: string, method: 'GET' | 'HEAD' = 'GET'): Promise<OpenedPage> => {
+  const response = await fetch(link, { method, redirect: 'manual' });
+  const html = await response.text();
+  const antiForgery = /name="antiForgery"\s+value="([^"]+)"/.exec(html)?.[1] ?? /value="([^"]+)"\s+name="antiForgery"/.exec(html)?.[1];
+  return { status: response.status, html, antiForgery, headers: response.headers };
+};
+
+export interface Decision { decision: 'approve' | 'reject'; comment?: string; meetingDate?: string; resolutionNumber?: string }
+
+/** Opens the page and posts its form, as a person tapping a button would. */
+export const decide = async (link: string, decision: Decision, options: { json?: boolean } = {}) => {
+  const page = await openLink(link);
+  return postDecision(link, { ...decision, antiForgery: page.antiForgery ?? '' }, options);
+};
+
+export const postDecision = async (link: string, fields: Record<string, string | undefined>, options: { json?: boolean } = {}) => {
+  const form = new URLSearchParams(Object.entries(fields).filter(([, v]) => v !== undefined) as Array<[string, string]>);
+  const response = await fetch(link, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...(options.json ? { accept: 'application/json' } : {}) },
+    body: form.toString(),
+  });
+  const text = await response.text();
+  let body: any = text;
+  try { body = JSON.parse(text); } catch { /* HTML */ }
+  return { status: response.status, body, text };
+};
+
+/** A valid request body in the API's shape (DESIGN §6), with overrides. */
+export const purchase = (overrides: Record<string, unknown> = {}) => ({
+  policy: 'sample-city',
+  title: 'Handheld ticket writers',
+  description: 'Replace 40 handhelds for parking enforcement',
+  department: 'Public Works',
+  requester: { name: 'Ana Ruiz', email: 'ana.ruiz@city.example' },
+  category: 'goods',
+  amount: 1200,
+  currency: 'USD',
+  vendor: { name: 'Acme Mobility' },
+  fundingSource: 'local',
+  neededBy: '2027-03-01',
+  ...overrides,
+});

@@ -1,0 +1,55 @@
+/**
+ * The audit trail is tamper-evident: any edit, reorder or deletion of an event makes
+ * verification fail at that sequence number.
+ */
+import { GENESIS_HASH, canonicalJson, sealEvent, verifyChain, type AuditEvent } from '../../../lambdas/audit/chain';
+
+const chainOf = (n: number): AuditEvent[] => {
+  const events: AuditEvent[] = [];
+  for (let seq = 1; seq <= n; seq += 1) {
+    events.push(sealEvent(events.at(-1)?.hash ?? GENESIS_HASH, {
+      requestId: 'R1', seq, at: `2026-11-0${seq}T00:00:00.000Z`, type: `event-${seq}`, actor: { kind: 'system' }, data: { n: seq, nested: { b: 1, a: 2 } },
+    }));
+  }
+  return events;
+};
+
+describe('audit hash chain', () => {
+  test('an untouched chain verifies, and hash = SHA-256(prevHash + canonical event)', () => {
+    const events = chainOf(4);
+    expect(verifyChain(events)).toEqual({ verified: true, count: 4 });
+    expect(events[0]!.prevHash).toBe(GENESIS_HASH);
+    expect(events[1]!.prevHash).toBe(events[0]!.hash);
+    expect(events[0]!.hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  test('canonical JSON does not depend on key order', () => {
+    expect(canonicalJson({ b: 1, a: { d: [1, { f: 1, e: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[1,{"e":2,"f":1}]},"b":1}');
+  });
+
+  test.each([
+    ['an edited field', (e: AuditEvent[]) => { (e[2]!.data as { n: number }).n = 99; }, 3],
+    ['an edited type', (e: AuditEvent[]) => { e[1]!.type = 'checkpoint-approved'; }, 2],
+    ['a recomputed hash on an edited event (the next link breaks)', (e: AuditEvent[]) => {
+      e[1]!.type = 'forged';
+      const { prevHash, hash: _h, ...body } = e[1]!;
+      e[1] = sealEvent(prevHash, body);
+    }, 3],
+  ])('%s fails verification at its seq', (_name, tamper, failedAt) => {
+    const events = chainOf(4);
+    tamper(events);
+    const result = verifyChain(events);
+    expect(result.verified).toBe(false);
+    expect(result.failedAtSeq).toBe(failedAt);
+  });
+
+  test('a deleted event fails verification at the missing seq', () => {
+    const events = chainOf(5);
+    events.splice(2, 1);
+    expect(verifyChain(events)).toMatchObject({ verified: false, failedAtSeq: 3 });
+  });
+
+  test('a deleted last event cannot be detected from the chain alone, so the count is reported', () => {
+    expect(verifyChain(chainOf(3).slice(0, 2))).toEqual({ verified: true, count: 2 });
+  });
+});
