@@ -290,6 +290,10 @@ const FIELD_LABELS: Record<string, string> = {
   antiForgery: 'Form',
 };
 
+function clip(value: string | undefined, max: number): string | undefined {
+  return value === undefined ? undefined : Array.from(value).slice(0, max).join('');
+}
+
 /** Fields that exist in the re-rendered form, so the error summary can jump to them. */
 function inForm(field: string, view: ApprovalPageView | undefined): boolean {
   if (!view) return false;
@@ -325,7 +329,13 @@ export function renderFormErrorPage(args: {
   if (!args.view) {
     return page(args.statusCode, `Error: ${heading}`, html`${alert}<h1>${heading}</h1>`);
   }
-  const values: SubmittedValues = { comment: args.view.current.comment, ...args.values };
+  const typed: SubmittedValues = { comment: args.view.current.comment, ...args.values };
+  // A refused POST may be refused for its size: echo back no more than the form would have sent.
+  const values: SubmittedValues = {
+    comment: clip(typed.comment, COMMENT_MAX_LENGTH),
+    meetingDate: clip(typed.meetingDate, RESOLUTION_MAX_LENGTH),
+    resolutionNumber: clip(typed.resolutionNumber, RESOLUTION_MAX_LENGTH),
+  };
   const errors: FieldErrors = new Map(fields.map((f) => [f.field, f.message]));
   return page(
     args.statusCode,

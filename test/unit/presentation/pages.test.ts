@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import {
+  COMMENT_MAX_LENGTH,
   escapeHtml,
   pageHeaders,
   renderAlreadyDecidedPage,
@@ -120,7 +121,7 @@ describe('renderApprovalPage', () => {
 
   it('shows the history of earlier decisions, delegation included, and marks this checkpoint', () => {
     const { body } = renderApprovalPage(aView());
-    expect(body).toContain('Approved by Ben Ito on behalf of Dana Park on <time'.replace('<time', '4 Jan 2027, 15:30 UTC'));
+    expect(body).toContain('Approved by Ben Ito on behalf of Dana Park on 4 Jan 2027, 15:30 UTC');
     expect(body).toContain('“Budgeted in FY27”');
     expect(body).toMatch(/<li aria-current="step"><strong>2\. Purchasing Agent<\/strong> \(this link\)/);
     expect(body).toContain('Not asked yet');
@@ -156,7 +157,7 @@ describe('renderApprovalPage', () => {
     const none = renderApprovalPage(aView()).body;
     expect(none).not.toContain('name="meetingDate"');
     expect(none).not.toContain('name="resolutionNumber"');
-    expect(none).not.toContain('formnovalidate'.replace('formnovalidate', ' required'));
+    expect(tags(none).filter((t) => /\srequired[\s>]/.test(t))).toEqual([]);
 
     const dateOnly = renderApprovalPage(aView({ requires: ['meetingDate'] })).body;
     expect(dateOnly).toMatch(/<input type="date" id="meetingDate" name="meetingDate"[^>]* required/);
@@ -295,6 +296,13 @@ describe('renderFormErrorPage', () => {
     const page = renderFormErrorPage({ statusCode: 403, message: 'The form is out of date; please try again.', view });
     expect(page.statusCode).toBe(403);
     expect(page.body).toMatch(/<textarea[^>]*>typed before<\/textarea>/);
+  });
+
+  it('keeps at most the comment length the form allows (a 413 may carry far more)', () => {
+    const page = renderFormErrorPage({ statusCode: 413, message: 'Too large', view: aView(), values: { comment: 'x'.repeat(COMMENT_MAX_LENGTH * 50) } });
+    expect(page.statusCode).toBe(413);
+    const kept = /<textarea[^>]*>(x*)<\/textarea>/.exec(page.body)![1]!;
+    expect(kept).toHaveLength(COMMENT_MAX_LENGTH);
   });
 
   it('keeps council fields and marks them invalid', () => {
