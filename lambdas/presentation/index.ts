@@ -19,6 +19,7 @@ export type {
 export { escapeHtml } from './html';
 export {
   COMMENT_MAX_LENGTH,
+  type FormErrorStatus,
   pageHeaders,
   renderAlreadyDecidedPage,
   renderApprovalPage,

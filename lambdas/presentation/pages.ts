@@ -276,10 +276,15 @@ export function renderNotFoundPage(): RenderedPage {
   return page(404, 'Link not found', content);
 }
 
-const ERROR_TITLES: Record<400 | 403 | 413, string> = {
+/** 415 and 500 too: the decide handler answers a wrong content type or its own failure as a page. */
+export type FormErrorStatus = 400 | 403 | 413 | 415 | 500;
+
+const ERROR_TITLES: Record<FormErrorStatus, string> = {
   400: 'Please correct the form',
   403: 'This form could not be accepted',
   413: 'The submission is too large',
+  415: 'This kind of submission is not accepted',
+  500: 'Something went wrong on our side',
 };
 
 const FIELD_LABELS: Record<string, string> = {
@@ -306,7 +311,7 @@ function inForm(field: string, view: ApprovalPageView | undefined): boolean {
  * fresh anti-forgery value from the view.
  */
 export function renderFormErrorPage(args: {
-  statusCode: 400 | 403 | 413;
+  statusCode: FormErrorStatus;
   message: string;
   fields?: Array<{ field: string; message: string }>;
   view?: ApprovalPageView;

@@ -291,6 +291,12 @@ describe('renderFormErrorPage', () => {
     expect(page.body).toMatch(/<title>Error: /);
   });
 
+  it('names a server failure as ours, not the person\'s', () => {
+    const page = renderFormErrorPage({ statusCode: 500, message: 'Please try the link again in a minute.' });
+    expect(page.statusCode).toBe(500);
+    expect(page.body).toContain('<h1>Something went wrong on our side</h1>');
+  });
+
   it('keeps the comment from view.current.comment when no values are passed', () => {
     const view = aView({ current: aPendingCheckpoint({ comment: 'typed before' }) });
     const page = renderFormErrorPage({ statusCode: 403, message: 'The form is out of date; please try again.', view });
@@ -318,7 +324,7 @@ describe('renderFormErrorPage', () => {
     expect(page.body).toMatch(/name="resolutionNumber" value=""[^>]* aria-invalid="true" aria-describedby="resolutionNumber-error">/);
   });
 
-  it.each([400, 403, 413] as const)('without a view answers %i with the message and fields, no form', (statusCode) => {
+  it.each([400, 403, 413, 415, 500] as const)('without a view answers %i with the message and fields, no form', (statusCode) => {
     const page = renderFormErrorPage({ statusCode, message: 'Could not accept this.', fields: [{ field: 'decision', message: 'must be approve or reject' }] });
     expect(page.statusCode).toBe(statusCode);
     expect(page.body).toContain('Could not accept this.');
