@@ -1,0 +1,55 @@
+/**
+ * Local mail: maildev (SMTP plus a web inbox with a REST API under /api) on loopback. Handlers
+ * send with nodemailer to `MAIL_TRANSPORT=smtp://127.0.0.1:<port>`. Mail is kept as files under
+ * `<dataDir>/mail`, so the inbox, and the approval links in it, survive a restart.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { LOOPBACK, PortInUseError } from './net';
+
+export interface LocalMail { smtpPort: number; webUrl: string; apiUrl: string; stop(): Promise<void> }
+
+type WorkerMessage =
+  | { type: 'ready'; smtpPort: number; webPort: number }
+  | { type: 'failed'; code?: string; message: string }
+  | { type: 'stopped' };
+
+export async function startMail(dataDir: string, smtpPort: number, webPort: number): Promise<LocalMail> {
+  const mailDirectory = path.join(dataDir, 'mail');
+  await mkdir(mailDirectory, { recursive: true });
+  const worker = new Worker(path.join(__dirname, 'mail-worker.mjs'), { workerData: { smtpPort, webPort, mailDirectory } });
+
+  const ready = await new Promise<{ smtpPort: number; webPort: number }>((resolve, reject) => {
+    const onMessage = (message: WorkerMessage) => {
+      if (message.type === 'ready') resolve(message);
+      else if (message.type === 'failed') {
+        // maildev does not say which of its two servers hit the taken port; name both.
+        reject(message.code === 'EADDRINUSE' ? new PortInUseError(smtpPort || webPort, `mail: SMTP ${smtpPort} or web inbox ${webPort}`) : new Error(`maildev failed to start: ${message.message}`));
+      }
+    };
+    worker.on('message', onMessage);
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`maildev worker exited early (code ${code})`)));
+  }).catch(async (error: unknown) => {
+    await worker.terminate();
+    throw error;
+  });
+  worker.removeAllListeners('exit');
+
+  const webUrl = `http://${LOOPBACK}:${ready.webPort}`;
+  return {
+    smtpPort: ready.smtpPort,
+    webUrl,
+    apiUrl: `${webUrl}/api`,
+    async stop() {
+      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      const stopped = new Promise<void>((resolve) => worker.on('message', (m: WorkerMessage) => { if (m.type === 'stopped') resolve(); }));
+      worker.postMessage('stop');
+      // maildev closes its servers before it answers; terminate if it hangs.
+      await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+      await worker.terminate();
+      await exited.catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,41 @@
+/** Listening on loopback and closing again, with errors a person can act on. */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export const LOOPBACK = '127.0.0.1';
+
+/** Thrown when a port the stack needs is already taken; `npm start` prints it and exits non-zero. */
+export class PortInUseError extends Error {
+  override readonly name = 'PortInUseError';
+  constructor(readonly port: number, readonly role: string) {
+    super(`port ${port} (${role}) on ${LOOPBACK} is already in use: stop whatever holds it or choose another port`);
+  }
+}
+
+/** Listen on 127.0.0.1 only (never all interfaces); resolves with the bound port (useful for port 0). */
+export const listenOnLoopback = (server: Server, port: number, role: string): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      reject(error.code === 'EADDRINUSE' ? new PortInUseError(port, role) : error);
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, LOOPBACK);
+  });
+
+/**
+ * Close a server and resolve once its port is free. SDK clients keep connections alive, so idle
+ * and in-flight connections are cut after `graceMs` instead of waiting for their keep-alive timeout.
+ */
+export const closeServer = (server: Server, graceMs = 1_000): Promise<void> =>
+  new Promise((resolve) => {
+    if (!server.listening) { resolve(); return; }
+    const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close(() => { clearTimeout(timer); resolve(); });
+    server.closeIdleConnections();
+  });
