@@ -17,7 +17,7 @@ export const makeHandler = (deps: Deps) => async (event: APIGatewayProxyEvent) =
     return result.kind === 'open' ? renderApprovalPage(result.view) : closedPage(result);
   } catch (error) {
     logger.error('approval page failed', { error: (error as Error).name });
-    return renderFormErrorPage({ statusCode: 500 as 400, message: 'Something went wrong on our side. Please try the link again in a minute.' });
+    return renderFormErrorPage({ statusCode: 500, message: 'Something went wrong on our side. Please try the link again in a minute.' });
   }
 };
 

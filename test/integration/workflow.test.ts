@@ -4,7 +4,7 @@
  * request comes out approved, rejected, returned or cancelled with every step in a verified
  * audit trail. Real dynalite, real aws-local-stepfunctions running the ASL file, real maildev.
  */
-import { approvalLink, decide, openLink, purchase, startHarness, type Harness } from './support/harness';
+import { approvalLink, decide, openLink, postDecision, purchase, startHarness, type Harness } from './support/harness';
 
 const DEPT_HEAD = 'dana.ortiz@sample-city.example';
 const PURCHASING = 'jordan.blake@sample-city.example';
@@ -154,7 +154,6 @@ test('a second POST on a decided link gets "already decided" naming who decided 
   const page = await openLink(link);
   const first = await decide(link, { decision: 'approve' });
   expect(first.status).toBe(200);
-  const { postDecision } = await import('./support/harness');
   const second = await postDecision(link, { decision: 'reject', comment: 'changed my mind', antiForgery: page.antiForgery });
   expect(second.status).toBe(409);
   expect(second.text).toContain('Dana Ortiz');
