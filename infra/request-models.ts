@@ -1,6 +1,7 @@
 /**
- * JSON Schema (draft 4, what API Gateway validates) for the bodies of `POST /requests` and
- * `POST /routing/preview`. The domain's zod schema (`lambdas/domain/schema.ts`) stays the authority
+ * JSON Schema (draft 4, what API Gateway validates) for the body of `POST /requests` and of
+ * `POST /routing/preview` (the preview takes the same request body: `previewRouting` runs the same
+ * validation). The domain's zod schema (`lambdas/domain/schema.ts`) stays the authority
  * and gives the per-field messages; this model is a conservative first gate built from the same
  * exported constants (categories, funding sources, method types), so it can only refuse what the
  * handler would refuse too: it checks shape, types, required fields and enums, and leaves lengths
@@ -41,14 +42,4 @@ export const PURCHASE_REQUEST_MODEL: JsonSchema = {
       properties: { type: { type: T.STRING, enum: [...METHOD_TYPES] } },
     },
   },
-};
-
-/**
- * The preview takes a request body and may carry extra inputs (e.g. prior requests for the split
- * check) that the handler defines, so only the outer shape is checked here.
- */
-export const PREVIEW_MODEL: JsonSchema = {
-  schema: JsonSchemaVersion.DRAFT4,
-  title: 'RoutingPreview',
-  type: T.OBJECT,
 };

@@ -24,15 +24,12 @@ import { TABLES, type TableDefinition, type TableKey } from '../../lambdas/share
 import { ASL_FUNCTION_PLACEHOLDERS } from '../../statemachines/placeholders';
 import type { StageConfig } from '../config';
 import { AppFunction } from '../constructs/app-function';
-import { PREVIEW_MODEL, PURCHASE_REQUEST_MODEL } from '../request-models';
+import { PURCHASE_REQUEST_MODEL } from '../request-models';
 
 export const ASL_FILE = path.join(__dirname, '..', '..', 'statemachines', 'purchase-approval.asl.json');
 
-/** Routes whose JSON body API Gateway validates before the handler sees it. */
-const BODY_MODELS: Record<string, apigw.JsonSchema> = {
-  'POST /requests': PURCHASE_REQUEST_MODEL,
-  'POST /routing/preview': PREVIEW_MODEL,
-};
+/** Routes whose JSON body API Gateway validates (against the purchase request model) first. */
+export const VALIDATED_BODY_ROUTES: ReadonlySet<string> = new Set(['POST /requests', 'POST /routing/preview']);
 
 /** `MAIL_TRANSPORT` joined the catalog's ENV later; fall back to the agreed name. */
 const MAIL_TRANSPORT_ENV = (ENV as Record<string, string>).mailTransport ?? 'MAIL_TRANSPORT';
@@ -219,32 +216,27 @@ export class StatelessStack extends Stack {
     // Validation failures answer in the API's error shape, not API Gateway's `{ message }`.
     api.addGatewayResponse('InvalidBody', {
       type: apigw.ResponseType.BAD_REQUEST_BODY,
-      templates: { 'application/json': '{"error":{"code":"invalid-request","message":$context.error.messageString}}' },
+      templates: { 'application/json': '{"error":{"code":"validation_failed","message":$context.error.messageString}}' },
     });
     api.addGatewayResponse('Throttled', {
       type: apigw.ResponseType.THROTTLED,
-      templates: { 'application/json': '{"error":{"code":"too-many-requests","message":$context.error.messageString}}' },
+      templates: { 'application/json': '{"error":{"code":"too_many_requests","message":$context.error.messageString}}' },
     });
 
+    const requestModel = new apigw.Model(this, 'PurchaseRequestModel', {
+      restApi: api,
+      contentType: 'application/json',
+      modelName: 'PurchaseRequest',
+      schema: PURCHASE_REQUEST_MODEL,
+    });
     const corsResources = new Set<apigw.IResource>();
     for (const spec of FUNCTIONS) {
       if (spec.kind !== 'api') continue;
       const integration = new apigw.LambdaIntegration(functions.get(spec.id)!, { allowTestInvoke: false });
       for (const route of spec.routes ?? []) {
         const resource = api.root.resourceForPath(route.path);
-        const key = `${route.method} ${route.path}`;
-        const schema = BODY_MODELS[key];
-        const options: apigw.MethodOptions = schema
-          ? {
-              requestValidator: validator,
-              requestModels: {
-                'application/json': new apigw.Model(this, `${modelId(route.path)}Model`, {
-                  restApi: api,
-                  contentType: 'application/json',
-                  schema,
-                }),
-              },
-            }
+        const options: apigw.MethodOptions = VALIDATED_BODY_ROUTES.has(`${route.method} ${route.path}`)
+          ? { requestValidator: validator, requestModels: { 'application/json': requestModel } }
           : {};
         const method = resource.addMethod(route.method, integration, options);
         this.acknowledgePublic(method, route.path);
@@ -413,8 +405,4 @@ function nagResource(stack: Stack, value: string): string {
     return JSON.stringify(node);
   };
   return visit(stack.resolve(value));
-}
-
-function modelId(routePath: string): string {
-  return routePath.split(/[^A-Za-z0-9]+/).filter(Boolean).map((p) => p[0]!.toUpperCase() + p.slice(1)).join('');
 }

@@ -1,0 +1,112 @@
+/**
+ * The REST API is derived from the catalog: every route exists and reaches its function through a
+ * proxy integration; the JSON bodies are validated; the stage is throttled, traced and access-logged
+ * without the approval id; CORS appears only on the JSON routes and only when configured.
+ */
+import { FUNCTIONS } from '../../lambdas/catalog';
+import { apiMethods, functionLogicalId, resourcesOf, synth } from './helpers';
+
+const s = synth();
+const methods = apiMethods(s.stack);
+const routes = FUNCTIONS.flatMap((f) => (f.routes ?? []).map((r) => ({ ...r, id: f.id })));
+const render = (v: unknown) => JSON.stringify(v);
+
+describe('REST API', () => {
+  it.each(routes.map((r) => [`${r.method} ${r.path}`, r.id] as const))('%s → %s (Lambda proxy)', (key, id) => {
+    const method = methods.get(key);
+    expect(method).toBeDefined();
+    expect(method.Integration.Type).toBe('AWS_PROXY');
+    expect(render(method.Integration.Uri)).toContain(functionLogicalId(s, id));
+  });
+
+  it('has no methods beyond the catalog routes and HEAD on the approval page', () => {
+    const expected = [...routes.map((r) => `${r.method} ${r.path}`), 'HEAD /approvals/{approvalId}'].sort();
+    expect([...methods.keys()].sort()).toEqual(expected);
+    expect(render(methods.get('HEAD /approvals/{approvalId}').Integration.Uri)).toContain(functionLogicalId(s, 'ApprovalPage'));
+  });
+
+  it('only API functions are integrated: task functions are unreachable from the internet', () => {
+    const integrated = render([...methods.values()].map((m) => m.Integration.Uri));
+    for (const f of FUNCTIONS.filter((x) => x.kind === 'task')) expect(integrated).not.toContain(functionLogicalId(s, f.id));
+  });
+
+  it.each(['POST /requests', 'POST /routing/preview'])('%s validates its JSON body against the request model', (key) => {
+    const method = methods.get(key);
+    expect(method.RequestValidatorId).toBeDefined();
+    expect(Object.keys(method.RequestModels)).toEqual(['application/json']);
+    const [model] = Object.values(resourcesOf(s.stack, 'AWS::ApiGateway::Model'));
+    expect(model!.Properties.Schema).toMatchObject({
+      type: 'object',
+      additionalProperties: false,
+      required: expect.arrayContaining(['policy', 'title', 'department', 'requester', 'category', 'amount', 'vendor', 'fundingSource']),
+    });
+  });
+
+  it('answers a refused body in the API error shape', () => {
+    s.stack.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'BAD_REQUEST_BODY',
+      ResponseTemplates: { 'application/json': '{"error":{"code":"validation_failed","message":$context.error.messageString}}' },
+    });
+  });
+
+  it('throttles, traces and measures the stage', () => {
+    const [stage] = Object.values(resourcesOf(s.stack, 'AWS::ApiGateway::Stage'));
+    expect(stage!.Properties).toMatchObject({ StageName: 'prod', TracingEnabled: true });
+    expect(stage!.Properties.MethodSettings).toEqual([
+      expect.objectContaining({
+        HttpMethod: '*',
+        ResourcePath: '/*',
+        ThrottlingRateLimit: s.config.throttle.rateLimit,
+        ThrottlingBurstLimit: s.config.throttle.burstLimit,
+        MetricsEnabled: true,
+        DataTraceEnabled: false,
+        LoggingLevel: 'ERROR',
+      }),
+    ]);
+  });
+
+  it('takes throttling numbers from context', () => {
+    const custom = synth({ stage: 'dev', throttleRate: '7', throttleBurst: '9' });
+    const [stage] = Object.values(resourcesOf(custom.stack, 'AWS::ApiGateway::Stage'));
+    expect(stage!.Properties.MethodSettings[0]).toMatchObject({ ThrottlingRateLimit: 7, ThrottlingBurstLimit: 9 });
+  });
+
+  it('writes JSON access logs to its own log group, with the route template and never the path (the approval id)', () => {
+    const [stage] = Object.values(resourcesOf(s.stack, 'AWS::ApiGateway::Stage'));
+    const setting = stage!.Properties.AccessLogSetting;
+    expect(render(setting.DestinationArn)).toContain('ApiAccessLogs');
+    const format = JSON.parse(setting.Format);
+    expect(format.resourcePath).toBe('$context.resourcePath');
+    expect(setting.Format).not.toMatch(/\$context\.path\b|requestOverride|\$input/);
+  });
+
+  it('has no CORS by default', () => {
+    expect([...methods.keys()].filter((k) => k.startsWith('OPTIONS'))).toEqual([]);
+  });
+
+  it('adds CORS preflight only on the JSON routes when origins are configured, never on approval pages', () => {
+    const withCors = apiMethods(synth({ stage: 'dev', corsOrigins: 'https://purchasing.city.gov' }).stack);
+    const options = [...withCors.keys()].filter((k) => k.startsWith('OPTIONS')).sort();
+    expect(options).toEqual(['OPTIONS /requests', 'OPTIONS /requests/{id}', 'OPTIONS /requests/{id}/audit', 'OPTIONS /requests/{id}/cancel', 'OPTIONS /routing/preview']);
+  });
+
+  it('puts the API base URL (stage included) into the mail functions only', () => {
+    for (const f of FUNCTIONS) {
+      const env = s.stack.toJSON().Resources[functionLogicalId(s, f.id)].Properties.Environment.Variables;
+      if (f.sendsMail) {
+        expect(render(env.PUBLIC_BASE_URL)).toContain('execute-api');
+        expect(render(env.PUBLIC_BASE_URL)).toContain('"Ref":"ApiDeploymentStageprod');
+        expect(env).toMatchObject({ MAIL_TRANSPORT: 'ses', MAIL_FROM: 'purchasing@city.gov' });
+      } else {
+        expect(env.PUBLIC_BASE_URL).toBeUndefined();
+        expect(env.MAIL_FROM).toBeUndefined();
+      }
+    }
+  });
+
+  it('uses the configured public base URL for links when given', () => {
+    const custom = synth({ stage: 'dev', publicBaseUrl: 'https://purchasing.city.gov' });
+    const env = custom.stack.toJSON().Resources[functionLogicalId(custom, 'RequestApproval')].Properties.Environment.Variables;
+    expect(env.PUBLIC_BASE_URL).toBe('https://purchasing.city.gov/');
+  });
+});
