@@ -6,7 +6,7 @@
  * `statemachines/placeholders.ts`.
  */
 import * as path from 'node:path';
-import { ArnFormat, CfnOutput, Duration, Stack, type StackProps, Token, Validations } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, CrossStackReferences, Duration, ReferenceStrength, Stack, type StackProps, Token, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -50,6 +50,9 @@ export class StatelessStack extends Stack {
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
     const { config } = props;
+    // The one cross-stack reference (the secret ARN) stays an Export/Import, so the data stack
+    // cannot be deleted while this stack still uses it.
+    CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
 
     // The state machine's name is fixed, so its ARN is known before it exists. Functions that
     // start or answer executions get that ARN (env + grants) without referencing the resource:

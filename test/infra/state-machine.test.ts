@@ -51,5 +51,9 @@ describe('purchase-approval state machine', () => {
       .filter((state) => state.Type === 'Task')
       .map((state) => state.Parameters?.FunctionName ?? state.Resource);
     for (const r of resources) expect(r).toMatch(/^arn:aws:(lambda|states):/);
+    // asl-validator ships no types; its export is `(definition) => { isValid, errors }`.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const validate = require('asl-validator') as (d: unknown) => { isValid: boolean; errors: unknown[] };
+    expect(validate(definition).errors).toEqual([]);
   });
 });
