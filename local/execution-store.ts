@@ -90,14 +90,19 @@ export class ExecutionStore {
 export class SnapshotWriter {
   private chain: Promise<void> = Promise.resolve();
   private queued: Promise<void> | null = null;
+  private force = false;
 
-  constructor(private readonly write: () => Promise<void>) {}
+  /** `write(force)`: the owner decides whether to write; `force` is set if any caller forced. */
+  constructor(private readonly write: (force: boolean) => Promise<void>) {}
 
-  flush(): Promise<void> {
+  flush(force = false): Promise<void> {
+    this.force ||= force;
     if (this.queued) return this.queued;
     const next = this.chain.then(() => {
       this.queued = null; // later changes need a later write
-      return this.write();
+      const forced = this.force;
+      this.force = false;
+      return this.write(forced);
     });
     this.queued = next;
     this.chain = next.catch(() => undefined);

@@ -108,6 +108,13 @@ const MAX_TIMER_MS = 2_147_483_647;
 const ENGINE_TASK_TIMEOUT_SECONDS = Math.floor(MAX_TIMER_MS / 1000);
 const EXECUTION_NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]{1,80}$/;
 
+/**
+ * Copies made with JSON, not structuredClone: the engine only treats objects whose prototype is
+ * this realm's Object.prototype as payload templates, and under jest structuredClone returns
+ * objects of another realm, whose nested `"key.$"` fields the engine would then leave unresolved.
+ */
+const jsonClone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
 /** `arn:aws:lambda:…:function:Name[:qualifier]` or a bare name → `Name`. */
 const functionIdOf = (arnOrName: string): string => {
   const match = /:function:([^:]+)/.exec(arnOrName);
@@ -125,7 +132,7 @@ const everyTaskState = (definition: AslDefinition, visit: (name: string, state: 
 
 /** The runner enforces task timeouts; the engine gets the farthest timer Node can keep. */
 const withEngineTimeouts = (definition: AslDefinition): AslDefinition => {
-  const copy = structuredClone(definition);
+  const copy = jsonClone(definition);
   everyTaskState(copy, (_name, state) => {
     delete state.TimeoutSecondsPath;
     state.TimeoutSeconds = ENGINE_TASK_TIMEOUT_SECONDS;
@@ -231,7 +238,7 @@ export async function createLocalStepFunctions(options: LocalStepFunctionsOption
   const stateMachineArn = options.stateMachineArn ?? DEFAULT_STATE_MACHINE_ARN;
   const stateMachineName = stateMachineArn.split(':').pop()!;
   const executionArnPrefix = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:`;
-  const definition = (typeof options.definition === 'string' ? JSON.parse(options.definition) : structuredClone(options.definition)) as AslDefinition;
+  const definition = (typeof options.definition === 'string' ? JSON.parse(options.definition) : jsonClone(options.definition)) as AslDefinition;
 
   // Validate the real definition once (about 70 ms); every machine built afterwards skips it.
   new StateMachine(definition as unknown as StateMachineDefinition);
@@ -275,8 +282,8 @@ export async function createLocalStepFunctions(options: LocalStepFunctionsOption
     const ended = new Promise<void>((resolve) => { markEnded = resolve; });
     const execution: LiveExecution = {
       record, frozen: false, ended, markEnded, minted: new Set(), waiting: new Map(), entries: new Map(), entryWaiters: new Map(),
-      writer: new SnapshotWriter(async () => {
-        if (!execution.frozen) await store.save(execution.record);
+      writer: new SnapshotWriter(async (force) => {
+        if (!execution.frozen || force) await store.save(execution.record);
       }),
     };
     if (record.status !== 'RUNNING') markEnded();
@@ -332,7 +339,8 @@ export async function createLocalStepFunctions(options: LocalStepFunctionsOption
   };
 
   const runTask = async (execution: LiveExecution, stateName: string, processedInput: unknown): Promise<unknown> => {
-    if (execution.frozen || stopped) return new Promise<never>(() => undefined); // stop() is under way
+    // stop() is under way. Settling (not hanging) lets the aborted engine loop end and clear its timers.
+    if (execution.frozen || stopped) return null;
     const startedAt = Date.now();
     const state = taskStates.get(stateName)!;
     const resource = state.Resource ?? '';
@@ -341,17 +349,15 @@ export async function createLocalStepFunctions(options: LocalStepFunctionsOption
     const parameters = (processedInput ?? {}) as { FunctionName?: string; Payload?: unknown };
     const functionId = functionIdOf(viaInvoke ? String(parameters.FunctionName ?? '') : resource);
     const event = viaInvoke ? parameters.Payload ?? {} : processedInput;
-    const freshToken = isCallback ? claimToken(execution, event) : undefined;
     const resumed = execution.resumeCallback?.state === stateName ? execution.resumeCallback : undefined;
     execution.resumeCallback = undefined;
-
-    // Top-level tasks learn their raw input from the event log (and record it as the resume point).
     const isTopLevel = topLevelTasks.has(stateName);
-    const rawInput = isTopLevel ? await claimEntry(execution, stateName) : processedInput;
-    if (execution.frozen) return new Promise<never>(() => undefined);
-    const timeoutMs = taskTimeoutMs(state, rawInput);
 
     if (!isCallback) {
+      // Top-level tasks learn their raw input from the event log (and record it as the resume point).
+      const rawInput = isTopLevel ? await claimEntry(execution, stateName) : processedInput;
+      if (execution.frozen) return null;
+      const timeoutMs = taskTimeoutMs(state, rawInput);
       if (isTopLevel) await persist(execution); // never run a handler while the disk points earlier
       let cancelTimer = () => undefined as void;
       const timedOut = new Promise<never>((_resolve, reject) => {
@@ -365,24 +371,32 @@ export async function createLocalStepFunctions(options: LocalStepFunctionsOption
       }
     }
 
-    // Callback task: register the token first (an answer may come while the handler still runs).
-    const token = resumed?.token ?? freshToken!;
-    const deadline = resumed ? resumed.deadline : timeoutMs === null ? null : startedAt + timeoutMs;
+    // Callback task. The token is live from this synchronous first step on: an answer may come
+    // while the handler still runs, or (after a restart) as soon as the runner is back.
+    const token = resumed?.token ?? claimToken(execution, event);
     let resolveAnswer!: (output: unknown) => void;
     let rejectAnswer!: (error: Error) => void;
     const answered = new Promise<unknown>((resolve, reject) => { resolveAnswer = resolve; rejectAnswer = reject; });
-    const cancelTimer = deadline === null ? () => undefined : setLongTimeout(() => {
-      forgetToken(token);
-      rejectAnswer(new TimeoutError());
-    }, deadline - Date.now());
+    answered.catch(() => undefined); // an early SendTaskFailure must not count as unhandled
+    let cancelTimer = () => undefined as void;
     pending.set(token, { execution, resolve: resolveAnswer, reject: rejectAnswer });
-    execution.waiting.set(token, cancelTimer);
+    execution.waiting.set(token, () => cancelTimer());
 
-    const position = execution.record.position;
-    if (isTopLevel && position?.state === stateName) {
-      position.callback = { token, deadline, handlerDone: Boolean(resumed) };
-    }
     try {
+      const rawInput = isTopLevel ? await claimEntry(execution, stateName) : processedInput;
+      if (execution.frozen) return null;
+      const timeoutMs = resumed ? null : taskTimeoutMs(state, rawInput);
+      const deadline = resumed ? resumed.deadline : timeoutMs === null ? null : startedAt + timeoutMs;
+      if (deadline !== null && pending.has(token)) {
+        cancelTimer = setLongTimeout(() => {
+          forgetToken(token);
+          rejectAnswer(new TimeoutError());
+        }, deadline - Date.now());
+      }
+      const position = execution.record.position;
+      if (isTopLevel && position?.state === stateName) {
+        position.callback = { token, deadline, handlerDone: Boolean(resumed) };
+      }
       await persist(execution);
       if (resumed) {
         log(`step functions: ${execution.record.name} waits again in ${stateName} after a restart`);
@@ -390,9 +404,11 @@ export async function createLocalStepFunctions(options: LocalStepFunctionsOption
       }
       const handlerFailed = callHandler(functionId, event).then(
         () => {
-          if (pending.has(token) && position?.callback?.token === token) {
+          if (position?.callback?.token === token && (pending.has(token) || execution.frozen)) {
+            // The mail is out: from now on a restart only waits. Written even during stop(),
+            // which waits for handlers mid-call, or the restart would mail the approver twice.
             position.callback.handlerDone = true;
-            void persist(execution);
+            void execution.writer.flush(true);
           }
           return new Promise<never>(() => undefined);
         },
@@ -576,8 +592,14 @@ export async function createLocalStepFunctions(options: LocalStepFunctionsOption
       for (const execution of executions.values()) {
         if (execution.record.status !== 'RUNNING') continue;
         execution.frozen = true;
-        for (const token of [...execution.waiting.keys()]) forgetToken(token);
         execution.abort?.();
+        // Settle the waiting callback tasks so the aborted runs end and clear the engine's timers;
+        // `frozen` keeps the disk at the paused position, tokens included.
+        for (const token of [...execution.waiting.keys()]) {
+          const entry = pending.get(token);
+          forgetToken(token);
+          entry?.resolve(null);
+        }
       }
       // Let handlers that are mid-call finish (they talk to dynalite, which closes next), briefly.
       await Promise.race([Promise.allSettled([...inFlightHandlers]), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);

@@ -1,0 +1,147 @@
+/**
+ * `npm run audit:verify -- <requestId> [--api <url> | --data-dir <dir>] [--json]`
+ *
+ * Verifies a request's audit trail from the hash chain, independently of the server's own
+ * `verified` flag: the events are fetched raw and the chain is checked here with the same pure
+ * `verifyChain` (lambdas/audit/chain.ts).
+ *
+ * Where the events come from:
+ * - `--api <url>`: the running API (`GET /requests/{id}/audit`); only the raw events are used.
+ * - `--data-dir <dir>`: the local stack's dynalite files, opened here and read through the real
+ *   DynamoDB SDK. dynalite keeps an exclusive lock on its files, so this works only while the
+ *   stack is stopped.
+ * - neither: the API at http://127.0.0.1:$PORT (default 3000) if it answers, else DATA_DIR
+ *   (default `.data`).
+ *
+ * Exit codes: 0 verified; 1 verification failed (the sequence number is printed); 2 usage error,
+ * unknown request or no source reachable.
+ */
+import path from 'node:path';
+import type { Server } from 'node:http';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import dynalite from 'dynalite';
+import { verifyChain, type AuditEvent } from '../lambdas/audit/chain';
+import { TABLES } from '../lambdas/shared/tables';
+import { LOCAL_CREDENTIALS } from './dynamo';
+import { LOCAL_REGION } from './lambda-context';
+import { closeServer, listenOnLoopback, LOOPBACK } from './net';
+
+class UsageError extends Error {}
+class NotFound extends Error {}
+
+interface Options { requestId: string; api?: string; dataDir?: string; json: boolean }
+
+const USAGE = 'usage: npm run audit:verify -- <requestId> [--api <url> | --data-dir <dir>] [--json]';
+
+export const parseArgs = (argv: string[]): Options => {
+  const options: Partial<Options> = { json: false };
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i]!;
+    if (arg === '--json') options.json = true;
+    else if (arg === '--api' || arg === '--data-dir') {
+      const value = argv[i += 1];
+      if (!value) throw new UsageError(`${arg} needs a value`);
+      if (arg === '--api') options.api = value.replace(/\/+$/, '');
+      else options.dataDir = value;
+    } else if (arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
+    else if (!options.requestId) options.requestId = arg;
+    else throw new UsageError(`unexpected argument ${arg}`);
+  }
+  if (!options.requestId) throw new UsageError('a request id is required');
+  if (!/^[0-9A-Za-z_-]{1,64}$/.test(options.requestId)) throw new UsageError('the request id has an unexpected form');
+  if (options.api && options.dataDir) throw new UsageError('use either --api or --data-dir, not both');
+  return options as Options;
+};
+
+const fromApi = async (api: string, requestId: string): Promise<AuditEvent[]> => {
+  const response = await fetch(`${api}/requests/${encodeURIComponent(requestId)}/audit`);
+  if (response.status === 404) throw new NotFound(`no audit trail for ${requestId}`);
+  if (!response.ok) throw new Error(`the API answered ${response.status}`);
+  const body = (await response.json()) as { events?: AuditEvent[] };
+  if (!Array.isArray(body.events)) throw new Error('the API answer has no events');
+  return body.events;
+};
+
+const fromDataDir = async (dataDir: string, requestId: string): Promise<AuditEvent[]> => {
+  const server: Server = dynalite({ path: path.join(path.resolve(dataDir), 'dynamodb') });
+  const port = await listenOnLoopback(server, 0, 'DynamoDB (dynalite, read for audit:verify)');
+  const client = new DynamoDBClient({ endpoint: `http://${LOOPBACK}:${port}`, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  const db = DynamoDBDocumentClient.from(client);
+  try {
+    const events: AuditEvent[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await db.send(new QueryCommand({
+        TableName: TABLES.audit.id,
+        KeyConditionExpression: 'requestId = :r',
+        ExpressionAttributeValues: { ':r': requestId },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }));
+      events.push(...((out.Items ?? []) as AuditEvent[]));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    if (events.length === 0) throw new NotFound(`no audit trail for ${requestId} in ${dataDir}`);
+    return events;
+  } finally {
+    client.destroy();
+    await closeServer(server);
+  }
+};
+
+const apiAnswers = async (api: string): Promise<boolean> => {
+  try {
+    return (await fetch(`${api}/health`, { signal: AbortSignal.timeout(2_000) })).ok;
+  } catch {
+    return false;
+  }
+};
+
+export const main = async (argv: string[]): Promise<number> => {
+  let options: Options;
+  try {
+    options = parseArgs(argv);
+  } catch (error) {
+    console.error((error as Error).message);
+    console.error(USAGE);
+    return 2;
+  }
+  const defaultApi = `http://${LOOPBACK}:${process.env.PORT || 3000}`;
+  let source: string;
+  let events: AuditEvent[];
+  try {
+    if (options.api) {
+      source = options.api;
+      events = await fromApi(options.api, options.requestId);
+    } else if (options.dataDir || !(await apiAnswers(defaultApi))) {
+      const dataDir = options.dataDir ?? (process.env.DATA_DIR || '.data');
+      source = path.resolve(dataDir);
+      events = await fromDataDir(dataDir, options.requestId);
+    } else {
+      source = defaultApi;
+      events = await fromApi(defaultApi, options.requestId);
+    }
+  } catch (error) {
+    console.error(error instanceof NotFound ? error.message : `cannot read the audit trail: ${(error as Error).message}`);
+    return 2;
+  }
+
+  const ordered = [...events].sort((a, b) => a.seq - b.seq);
+  const result = verifyChain(ordered);
+  if (options.json) {
+    console.log(JSON.stringify({ requestId: options.requestId, source, ...result }));
+  } else if (result.verified) {
+    console.log(`request ${options.requestId}: ${result.count} events, hash chain verified (source: ${source})`);
+  } else {
+    console.log(`request ${options.requestId}: verification FAILED at seq ${result.failedAtSeq}: ${result.reason} (${result.count} events, source: ${source})`);
+  }
+  return result.verified ? 0 : 1;
+};
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (error: unknown) => {
+    console.error(error);
+    process.exitCode = 2;
+  });
+}

@@ -1,0 +1,403 @@
+/**
+ * The machinery of the local stack (`npm start`), tested with its own fixtures so it does not
+ * depend on the product's handlers: the Step Functions runner (callbacks, timeouts, error names,
+ * restart without losing a pending approval), the AWS JSON endpoint through the real SDK clients,
+ * dynalite tables, maildev over SMTP, and the API Gateway proxy event. Every server listens on a
+ * free loopback port; every data directory is a fresh temporary one.
+ */
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { createServer, request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  DescribeExecutionCommand, ExecutionAlreadyExists, ExecutionDoesNotExist, InvalidOutput, InvalidToken,
+  SendTaskFailureCommand, SendTaskHeartbeatCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand, TaskTimedOut,
+} from '@aws-sdk/client-sfn';
+import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DescribeTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import nodemailer from 'nodemailer';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { createLocalStepFunctions, type LocalStepFunctions } from '../../local/step-functions';
+import { createAwsEndpoint } from '../../local/aws-endpoint';
+import { LINK_SECRET_ARN, loadOrCreateLinkSecret } from '../../local/link-secret';
+import { ensureTables, LOCAL_CREDENTIALS, startDynamo } from '../../local/dynamo';
+import { startMail } from '../../local/mail';
+import { createApiServer, type ApiRoute } from '../../local/api-server';
+import { closeServer, listenOnLoopback } from '../../local/net';
+import type { LambdaHandler } from '../../local/lambda-context';
+import { startLocalStack } from '../../local/stack';
+import { TABLES } from '../../lambdas/shared/tables';
+import { fixtureHandlers } from '../fixtures/local/handlers';
+
+jest.setTimeout(30_000);
+
+const FIXTURE_ASL = path.join(__dirname, '..', 'fixtures', 'local', 'callback.asl.json');
+const region = 'us-east-1';
+const credentials = LOCAL_CREDENTIALS;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const temporaryDirs: string[] = [];
+const freshDataDir = async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'local-runtime-'));
+  temporaryDirs.push(dir);
+  return dir;
+};
+afterAll(async () => {
+  await Promise.all(temporaryDirs.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+const fixtureRunner = async (dataDir: string, fixture = fixtureHandlers()) => {
+  const sfn = await createLocalStepFunctions({
+    definition: await readFile(FIXTURE_ASL, 'utf8'),
+    handlers: fixture.handlers,
+    dataDir,
+    // Only the plain tasks' TaskFailed retries are shortened; the callback keeps its semantics.
+    retryIntervalOverrides: { Prepare: 10, Finish: 10 },
+  });
+  return { sfn, fixture };
+};
+
+const input = (seconds = 60, extra: Record<string, unknown> = {}) => JSON.stringify({ id: 'R-1', cancel: false, wait: { seconds }, ...extra });
+
+describe('local Step Functions runner (fixture ASL)', () => {
+  let runners: LocalStepFunctions[] = [];
+  const track = <T extends { sfn: LocalStepFunctions }>(made: T): T => { runners.push(made.sfn); return made; };
+  afterEach(async () => {
+    await Promise.all(runners.map((r) => r.stop()));
+    runners = [];
+  });
+
+  it('passes a fresh $$.Task.Token to the callback handler and resumes on SendTaskSuccess', async () => {
+    const { sfn, fixture } = track(await fixtureRunner(await freshDataDir()));
+    const notified = fixture.nextNotify();
+    const { executionArn } = await sfn.startExecution({ name: 'approve-1', input: input() });
+    const call = await notified;
+    expect(call).toEqual({ id: 'R-1', taskToken: expect.stringMatching(/^\S{40,}$/) });
+    expect(sfn.describeExecution(executionArn).status).toBe('RUNNING');
+
+    sfn.sendTaskHeartbeat(call.taskToken);
+    expect(() => sfn.sendTaskSuccess(call.taskToken, 'not json')).toThrow(expect.objectContaining({ code: 'InvalidOutput' }));
+    sfn.sendTaskSuccess(call.taskToken, JSON.stringify({ approvedBy: 'ana' }));
+    const done = await sfn.waitForExecution(executionArn);
+
+    expect(done.status).toBe('SUCCEEDED');
+    expect(JSON.parse(done.output!)).toMatchObject({ decision: { approvedBy: 'ana' }, outcome: 'APPROVED', final: { done: 'APPROVED' } });
+    expect(fixture.finishCalls).toEqual([{ id: 'R-1', outcome: 'APPROVED' }]);
+    // The token is forgotten once its task ends: a late answer is told so, a made-up one is invalid.
+    expect(() => sfn.sendTaskSuccess(call.taskToken, '{}')).toThrow(expect.objectContaining({ code: 'TaskTimedOut' }));
+    expect(() => sfn.sendTaskSuccess('made-up', '{}')).toThrow(expect.objectContaining({ code: 'InvalidToken' }));
+  });
+
+  it('routes SendTaskFailure to the Catch that names its error', async () => {
+    const { sfn, fixture } = track(await fixtureRunner(await freshDataDir()));
+    const notified = fixture.nextNotify();
+    const { executionArn } = await sfn.startExecution({ name: 'reject-1', input: input() });
+    sfn.sendTaskFailure((await notified).taskToken, 'ApprovalRejectedError', 'over budget');
+    const done = await sfn.waitForExecution(executionArn);
+    expect(done.status).toBe('SUCCEEDED');
+    expect(JSON.parse(done.output!)).toMatchObject({ outcome: 'REJECTED', error: { Error: 'ApprovalRejectedError', Cause: 'over budget' } });
+  });
+
+  it('fails a callback task with a catchable States.Timeout after TimeoutSecondsPath (read from the state input)', async () => {
+    const { sfn, fixture } = track(await fixtureRunner(await freshDataDir()));
+    const notified = fixture.nextNotify();
+    const started = Date.now();
+    const { executionArn } = await sfn.startExecution({ name: 'timeout-1', input: input(1) });
+    const { taskToken } = await notified;
+    const done = await sfn.waitForExecution(executionArn);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(JSON.parse(done.output!)).toMatchObject({ outcome: 'EXPIRED', error: { Error: 'States.Timeout' } });
+    expect(() => sfn.sendTaskSuccess(taskToken, '{}')).toThrow(expect.objectContaining({ code: 'TaskTimedOut' }));
+  });
+
+  it('gives the ASL the name of an error a task handler throws, so Catch by name works', async () => {
+    const { sfn, fixture } = track(await fixtureRunner(await freshDataDir()));
+    const { executionArn } = await sfn.startExecution({ name: 'cancel-1', input: input(60, { cancel: true }) });
+    const done = await sfn.waitForExecution(executionArn);
+    const output = JSON.parse(done.output!);
+    expect(output).toMatchObject({ outcome: 'CANCELLED', error: { Error: 'RequestCancelledError' } });
+    expect(JSON.parse(output.error.Cause)).toMatchObject({ errorType: 'RequestCancelledError', errorMessage: 'request R-1 was cancelled' });
+    expect(fixture.notifyCalls).toHaveLength(0);
+  });
+
+  it('records a failed execution with the error of the state that failed', async () => {
+    const fixture = fixtureHandlers();
+    fixture.handlers.Finish = (async () => { throw new TypeError('boom'); }) as LambdaHandler;
+    const { sfn } = track(await fixtureRunner(await freshDataDir(), fixture));
+    const { executionArn } = await sfn.startExecution({ name: 'fail-1', input: input(60, { cancel: true }) });
+    const done = await sfn.waitForExecution(executionArn);
+    expect(done).toMatchObject({ status: 'FAILED', error: 'TypeError' });
+  });
+
+  it('starts idempotently by name while running with the same input, and refuses a different one', async () => {
+    const { sfn } = track(await fixtureRunner(await freshDataDir()));
+    const first = await sfn.startExecution({ name: 'same-1', input: input() });
+    await expect(sfn.startExecution({ name: 'same-1', input: input() })).resolves.toEqual(first);
+    await expect(sfn.startExecution({ name: 'same-1', input: input(30) })).rejects.toMatchObject({ code: 'ExecutionAlreadyExists' });
+    expect(() => sfn.describeExecution(`${first.executionArn}-nope`)).toThrow(expect.objectContaining({ code: 'ExecutionDoesNotExist' }));
+  });
+
+  it('keeps a paused approval across a restart: the old token completes it and the mail is not sent again', async () => {
+    const dataDir = await freshDataDir();
+    const before = await fixtureRunner(dataDir);
+    const notified = before.fixture.nextNotify();
+    const { executionArn } = await before.sfn.startExecution({ name: 'restart-1', input: input() });
+    const { taskToken } = await notified;
+    await before.sfn.stop();
+
+    const saved = JSON.parse(await readFile(path.join(dataDir, 'stepfunctions', 'executions', 'restart-1.json'), 'utf8'));
+    expect(saved).toMatchObject({ status: 'RUNNING', position: { state: 'WaitForDecision', callback: { token: taskToken, handlerDone: true } } });
+    expect(saved.position.callback.deadline).toBeGreaterThan(Date.now() + 50_000);
+
+    const after = track(await fixtureRunner(dataDir));
+    expect(after.sfn.describeExecution(executionArn).status).toBe('RUNNING');
+    after.sfn.sendTaskSuccess(taskToken, JSON.stringify({ approvedBy: 'after-restart' }));
+    const done = await after.sfn.waitForExecution(executionArn);
+
+    expect(JSON.parse(done.output!)).toMatchObject({ decision: { approvedBy: 'after-restart' }, outcome: 'APPROVED' });
+    expect(after.fixture.notifyCalls).toHaveLength(0); // no second mail
+    expect(before.fixture.notifyCalls).toHaveLength(1);
+    expect(after.fixture.finishCalls).toEqual([{ id: 'R-1', outcome: 'APPROVED' }]);
+  });
+
+  it('times a resumed callback out at its saved deadline, not a fresh one', async () => {
+    const dataDir = await freshDataDir();
+    const before = await fixtureRunner(dataDir);
+    const notified = before.fixture.nextNotify();
+    const { executionArn } = await before.sfn.startExecution({ name: 'restart-2', input: input(2) });
+    await notified;
+    await before.sfn.stop();
+    await sleep(2_100); // the deadline passes while nothing runs
+
+    const resumedAt = Date.now();
+    const after = track(await fixtureRunner(dataDir));
+    const done = await after.sfn.waitForExecution(executionArn);
+    expect(Date.now() - resumedAt).toBeLessThan(1_000);
+    expect(JSON.parse(done.output!)).toMatchObject({ outcome: 'EXPIRED', error: { Error: 'States.Timeout' } });
+    expect(after.fixture.notifyCalls).toHaveLength(0);
+  });
+
+  it('remembers finished executions across a restart', async () => {
+    const dataDir = await freshDataDir();
+    const before = await fixtureRunner(dataDir);
+    const { executionArn } = await before.sfn.startExecution({ name: 'finished-1', input: input(60, { cancel: true }) });
+    await before.sfn.waitForExecution(executionArn);
+    await before.sfn.stop();
+    const after = track(await fixtureRunner(dataDir));
+    expect(after.sfn.describeExecution(executionArn)).toMatchObject({ status: 'SUCCEEDED', name: 'finished-1' });
+    await expect(after.sfn.startExecution({ name: 'finished-1', input: input(60, { cancel: true }) })).rejects.toMatchObject({ code: 'ExecutionAlreadyExists' });
+    expect((await readdir(path.join(dataDir, 'stepfunctions', 'executions'))).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+});
+
+describe('AWS JSON endpoint through the real SDK clients', () => {
+  let sfn: LocalStepFunctions;
+  let fixture: ReturnType<typeof fixtureHandlers>;
+  let endpointUrl: string;
+  let endpoint: ReturnType<typeof createAwsEndpoint>;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = await freshDataDir();
+    ({ sfn, fixture } = await fixtureRunner(dataDir));
+    endpoint = createAwsEndpoint({ stepFunctions: () => sfn, secrets: [await loadOrCreateLinkSecret(dataDir)] });
+    endpointUrl = `http://127.0.0.1:${await listenOnLoopback(endpoint, 0, 'test endpoint')}`;
+  });
+  afterAll(async () => {
+    await sfn.stop();
+    await closeServer(endpoint);
+  });
+
+  it('starts, describes and completes an execution; errors arrive as the SDK exception classes', async () => {
+    const client = new SFNClient({ endpoint: endpointUrl, region, credentials });
+    const notified = fixture.nextNotify();
+    const start = new StartExecutionCommand({ stateMachineArn: sfn.stateMachineArn, name: 'sdk-1', input: input() });
+    const started = await client.send(start);
+    expect(started.executionArn).toBe('arn:aws:states:us-east-1:000000000000:execution:PurchaseApproval:sdk-1');
+    expect(started.startDate).toBeInstanceOf(Date);
+    expect((await client.send(start)).executionArn).toBe(started.executionArn);
+    await expect(client.send(new StartExecutionCommand({ stateMachineArn: sfn.stateMachineArn, name: 'sdk-1', input: '{}' }))).rejects.toBeInstanceOf(ExecutionAlreadyExists);
+
+    const { taskToken } = await notified;
+    await client.send(new SendTaskHeartbeatCommand({ taskToken }));
+    await expect(client.send(new SendTaskSuccessCommand({ taskToken, output: '{oops' }))).rejects.toBeInstanceOf(InvalidOutput);
+    const running = await client.send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
+    expect(running).toMatchObject({ status: 'RUNNING', name: 'sdk-1', input: input() });
+
+    await client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify({ approvedBy: 'sdk' }) }));
+    await sfn.waitForExecution(started.executionArn!);
+    const done = await client.send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
+    expect(done.status).toBe('SUCCEEDED');
+    expect(done.stopDate).toBeInstanceOf(Date);
+    expect(JSON.parse(done.output!)).toMatchObject({ outcome: 'APPROVED' });
+
+    await expect(client.send(new SendTaskSuccessCommand({ taskToken, output: '{}' }))).rejects.toBeInstanceOf(TaskTimedOut);
+    await expect(client.send(new SendTaskFailureCommand({ taskToken: 'nope', error: 'X' }))).rejects.toBeInstanceOf(InvalidToken);
+    await expect(client.send(new DescribeExecutionCommand({ executionArn: `${started.executionArn}x` }))).rejects.toBeInstanceOf(ExecutionDoesNotExist);
+    client.destroy();
+  });
+
+  it('serves the link secret by ARN, the same after a reload from disk', async () => {
+    const client = new SecretsManagerClient({ endpoint: endpointUrl, region, credentials });
+    const secret = await client.send(new GetSecretValueCommand({ SecretId: LINK_SECRET_ARN }));
+    expect(Buffer.from(secret.SecretString!, 'base64')).toHaveLength(32);
+    expect(secret.ARN).toBe(LINK_SECRET_ARN);
+    expect((await loadOrCreateLinkSecret(dataDir)).value).toBe(secret.SecretString);
+    await expect(client.send(new GetSecretValueCommand({ SecretId: 'other' }))).rejects.toBeInstanceOf(ResourceNotFoundException);
+    client.destroy();
+  });
+});
+
+describe('dynalite', () => {
+  it('creates every table from TABLES once, with its indexes, and keeps data on disk across a restart', async () => {
+    const dataDir = await freshDataDir();
+    let dynamo = await startDynamo(dataDir);
+    expect(await ensureTables(dynamo.endpoint, Object.values(TABLES))).toEqual(Object.values(TABLES).map((t) => t.id));
+    expect(await ensureTables(dynamo.endpoint, Object.values(TABLES))).toEqual([]);
+    let client = new DynamoDBClient({ endpoint: dynamo.endpoint, region, credentials });
+    const requests = await client.send(new DescribeTableCommand({ TableName: 'Requests' }));
+    expect(requests.Table?.TableStatus).toBe('ACTIVE');
+    expect(requests.Table?.GlobalSecondaryIndexes?.map((i) => [i.IndexName, i.Projection?.ProjectionType]).sort()).toEqual(
+      TABLES.requests.globalIndexes.map((i) => [i.name, 'ALL']).sort());
+    await client.send(new PutItemCommand({ TableName: 'Approvals', Item: { pk: { S: 'LINK#1' }, state: { S: 'pending' } } }));
+    client.destroy();
+    await dynamo.stop();
+
+    dynamo = await startDynamo(dataDir);
+    client = new DynamoDBClient({ endpoint: dynamo.endpoint, region, credentials });
+    const item = await client.send(new GetItemCommand({ TableName: 'Approvals', Key: { pk: { S: 'LINK#1' } } }));
+    expect(item.Item?.state?.S).toBe('pending');
+    client.destroy();
+    await dynamo.stop();
+  });
+});
+
+describe('maildev', () => {
+  it('receives a message sent with nodemailer over SMTP and lists it in its REST API', async () => {
+    const mail = await startMail(await freshDataDir(), 0, 0);
+    try {
+      const transport = nodemailer.createTransport(`smtp://127.0.0.1:${mail.smtpPort}`);
+      await transport.sendMail({ from: 'purchasing@sample-city.example', to: 'approver@sample-city.example', subject: 'Approval needed: R-1', text: 'hello', html: '<p>hello</p>' });
+      transport.close();
+      const emails = (await (await fetch(`${mail.apiUrl}/email`)).json()) as { subject: string; to: { address: string }[] }[];
+      expect(emails).toEqual([expect.objectContaining({ subject: 'Approval needed: R-1', to: [expect.objectContaining({ address: 'approver@sample-city.example' })] })]);
+    } finally {
+      await mail.stop();
+    }
+  });
+});
+
+describe('API Gateway proxy', () => {
+  const seen: APIGatewayProxyEvent[] = [];
+  const echo = (async (event: APIGatewayProxyEvent) => {
+    seen.push(event);
+    return { statusCode: 201, headers: { 'Content-Type': 'application/json' }, multiValueHeaders: { 'Set-Cookie': ['a=1', 'b=2'] }, body: JSON.stringify({ ok: true }) };
+  }) as LambdaHandler;
+  const routes: ApiRoute[] = [
+    { method: 'POST', path: '/requests/{id}/cancel', functionId: 'Echo', handler: echo },
+    { method: 'GET', path: '/requests/{id}', functionId: 'Echo', handler: echo },
+    { method: 'GET', path: '/boom', functionId: 'Boom', handler: (async () => { throw new Error('secret detail'); }) as LambdaHandler },
+  ];
+  const server = createApiServer({ routes: () => routes, maxBodyBytes: 1024 });
+  let base: string;
+  beforeAll(async () => { base = `http://127.0.0.1:${await listenOnLoopback(server, 0, 'test api')}`; });
+  afterAll(() => closeServer(server));
+
+  it('turns a request into a REST (v1) proxy event and the result back into a response', async () => {
+    const response = await fetch(`${base}/requests/R%2D7/cancel?x=1&x=2&y=3`, { method: 'POST', headers: { 'X-Trace': 't-1', 'content-type': 'application/json' }, body: '{"reason":"dup"}' });
+    expect(response.status).toBe(201);
+    expect(response.headers.get('content-type')).toBe('application/json');
+    expect(response.headers.get('set-cookie')).toBe('a=1, b=2');
+    expect(await response.json()).toEqual({ ok: true });
+    const event = seen.at(-1)!;
+    expect(event).toMatchObject({
+      httpMethod: 'POST', path: '/requests/R%2D7/cancel', resource: '/requests/{id}/cancel', pathParameters: { id: 'R-7' },
+      queryStringParameters: { x: '2', y: '3' }, multiValueQueryStringParameters: { x: ['1', '2'], y: ['3'] },
+      body: '{"reason":"dup"}', isBase64Encoded: false,
+      requestContext: { stage: 'local', httpMethod: 'POST', resourcePath: '/requests/{id}/cancel', identity: { sourceIp: '127.0.0.1' } },
+    });
+    expect(event.headers['X-Trace']).toBe('t-1');
+    expect(event.multiValueHeaders['X-Trace']).toEqual(['t-1']);
+    expect(event.requestContext.requestId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('sends HEAD to the GET handler without a body, and a GET without query or body as nulls', async () => {
+    const head = await fetch(`${base}/requests/R-1`, { method: 'HEAD' });
+    expect(head.status).toBe(201);
+    expect(await head.text()).toBe('');
+    expect(seen.at(-1)).toMatchObject({ httpMethod: 'GET', body: null, queryStringParameters: null, multiValueQueryStringParameters: null });
+  });
+
+  it('answers like API Gateway for unknown paths, wrong methods, oversized bodies and throwing handlers', async () => {
+    const missing = await fetch(`${base}/nope`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({ error: { code: 'not_found', message: expect.any(String) } });
+
+    const wrongMethod = await fetch(`${base}/requests/R-1`, { method: 'DELETE' });
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get('allow')).toBe('GET, HEAD');
+
+    const tooLarge = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest(`${base}/requests/R-1/cancel`, { method: 'POST', headers: { 'content-length': 2048 } }, (res) => { res.resume(); resolve(res.statusCode!); });
+      req.on('error', reject);
+      req.end('x'.repeat(2048));
+    });
+    expect(tooLarge).toBe(413);
+
+    const boom = await fetch(`${base}/boom`);
+    expect(boom.status).toBe(502);
+    expect(await boom.json()).toEqual({ message: 'Internal server error' });
+    expect((await fetch(`${base}/requests/R-1`)).status).toBe(201); // still serving
+  });
+});
+
+describe('the whole local stack', () => {
+  const portIsFree = (port: number) => new Promise<boolean>((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+
+  it('starts on free ports, serves the catalog routes, stops freeing its ports, and restarts on the same ones', async () => {
+    const dataDir = await freshDataDir();
+    const stack = await startLocalStack({ apiPort: 0, smtpPort: 0, mailWebPort: 0, dataDir });
+    const apiPort = Number(new URL(stack.apiUrl).port);
+    const mailWebPort = Number(new URL(stack.mailWebUrl).port);
+    try {
+      expect(stack.apiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(process.env.PUBLIC_BASE_URL).toBe(stack.apiUrl);
+      expect(process.env.MAIL_TRANSPORT).toBe(`smtp://127.0.0.1:${stack.smtpPort}`);
+      const missing = await fetch(`${stack.apiUrl}/nope`);
+      expect(missing.status).toBe(404);
+      expect((await fetch(`${stack.apiUrl}/health`, { method: 'POST' })).status).toBe(405);
+      expect((await fetch(`${stack.mailApiUrl}/email`)).status).toBe(200);
+      const client = new SFNClient({ endpoint: process.env.AWS_ENDPOINT_URL_SFN!, region, credentials });
+      await expect(client.send(new DescribeExecutionCommand({ executionArn: 'arn:aws:states:us-east-1:000000000000:execution:PurchaseApproval:none' }))).rejects.toBeInstanceOf(ExecutionDoesNotExist);
+      client.destroy();
+      await expect(startLocalStack({ dataDir })).rejects.toThrow(/already running/);
+    } finally {
+      await stack.stop();
+    }
+    expect(await portIsFree(apiPort)).toBe(true);
+    expect(await portIsFree(stack.smtpPort)).toBe(true);
+    expect(await portIsFree(mailWebPort)).toBe(true);
+
+    const again = await startLocalStack({ apiPort, smtpPort: stack.smtpPort, mailWebPort, dataDir });
+    try {
+      expect(again.apiUrl).toBe(stack.apiUrl);
+      expect((await fetch(`${again.apiUrl}/nope`)).status).toBe(404);
+    } finally {
+      await again.stop();
+    }
+  });
+
+  it('refuses to start with a clear error when a port is taken', async () => {
+    const blocker = createServer();
+    const port = await listenOnLoopback(blocker, 0, 'blocker');
+    try {
+      await expect(startLocalStack({ apiPort: port, smtpPort: 0, mailWebPort: 0, dataDir: await freshDataDir() })).rejects.toMatchObject({ name: 'PortInUseError', port });
+    } finally {
+      await closeServer(blocker);
+    }
+  });
+});
