@@ -14,11 +14,15 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { StateMachine } from 'aws-local-stepfunctions';
+import type * as Engine from 'aws-local-stepfunctions' with { 'resolution-mode': 'import' };
 import { createPolicyRegistry, parsePriorRequests, parsePurchaseRequest, routeRequest } from '../lambdas/domain';
 import { startLocalStack } from '../local/stack';
 import { ASL_FUNCTION_PLACEHOLDERS, fillPlaceholders } from '../statemachines/placeholders';
 import { approvalLink, decide, freePorts, Inbox, purchase } from '../test/integration/support/harness';
+
+// The package ships a CommonJS build beside its ESM types; require it the way local/ does.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { StateMachine } = require('aws-local-stepfunctions') as typeof Engine;
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 100);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10);
