@@ -43,6 +43,7 @@ export const openCheckpoint = async (deps: Pick<Deps, 'requests' | 'audit' | 'po
         type: 'checkpoint-opened', actor: { kind: 'system' },
         data: { index, role: checkpoint.role, approver: checkpoint.approver, onBehalfOf: checkpoint.onBehalfOf ?? null, deadlines },
       });
+      logger.info('checkpoint opened', { requestId, index, role: checkpoint.role, deadlines });
       return { phase: 'request', seconds: secondsUntil(deadlines.remindAt, now) };
     }
   }
@@ -161,7 +162,9 @@ export const advanceDeadline = async (deps: Pick<Deps, 'requests' | 'audit' | 'c
     const expired = await deps.requests.closeCheckpoint(requestId, index, ['pending'], 'expired', now.toISOString());
     if (!expired) return { phase, seconds: 1 };
     await deps.audit.append(requestId, { type: 'checkpoint-expired', actor: { kind: 'system' }, data: { index, role: checkpoint.role, approver: checkpoint.approver } });
+    logger.info('checkpoint expired', { requestId, index, role: checkpoint.role });
     return { phase: 'expired', seconds: 0 };
   }
+  logger.info('deadline reached', { requestId, index, from: phase, next: step.next });
   return { phase: step.next, seconds: secondsUntil(checkpoint.deadlines[step.until!], now) };
 };

@@ -32,6 +32,7 @@ export const cancelRequest = async (
     actor: { kind: 'requester', name: record.request.requester.name, email: record.request.requester.email },
     data: { reason: reason ?? null, previousStatus: record.status },
   });
+  logger.info('request cancelled', { requestId: id, previousStatus: record.status });
   // Release the wait, if one is live; a task that starts later sees CANCELLED and stops itself.
   const { checkpoints } = await deps.requests.getWithCheckpoints(id);
   for (const checkpoint of checkpoints.filter((c) => c.state === 'pending')) {
@@ -64,6 +65,7 @@ export const finalizeDecision = async (deps: Pick<Deps, 'requests' | 'audit' | '
     }
     const stored = (await deps.requests.get(requestId))!;
     await deps.audit.append(requestId, { type: 'request-finalized', actor: { kind: 'system' }, data: { status: stored.status, reasons: stored.outcome?.reasons ?? [] } });
+    logger.info('request finalized', { requestId, status: stored.status });
   }
 
   const final = (await deps.requests.get(requestId))!;

@@ -4,6 +4,7 @@
  */
 import { routeRequest, type Policy, type PriorRequest, type PurchaseRequest, type RoutingDecision } from '../domain';
 import { RequestCancelledError, WorkflowStateError } from '../shared/errors';
+import { logger } from '../shared/logger';
 import type { RequestStatus } from '../store/records';
 import type { Deps } from './deps';
 import { validatePurchaseRequest } from './submit';
@@ -66,5 +67,6 @@ export const routeSubmittedRequest = async (deps: Pick<Deps, 'requests' | 'audit
       reasons: decision.reasons,
     },
   });
+  logger.info('request routed', { requestId, status: decision.status, tier: decision.tier.id, method: decision.method.type, checkpoints: decision.checkpoints.length });
   return { status: decision.status, checkpointCount: decision.checkpoints.length };
 };
