@@ -12,6 +12,7 @@ import { requestListItem, requestView } from '../app/views';
 import { RequestNotFoundError, RequestValidationError } from '../shared/errors';
 import { apiHandler, errorJson, json, jsonBody } from '../shared/http';
 import type { RequestStatus } from '../store/records';
+import { InvalidCursorError } from '../store/requests-table';
 
 const STATUSES: RequestStatus[] = ['SUBMITTED', 'PENDING_APPROVAL', 'APPROVED', 'REJECTED', 'RETURNED', 'EXPIRED', 'CANCELLED'];
 
@@ -42,7 +43,15 @@ export const makeHandler = (deps: Deps) => apiHandler(async (event: APIGatewayPr
     case 'GET /health':
       return json(200, { status: 'ok' });
     case 'GET /requests': {
-      const page = await deps.requests.list(listQuery(event));
+      const query = listQuery(event);
+      const page = await deps.requests.list(query).catch((error: unknown) => {
+        // A cursor that decodes yet names keys this index does not have: DynamoDB refuses the
+        // start key (ValidationException). That is the caller's cursor at fault, not ours.
+        if (query.cursor !== undefined && error instanceof Error && error.name === 'ValidationException') {
+          throw new InvalidCursorError('the cursor is not one this service issued');
+        }
+        throw error;
+      });
       return json(200, { items: page.items.map(requestListItem), nextCursor: page.nextCursor ?? null });
     }
     case 'GET /requests/{id}': {
