@@ -70,7 +70,12 @@ export const formBody = (event: APIGatewayProxyEvent): Record<string, string> =>
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
       throw new RequestValidationError([{ field: 'body', message: 'send a JSON object' }]);
     }
-    return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, typeof v === 'string' ? v : String(v)]));
+    // Every form field is text: a list or object (`{"decision": ["approve"]}`) is refused, not stringified.
+    const notText = Object.entries(parsed).filter(([, v]) => typeof v !== 'string');
+    if (notText.length > 0) {
+      throw new RequestValidationError(notText.map(([field]) => ({ field, message: 'must be a string' })));
+    }
+    return parsed as Record<string, string>;
   }
   if (!contentType.startsWith('application/x-www-form-urlencoded')) {
     throw new UnsupportedMediaTypeError('send the form as application/x-www-form-urlencoded');
