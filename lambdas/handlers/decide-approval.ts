@@ -47,7 +47,10 @@ export const makeHandler = (deps: Deps) => async (event: APIGatewayProxyEvent): 
       : error instanceof UnsupportedMediaTypeError || error instanceof RequestValidationError ? [400, 'The form could not be read. Open the link from your email again.']
         : [500, 'Something went wrong on our side. Your decision may not be recorded; open the link again to check.'];
     if (status === 500) logger.error('decision failed', { error: (error as Error).name, message: (error as Error).message });
-    return jsonWanted ? errorJson(status, status === 500 ? 'internal_error' : 'bad_request', message) : renderFormErrorPage({ statusCode: status as 400 | 413 | 500, message });
+    const fields = error instanceof RequestValidationError ? error.fields : undefined;
+    return jsonWanted
+      ? errorJson(status, status === 500 ? 'internal_error' : 'bad_request', message, fields)
+      : renderFormErrorPage({ statusCode: status as 400 | 413 | 500, message, fields });
   }
 };
 
