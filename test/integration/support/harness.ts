@@ -3,7 +3,7 @@
  * maildev inbox, approval links opened and their forms posted. Nothing here reaches into tables
  * except where a test says it is playing an attacker or an auditor.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,10 +32,19 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export const startHarness = async (options: { extraPolicies?: unknown[] } = {}): Promise<Harness> => {
+export interface HarnessOptions {
+  extraPolicies?: unknown[];
+  /** Added to the handlers' environment (e.g. an endpoint override for a test's observer). */
+  env?: Record<string, string>;
+  log?: (line: string) => void;
+}
+
+export const startHarness = async (options: HarnessOptions = {}): Promise<Harness> => {
   const dataDir = mkdtempSync(join(tmpdir(), 'par-it-'));
   const ports = await freePorts();
-  const start = () => startLocalStack({ ...ports, dataDir, extraPolicies: options.extraPolicies, log: () => undefined });
+  const start = () => startLocalStack({
+    ...ports, dataDir, extraPolicies: options.extraPolicies, log: options.log ?? (() => undefined), ...(options.env ? { env: options.env } : {}),
+  });
   let stack = await start();
   const harness: Harness = {
     stack,
@@ -88,6 +97,41 @@ export class Api {
       await sleep(50);
     }
     throw new Error(`request ${id} did not reach ${wanted.join('/')} (last: ${last?.body?.status})`);
+  }
+
+  /** Every request GET /requests lists for `query`, following the cursor page by page. */
+  async listAll(query: Record<string, string> = {}, pageSize = 100): Promise<any[]> {
+    const items: any[] = [];
+    let cursor: string | null = null;
+    for (let pages = 0; pages < 10_000; pages += 1) {
+      const params: URLSearchParams = new URLSearchParams({ ...query, limit: String(pageSize), ...(cursor ? { cursor } : {}) });
+      const page: ApiResponse = await this.call('GET', `/requests?${params.toString()}`);
+      if (page.status !== 200) throw new Error(`GET /requests answered ${page.status}: ${page.text.slice(0, 300)}`);
+      items.push(...page.body.items);
+      cursor = page.body.nextCursor;
+      if (!cursor) return items;
+    }
+    throw new Error('GET /requests never stopped paginating');
+  }
+
+  /** How many requests the service holds (all of GET /requests). */
+  async countRequests(): Promise<number> {
+    return (await this.listAll()).length;
+  }
+
+  /** Polls the audit trail until `count` events match (type, and `data.index` when given). */
+  async waitForAudit(id: string, type: string, options: { index?: number; count?: number; timeoutMs?: number } = {}) {
+    const { index, count = 1, timeoutMs = 15_000 } = options;
+    const until = Date.now() + timeoutMs;
+    let events: any[] = [];
+    while (Date.now() < until) {
+      const audit = await this.audit(id);
+      events = audit.status === 200 ? audit.body.events : [];
+      const found = events.filter((e) => e.type === type && (index === undefined || e.data?.index === index));
+      if (found.length >= count) return audit.body;
+      await sleep(50);
+    }
+    throw new Error(`no ${count}× ${type}${index === undefined ? '' : ` (index ${index})`} in the audit of ${id}; saw ${events.map((e) => e.type).join(', ')}`);
   }
 
   /** Polls until the checkpoint at `index` is pending (its approver has been asked). */
@@ -185,3 +229,22 @@ export const purchase = (overrides: Record<string, unknown> = {}) => ({
   neededBy: '2027-03-01',
   ...overrides,
 });
+
+/**
+ * A copy of policies/sample-city.json under another id with deadlines in seconds, so tests see
+ * reminders, escalations and expiry without waiting for business days.
+ */
+export const shortDeadlinePolicy = (id: string, seconds: { reminder: number; escalation: number; expiry: number }) => {
+  const base = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'policies', 'sample-city.json'), 'utf8')) as Record<string, any>;
+  return {
+    ...base,
+    id,
+    name: `${base.name} (test deadlines: ${id})`,
+    deadlines: {
+      ...base.deadlines,
+      reminder: { seconds: seconds.reminder },
+      escalation: { seconds: seconds.escalation },
+      expiry: { seconds: seconds.expiry },
+    },
+  };
+};
