@@ -27,9 +27,11 @@ export const issueAntiForgery = (secret: Buffer, approvalId: string, now: Date):
 
 export const checkAntiForgery = (secret: Buffer, approvalId: string, value: unknown, now: Date): boolean => {
   if (typeof value !== 'string' || value.length > 200) return false;
-  const [issuedText, signature] = value.split('.');
+  const parts = value.split('.');
+  if (parts.length !== 2) return false;
+  const [issuedText, signature] = parts as [string, string];
   const issuedAt = Number(issuedText);
-  if (!Number.isSafeInteger(issuedAt) || !signature) return false;
+  if (!/^\d{1,16}$/.test(issuedText) || !Number.isSafeInteger(issuedAt) || !signature) return false;
   const age = now.getTime() - issuedAt;
   if (age < -60_000 || age > FORM_LIFETIME_MS) return false;
   const expected = Buffer.from(mac(secret, approvalId, issuedAt));

@@ -37,6 +37,10 @@ export const header = (event: Pick<APIGatewayProxyEvent, 'headers'>, name: strin
   return entry?.[1] ?? undefined;
 };
 
+/** `application/json` or `application/json; charset=utf-8`, not `application/jsonfoo`. */
+const isMediaType = (contentType: string, type: string): boolean =>
+  contentType === type || contentType.startsWith(`${type};`) || contentType.startsWith(`${type} `);
+
 const rawBody = (event: APIGatewayProxyEvent): string => {
   const body = event.body ?? '';
   const text = event.isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body;
@@ -50,7 +54,7 @@ const rawBody = (event: APIGatewayProxyEvent): string => {
 export const jsonBody = (event: APIGatewayProxyEvent): unknown => {
   const contentType = (header(event, 'content-type') ?? '').toLowerCase();
   const text = rawBody(event);
-  if (!contentType.startsWith('application/json')) {
+  if (!isMediaType(contentType, 'application/json')) {
     throw new UnsupportedMediaTypeError('send the body as application/json');
   }
   if (text.trim() === '') throw new RequestValidationError([{ field: 'body', message: 'the body is empty; send a JSON object' }]);
@@ -65,7 +69,7 @@ export const jsonBody = (event: APIGatewayProxyEvent): unknown => {
 export const formBody = (event: APIGatewayProxyEvent): Record<string, string> => {
   const contentType = (header(event, 'content-type') ?? '').toLowerCase();
   const text = rawBody(event);
-  if (contentType.startsWith('application/json')) {
+  if (isMediaType(contentType, 'application/json')) {
     const parsed = jsonBody(event);
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
       throw new RequestValidationError([{ field: 'body', message: 'send a JSON object' }]);
@@ -77,7 +81,7 @@ export const formBody = (event: APIGatewayProxyEvent): Record<string, string> =>
     }
     return parsed as Record<string, string>;
   }
-  if (!contentType.startsWith('application/x-www-form-urlencoded')) {
+  if (!isMediaType(contentType, 'application/x-www-form-urlencoded')) {
     throw new UnsupportedMediaTypeError('send the form as application/x-www-form-urlencoded');
   }
   return Object.fromEntries(new URLSearchParams(text));

@@ -34,6 +34,7 @@ describe('anti-forgery value', () => {
     ['older than a day', () => checkAntiForgery(secret, id, value, new Date(now.getTime() + 25 * 3600_000))],
     ['missing', () => checkAntiForgery(secret, id, undefined, now)],
     ['garbage', () => checkAntiForgery(secret, id, 'not-a-token', now)],
+    ['extra parts after a valid value', () => checkAntiForgery(secret, id, `${value}.extra`, now)],
   ])('refused with %s', (_name, check) => {
     expect(check()).toBe(false);
   });
