@@ -6,6 +6,9 @@ const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts'
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // The integration suites start real servers (dynalite, maildev's worker, HTTP); each suite stops
+  // its stack, but a stray keep-alive socket must never keep CI waiting after the results are in.
+  forceExit: true,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     { ...common, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'] },
