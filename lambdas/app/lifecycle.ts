@@ -63,10 +63,11 @@ export const finalizeDecision = async (deps: Pick<Deps, 'requests' | 'audit' | '
         await deps.requests.transition(requestId, ['CANCELLED'], 'CANCELLED', { outcome: { status: 'CANCELLED', at: now, reasons: outcomeReasons(current!, checkpoints, 'CANCELLED') }, updatedAt: now });
       }
     }
-    const stored = (await deps.requests.get(requestId))!;
-    await deps.audit.append(requestId, { type: 'request-finalized', actor: { kind: 'system' }, data: { status: stored.status, reasons: stored.outcome?.reasons ?? [] } });
-    logger.info('request finalized', { requestId, status: stored.status });
   }
+  // Written on every run, once: a retry after a failure right after the transition still records it.
+  const stored = (await deps.requests.get(requestId))!;
+  await deps.audit.appendOnce(requestId, { type: 'request-finalized', actor: { kind: 'system' }, data: { status: stored.status, reasons: stored.outcome?.reasons ?? [] } }, () => true);
+  logger.info('request finalized', { requestId, status: stored.status });
 
   const final = (await deps.requests.get(requestId))!;
   if (!final.outcomeNotifiedAt) {
@@ -80,12 +81,14 @@ export const finalizeDecision = async (deps: Pick<Deps, 'requests' | 'audit' | '
     try {
       await deps.mailer.send({ to: final.request.requester, ...email });
       await deps.requests.annotate(requestId, { outcomeNotifiedAt: deps.clock().toISOString() });
-      await deps.audit.append(requestId, { type: 'requester-notified', actor: { kind: 'system' }, data: { status: final.status } });
     } catch (error) {
       // The outcome is recorded; a lost email must not undo it or fail the workflow.
       logger.warn('outcome email could not be delivered', { requestId, error: (error as Error).name });
       await deps.audit.append(requestId, { type: 'notification-failed', actor: { kind: 'system' }, data: { recipient: final.request.requester, status: final.status } });
     }
+  }
+  if ((await deps.requests.get(requestId))?.outcomeNotifiedAt) {
+    await deps.audit.appendOnce(requestId, { type: 'requester-notified', actor: { kind: 'system' }, data: { status: final.status } }, () => true);
   }
   return { status: final.status };
 };

@@ -31,31 +31,12 @@ export const previewRouting = async (deps: Pick<Deps, 'requests' | 'policies' | 
   return routeRequest(request, { policy, history: await history(deps, request, policy, at), at });
 };
 
-export interface RouteTaskOutput { status: 'PENDING_APPROVAL' | 'RETURNED'; checkpointCount: number }
-
-/** The RouteRequest task. Safe to retry: a request already routed returns its stored decision. */
-export const routeSubmittedRequest = async (deps: Pick<Deps, 'requests' | 'audit' | 'policies' | 'clock'>, requestId: string): Promise<RouteTaskOutput> => {
-  const record = await deps.requests.get(requestId);
-  if (!record) throw new WorkflowStateError(`request ${requestId} does not exist`);
-  if (record.status === 'CANCELLED') throw new RequestCancelledError('the request was cancelled before routing');
-  if (record.status !== 'SUBMITTED') {
-    if (!record.routing) throw new WorkflowStateError(`request ${requestId} is ${record.status} without a routing decision`);
-    return { status: record.routing.status, checkpointCount: record.routing.checkpoints.length };
-  }
-  const policy = deps.policies.get(record.request.policy);
-  const at = deps.clock();
-  const decision = routeRequest(record.request, { policy, history: await history(deps, record.request, policy, at), at, requestId });
-  const moved = await deps.requests.recordRouting(requestId, decision, at.toISOString());
-  if (!moved) {
-    const now = await deps.requests.get(requestId);
-    if (now?.status === 'CANCELLED') throw new RequestCancelledError('the request was cancelled while it was being routed');
-    if (!now?.routing) throw new WorkflowStateError(`request ${requestId} changed state during routing`);
-    return { status: now.routing.status, checkpointCount: now.routing.checkpoints.length };
-  }
+/** The routing decision's audit events, each written once however often the task runs. */
+const auditRouting = async (deps: Pick<Deps, 'audit'>, requestId: string, decision: RoutingDecision) => {
   for (const flag of decision.flags) {
-    await deps.audit.append(requestId, { type: flag.type, actor: { kind: 'system' }, data: { ...flag } });
+    await deps.audit.appendOnce(requestId, { type: flag.type, actor: { kind: 'system' }, data: { ...flag } }, () => true);
   }
-  await deps.audit.append(requestId, {
+  await deps.audit.appendOnce(requestId, {
     type: 'request-routed',
     actor: { kind: 'system' },
     data: {
@@ -66,7 +47,33 @@ export const routeSubmittedRequest = async (deps: Pick<Deps, 'requests' | 'audit
       checkpoints: decision.checkpoints.map((c) => ({ index: c.index, role: c.role, approver: c.approver, onBehalfOf: c.onBehalfOf ?? null, reason: c.reason })),
       reasons: decision.reasons,
     },
-  });
+  }, () => true);
+};
+
+export interface RouteTaskOutput { status: 'PENDING_APPROVAL' | 'RETURNED'; checkpointCount: number }
+
+/** The RouteRequest task. Safe to retry: a request already routed returns its stored decision. */
+export const routeSubmittedRequest = async (deps: Pick<Deps, 'requests' | 'audit' | 'policies' | 'clock'>, requestId: string): Promise<RouteTaskOutput> => {
+  const record = await deps.requests.get(requestId);
+  if (!record) throw new WorkflowStateError(`request ${requestId} does not exist`);
+  if (record.status === 'CANCELLED') throw new RequestCancelledError('the request was cancelled before routing');
+  if (record.status !== 'SUBMITTED') {
+    if (!record.routing) throw new WorkflowStateError(`request ${requestId} is ${record.status} without a routing decision`);
+    await auditRouting(deps, requestId, record.routing); // a retry after a crash between the two writes
+    return { status: record.routing.status, checkpointCount: record.routing.checkpoints.length };
+  }
+  const policy = deps.policies.get(record.request.policy);
+  const at = deps.clock();
+  const decision = routeRequest(record.request, { policy, history: await history(deps, record.request, policy, at), at, requestId });
+  const moved = await deps.requests.recordRouting(requestId, decision, at.toISOString());
+  if (!moved) {
+    const now = await deps.requests.get(requestId);
+    if (now?.status === 'CANCELLED') throw new RequestCancelledError('the request was cancelled while it was being routed');
+    if (!now?.routing) throw new WorkflowStateError(`request ${requestId} changed state during routing`);
+    await auditRouting(deps, requestId, now.routing);
+    return { status: now.routing.status, checkpointCount: now.routing.checkpoints.length };
+  }
+  await auditRouting(deps, requestId, decision);
   logger.info('request routed', { requestId, status: decision.status, tier: decision.tier.id, method: decision.method.type, checkpoints: decision.checkpoints.length });
   return { status: decision.status, checkpointCount: decision.checkpoints.length };
 };

@@ -31,6 +31,16 @@ export class AuditTable {
     throw new Error(`could not append an audit event for ${requestId} after ${MAX_ATTEMPTS} attempts`);
   }
 
+  /**
+   * Appends unless an event `isSame` is already on the chain. Tasks use it for their milestone
+   * events: a retry after a failure between the state change and its event (a crash, a storage
+   * error) writes the missing event instead of skipping it, and never writes it twice.
+   */
+  async appendOnce(requestId: string, event: NewAuditEvent, isSame: (existing: AuditEvent) => boolean): Promise<AuditEvent> {
+    const existing = (await this.list(requestId)).find((e) => e.type === event.type && isSame(e));
+    return existing ?? this.append(requestId, event);
+  }
+
   async list(requestId: string): Promise<AuditEvent[]> {
     const events: AuditEvent[] = [];
     let start: Record<string, unknown> | undefined;
