@@ -59,6 +59,11 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     tables: { requests: 'readWrite', approvals: 'read', audit: 'readWrite' }, stateMachine: 'respond', linkSecret: true,
   },
   {
+    id: 'ResendNotification', entry: 'lambdas/handlers/resend-notification.ts', kind: 'api',
+    routes: [{ method: 'POST', path: '/requests/{id}/resend-notification' }],
+    tables: { requests: 'read', approvals: 'readWrite', audit: 'readWrite' }, sendsMail: true,
+  },
+  {
     id: 'RouteRequest', entry: 'lambdas/handlers/route-request.ts', kind: 'task',
     tables: { requests: 'readWrite', audit: 'readWrite' },
   },

@@ -7,9 +7,9 @@
 import { deadlinesFor, type Person } from '../domain';
 import { renderApprovalRequestEmail } from '../presentation';
 import { WORKFLOW_ERRORS } from '../../statemachines/placeholders';
-import { RequestCancelledError, WorkflowStateError } from '../shared/errors';
+import { RequestCancelledError, RequestNotFoundError, WorkflowStateError } from '../shared/errors';
 import { logger } from '../shared/logger';
-import type { CheckpointRecord, Phase, RequestRecord } from '../store/records';
+import type { CallbackRecord, CheckpointRecord, Phase, RequestRecord } from '../store/records';
 import type { OutgoingMail } from '../adapters/mailer';
 import type { Deps } from './deps';
 import { checkpointView, requestSummary } from './views';
@@ -48,6 +48,14 @@ export const openCheckpoint = async (deps: Pick<Deps, 'requests' | 'audit' | 'po
     }
   }
   const current = await deps.requests.getCheckpoint(requestId, index);
+  if (current?.state === 'pending' && current.deadlines) {
+    // A retry after a failure between opening the checkpoint and recording it: finish the job.
+    await deps.requests.annotate(requestId, { currentIndex: index });
+    await deps.audit.appendOnce(requestId, {
+      type: 'checkpoint-opened', actor: { kind: 'system' },
+      data: { index, role: current.role, approver: current.approver, onBehalfOf: current.onBehalfOf ?? null, deadlines: current.deadlines },
+    }, (e) => e.data.index === index);
+  }
   return { phase: 'request', seconds: current?.deadlines ? secondsUntil(current.deadlines.remindAt, now) : 1 };
 };
 
@@ -72,6 +80,23 @@ export const requestApproval = async (
     return;
   }
 
+  await notifyRecipient(deps, { record, checkpoint, all, callback, phase });
+};
+
+type NotifyDeps = Pick<Deps, 'approvals' | 'audit' | 'mailer' | 'clock' | 'newApprovalId' | 'publicBaseUrl'>;
+
+/**
+ * Makes sure this phase's recipient has a link and emails it once: `sent`, `already` (a retry
+ * after the email went out) or `failed` (the transport stayed down through every retry; recorded
+ * as `notification-failed`, and the wait goes on: the next deadline phase or a resend tries again).
+ */
+const notifyRecipient = async (
+  deps: NotifyDeps,
+  args: { record: RequestRecord; checkpoint: CheckpointRecord; all: CheckpointRecord[]; callback: CallbackRecord; phase: Phase; resend?: boolean },
+): Promise<'sent' | 'already' | 'failed'> => {
+  const { record, checkpoint, all, callback, phase } = args;
+  const requestId = record.id;
+  const { index } = checkpoint;
   const { person, kind } = recipientFor(checkpoint, phase);
   const linkField = kind === 'primary' ? 'primaryLinkId' : 'escalationLinkId';
   let approvalId = callback[linkField];
@@ -81,7 +106,16 @@ export const requestApproval = async (
     await deps.approvals.putLink({ approvalId: candidate, requestId, index, recipient: person, kind, createdAt: now.toISOString() });
     approvalId = await deps.approvals.rememberLink(requestId, index, linkField, candidate);
   }
-  if (callback.notified?.[phase]) return; // this phase's email went out before a retry
+  const sentType = phase === 'request' ? 'approval-requested' : phase === 'reminder' ? 'reminder-sent' : 'approval-escalated';
+  const sentEvent = (resent: boolean) => ({
+    type: sentType, actor: { kind: 'system' as const },
+    data: { index, role: checkpoint.role, recipient: person, dueAt: checkpoint.deadlines?.expireAt ?? null, ...(resent ? { resent: true } : {}) },
+  });
+  if (callback.notified?.[phase]) {
+    // This phase's email went out before a retry; its event may not have been written.
+    await deps.audit.appendOnce(requestId, sentEvent(false), (e) => e.data.index === index);
+    return 'already';
+  }
 
   const email = renderApprovalRequestEmail({
     request: requestSummary(record),
@@ -94,21 +128,44 @@ export const requestApproval = async (
   });
   const delivered = await sendWithRetry(deps, { to: person, ...email });
   if (!delivered.ok) {
-    // The checkpoint stays pending (the wait goes on); the next deadline phase or a resend tries again.
     await deps.audit.append(requestId, {
       type: 'notification-failed', actor: { kind: 'system' },
-      data: { index, role: checkpoint.role, phase, recipient: person, attempts: delivered.attempts, error: delivered.error },
+      data: { index, role: checkpoint.role, phase, recipient: person, attempts: delivered.attempts, error: delivered.error, resend: Boolean(args.resend) },
     });
-    logger.warn('approval email could not be delivered', { requestId, index, phase, attempts: delivered.attempts });
-    return;
+    logger.warn('approval email could not be delivered', { requestId, index, phase, attempts: delivered.attempts, resend: Boolean(args.resend) });
+    return 'failed';
   }
   await deps.approvals.markNotified(requestId, index, phase, now.toISOString());
-  await deps.audit.append(requestId, {
-    type: phase === 'request' ? 'approval-requested' : phase === 'reminder' ? 'reminder-sent' : 'approval-escalated',
-    actor: { kind: 'system' },
-    data: { index, role: checkpoint.role, recipient: person, dueAt: checkpoint.deadlines?.expireAt ?? null },
-  });
-  logger.info('approval requested', { requestId, index, phase });
+  await deps.audit.append(requestId, sentEvent(Boolean(args.resend)));
+  logger.info('approval requested', { requestId, index, phase, ...(args.resend ? { resent: true } : {}) });
+  return 'sent';
+};
+
+export type ResendResult =
+  | { kind: 'sent'; index: number; role: string; phase: Phase }
+  | { kind: 'failed'; index: number; role: string; phase: Phase }
+  | { kind: 'nothing-to-resend'; reason: string };
+
+/**
+ * POST /requests/{id}/resend-notification: sends the current checkpoint's approval email again
+ * when it could not be delivered (after a `notification-failed`). Only the mail whose delivery
+ * failed is sent, to the person it was meant for, with the same link; a delivered one is not
+ * repeated, so the route cannot be used to flood an approver.
+ */
+export const resendNotification = async (deps: Pick<Deps, 'requests'> & NotifyDeps, requestId: string): Promise<ResendResult> => {
+  const { request: record, checkpoints } = await deps.requests.getWithCheckpoints(requestId);
+  if (!record) throw new RequestNotFoundError('no such request');
+  if (record.status !== 'PENDING_APPROVAL') return { kind: 'nothing-to-resend', reason: `the request is ${record.status}` };
+  const checkpoint = checkpoints.find((c) => c.state === 'pending');
+  if (!checkpoint) return { kind: 'nothing-to-resend', reason: 'no approver is being asked right now' };
+  const callback = await deps.approvals.getCallback(requestId, checkpoint.index);
+  if (!callback?.phase) return { kind: 'nothing-to-resend', reason: 'the approval email is still being sent' };
+  const phase = callback.phase;
+  if (callback.notified?.[phase]) return { kind: 'nothing-to-resend', reason: 'the approval email was delivered' };
+  const sent = await notifyRecipient(deps, { record, checkpoint, all: checkpoints, callback, phase, resend: true });
+  const about = { index: checkpoint.index, role: checkpoint.role, phase };
+  if (sent === 'already') return { kind: 'nothing-to-resend', reason: 'the approval email was delivered' };
+  return { kind: sent, ...about };
 };
 
 /** Backoff before each retry of a failed send; a transport that stays down is recorded, not fatal. */
@@ -156,12 +213,17 @@ export const advanceDeadline = async (deps: Pick<Deps, 'requests' | 'audit' | 'c
   failIfCancelled(record);
   const now = deps.clock();
   // Decided while the token was changing hands: go back to RequestApproval, which delivers it.
-  if (checkpoint.state !== 'pending') return { phase: checkpoint.state === 'expired' ? 'expired' : phase, seconds: 1 };
+  if (checkpoint.state === 'expired') {
+    // A retry after a failure between expiring the checkpoint and recording it.
+    await deps.audit.appendOnce(requestId, { type: 'checkpoint-expired', actor: { kind: 'system' }, data: { index, role: checkpoint.role, approver: checkpoint.approver } }, (e) => e.data.index === index);
+    return { phase: 'expired', seconds: 1 };
+  }
+  if (checkpoint.state !== 'pending') return { phase, seconds: 1 };
   const step = NEXT_PHASE[phase];
   if (step.next === 'expired' || !checkpoint.deadlines) {
     const expired = await deps.requests.closeCheckpoint(requestId, index, ['pending'], 'expired', now.toISOString());
     if (!expired) return { phase, seconds: 1 };
-    await deps.audit.append(requestId, { type: 'checkpoint-expired', actor: { kind: 'system' }, data: { index, role: checkpoint.role, approver: checkpoint.approver } });
+    await deps.audit.appendOnce(requestId, { type: 'checkpoint-expired', actor: { kind: 'system' }, data: { index, role: checkpoint.role, approver: checkpoint.approver } }, (e) => e.data.index === index);
     logger.info('checkpoint expired', { requestId, index, role: checkpoint.role });
     return { phase: 'expired', seconds: 0 };
   }

@@ -1,0 +1,30 @@
+/**
+ * POST /requests/{id}/resend-notification (API Gateway proxy): after a `notification-failed`
+ * (the mail transport was down through every retry), sends the current approver's email again
+ * with the same link. 200 when delivered; 409 when there is nothing to resend (delivered already,
+ * or no approver is being asked); 503 when mail is still down (recorded as another
+ * `notification-failed`). Never returns the link itself: it only goes to the approver's inbox.
+ */
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { resendNotification } from '../app/checkpoints';
+import { depsFor, type Deps } from '../app/deps';
+import { isWellFormedRequestId } from '../app/tokens';
+import { requestLinks } from '../app/views';
+import { RequestNotFoundError } from '../shared/errors';
+import { apiHandler, errorJson, json } from '../shared/http';
+
+export const makeHandler = (deps: Deps) => apiHandler(async (event: APIGatewayProxyEvent) => {
+  const id = event.pathParameters?.id ?? '';
+  if (!isWellFormedRequestId(id)) throw new RequestNotFoundError('no such request');
+  const result = await resendNotification(deps, id);
+  switch (result.kind) {
+    case 'sent':
+      return json(200, { id, notification: { status: 'sent', index: result.index, role: result.role, phase: result.phase }, links: requestLinks(id) });
+    case 'failed':
+      return errorJson(503, 'mail_unavailable', 'the email could not be delivered; the failure is recorded in the audit trail, try again later');
+    default:
+      return errorJson(409, 'conflict', `nothing to resend: ${result.reason}`);
+  }
+});
+
+export const handler = makeHandler(depsFor('ResendNotification'));
