@@ -11,6 +11,7 @@ import { RequestCancelledError, RequestNotFoundError, WorkflowStateError } from 
 import { logger } from '../shared/logger';
 import type { CallbackRecord, CheckpointRecord, Phase, RequestRecord } from '../store/records';
 import type { OutgoingMail } from '../adapters/mailer';
+import { recordDecisionEvent } from './decision-audit';
 import type { Deps } from './deps';
 import { checkpointView, requestSummary } from './views';
 
@@ -32,8 +33,10 @@ const failIfCancelled = (record: RequestRecord) => {
 
 /** The OpenCheckpoint task: the checkpoint becomes the one holding the request; its clock starts. */
 export const openCheckpoint = async (deps: Pick<Deps, 'requests' | 'audit' | 'policies' | 'clock'>, requestId: string, index: number): Promise<WaitInstruction> => {
-  const { record, checkpoint } = await load(deps, requestId, index);
+  const { record, checkpoint, all } = await load(deps, requestId, index);
   failIfCancelled(record);
+  const previous = all.find((c) => c.index === index - 1);
+  if (previous?.decision) await recordDecisionEvent(deps.audit, previous);
   const now = deps.clock();
   if (checkpoint.state === 'waiting') {
     const deadlines = deadlinesFor(deps.policies.get(record.request.policy), now);

@@ -8,6 +8,7 @@ import { WORKFLOW_ERRORS } from '../../statemachines/placeholders';
 import type { ApprovalPageView, CheckpointView, RequestSummary } from '../presentation';
 import { logger } from '../shared/logger';
 import type { CheckpointRecord, DecisionRecord, LinkRecord, RequestRecord } from '../store/records';
+import { recordDecisionEvent } from './decision-audit';
 import type { Deps } from './deps';
 import { checkAntiForgery, isWellFormedApprovalId, issueAntiForgery } from './tokens';
 import { checkpointView, requestSummary } from './views';
@@ -146,14 +147,7 @@ export const decideApproval = async (
     return (again && closedReason(again, now)) || { kind: 'not-found' };
   }
 
-  await deps.audit.append(record.id, {
-    type: decision.decision === 'approve' ? 'checkpoint-approved' : 'checkpoint-rejected',
-    actor: { kind: checkpoint.requires?.length ? 'clerk' : 'approver', name: link.recipient.name, email: link.recipient.email, onBehalfOf: decision.onBehalfOf },
-    data: {
-      index: checkpoint.index, role: checkpoint.role, comment: decision.comment ?? null, via: link.kind,
-      meetingDate: decision.meetingDate ?? null, resolutionNumber: decision.resolutionNumber ?? null,
-    },
-  });
+  await recordDecisionEvent(deps.audit, { ...checkpoint, state: decision.decision === 'approve' ? 'approved' : 'rejected', decision }, link.kind);
 
   const callback = await deps.approvals.getCallback(record.id, checkpoint.index);
   if (callback?.taskToken) {

@@ -7,6 +7,7 @@ import { renderOutcomeEmail } from '../presentation';
 import { RequestNotCancellableError, RequestNotFoundError, RequestValidationError, WorkflowStateError } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { FINAL_STATUSES, OPEN_STATUSES, type CheckpointRecord, type RequestRecord, type RequestStatus } from '../store/records';
+import { recordCancellationEvent, reconcileActs } from './decision-audit';
 import type { Deps } from './deps';
 import { checkpointView, requestSummary } from './views';
 
@@ -27,12 +28,7 @@ export const cancelRequest = async (
     const current = await deps.requests.get(id);
     throw new RequestNotCancellableError(current?.status ?? record.status);
   }
-  await deps.audit.append(id, {
-    type: 'request-cancelled',
-    actor: { kind: 'requester', name: record.request.requester.name, email: record.request.requester.email },
-    data: { reason: reason ?? null, previousStatus: record.status },
-  });
-  logger.info('request cancelled', { requestId: id, previousStatus: record.status });
+  await recordCancellationEvent(deps.audit, (await deps.requests.get(id))!, record.status);
   // Release the wait, if one is live; a task that starts later sees CANCELLED and stops itself.
   const { checkpoints } = await deps.requests.getWithCheckpoints(id);
   for (const checkpoint of checkpoints.filter((c) => c.state === 'pending')) {
@@ -66,6 +62,7 @@ export const finalizeDecision = async (deps: Pick<Deps, 'requests' | 'audit' | '
   }
   // Written on every run, once: a retry after a failure right after the transition still records it.
   const stored = (await deps.requests.get(requestId))!;
+  await reconcileActs(deps.audit, stored, checkpoints);
   await deps.audit.appendOnce(requestId, { type: 'request-finalized', actor: { kind: 'system' }, data: { status: stored.status, reasons: stored.outcome?.reasons ?? [] } }, () => true);
   logger.info('request finalized', { requestId, status: stored.status });
 
