@@ -17,8 +17,10 @@ export interface CallbackPosition {
   /** Epoch milliseconds when the task times out; null when the task has no timeout. */
   deadline: number | null;
   /**
-   * True once the notification handler returned. A restart before that re-runs the task (the
-   * handler may not have stored the token or sent the mail); after it, the runner only waits.
+   * True once the notification handler returned. A restart before that re-runs the task from
+   * scratch with a new token (the handler may not have stored the token); after it, the task keeps
+   * this token and deadline, and its idempotent handler runs again with them (no second mail; a
+   * decision recorded while the runner was down is delivered at once).
    */
   handlerDone: boolean;
 }

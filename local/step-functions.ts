@@ -208,7 +208,7 @@ interface LiveExecution {
   /** Raw state inputs from StateEntered/StateRetried events, claimed in order by task overrides. */
   entries: Map<string, unknown[]>;
   entryWaiters: Map<string, ((input: unknown) => void)[]>;
-  /** After a restart: the callback the first run of this state waits on again instead of re-running. */
+  /** After a restart: the stored token and deadline the resumed callback task keeps (its handler re-runs with them). */
   resumeCallback?: { state: string; token: string; deadline: number | null };
 }
 
@@ -373,6 +373,9 @@ export async function createLocalStepFunctions(options: LocalStepFunctionsOption
 
     // Callback task. The token is live from this synchronous first step on: an answer may come
     // while the handler still runs, or (after a restart) as soon as the runner is back.
+    // On a resume the engine minted a new token for the payload; the stored one replaces it.
+    const fresh = resumed ? [...execution.minted].find((candidate) => JSON.stringify(event ?? null).includes(candidate)) : undefined;
+    if (resumed) execution.minted.clear();
     const token = resumed?.token ?? claimToken(execution, event);
     let resolveAnswer!: (output: unknown) => void;
     let rejectAnswer!: (error: Error) => void;
@@ -398,11 +401,14 @@ export async function createLocalStepFunctions(options: LocalStepFunctionsOption
         position.callback = { token, deadline, handlerDone: Boolean(resumed) };
       }
       await persist(execution);
-      if (resumed) {
-        log(`step functions: ${execution.record.name} waits again in ${stateName} after a restart`);
-        return await answered;
-      }
-      const handlerFailed = callHandler(functionId, event).then(
+      // After a restart the handler runs again with the stored token (not the freshly minted one):
+      // handlers are idempotent — no second email — and one that finds a decision recorded while
+      // the runner was down answers the token at once instead of waiting for the next deadline.
+      const handlerEvent = resumed && fresh !== undefined && fresh !== token
+        ? JSON.parse(JSON.stringify(event).split(fresh).join(token))
+        : event;
+      if (resumed) log(`step functions: ${execution.record.name} waits again in ${stateName} after a restart`);
+      const handlerFailed = callHandler(functionId, handlerEvent).then(
         () => {
           if (position?.callback?.token === token && (pending.has(token) || execution.frozen)) {
             // The mail is out: from now on a restart only waits. Written even during stop(),

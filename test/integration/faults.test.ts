@@ -216,12 +216,11 @@ describe('kill -9 of the local stack', () => {
     expect(types.filter((t) => t === 'request-finalized')).toHaveLength(1);
   }, 180_000);
 
-  // KNOWN LOCAL-STACK BUG (marked `failing` until local/step-functions.ts is fixed): the decision is
-  // stored and its SendTaskSuccess answered the old process's in-memory wait, which died before
-  // persisting the next position; on restart the runner only re-waits on the old token (it does not
-  // re-run the idempotent RequestApproval handler, which would deliver the recorded decision), so
-  // the workflow sits until the reminder deadline (2 business days). Remove `.failing` once fixed.
-  test.failing('killed right after a decision was recorded: after a restart the workflow still moves on', async () => {
+  // The decision's SendTaskSuccess answered the old process's in-memory wait, which died before
+  // saving the next position. On restart the runner re-runs the (idempotent) RequestApproval
+  // handler with the stored token; it finds the recorded decision and answers at once, instead of
+  // the workflow sitting until the reminder deadline.
+  test('killed right after a decision was recorded: after a restart the workflow still moves on', async () => {
     child = child && child.exitCode === null ? child : await startProcess();
     const submitted = await api.submit({ ...informal(), title: 'Crashed carts', vendor: { name: 'Cart Co' }, method: { type: 'quotes', quotes: [{ vendor: 'Cart Co', amount: 12000 }, { vendor: 'B', amount: 12500 }, { vendor: 'C', amount: 13000 }] } });
     const id = submitted.body.id as string;

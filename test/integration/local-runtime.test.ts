@@ -5,6 +5,7 @@
  * dynalite tables, maildev over SMTP, and the API Gateway proxy event. Every server listens on a
  * free loopback port; every data directory is a fresh temporary one.
  */
+import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -137,7 +138,7 @@ describe('local Step Functions runner (fixture ASL)', () => {
     expect(() => sfn.describeExecution(`${first.executionArn}-nope`)).toThrow(expect.objectContaining({ code: 'ExecutionDoesNotExist' }));
   });
 
-  it('keeps a paused approval across a restart: the old token completes it and the mail is not sent again', async () => {
+  it('keeps a paused approval across a restart: the callback handler runs again with the old token, which completes it', async () => {
     const dataDir = await freshDataDir();
     const before = await fixtureRunner(dataDir);
     const notified = before.fixture.nextNotify();
@@ -155,9 +156,36 @@ describe('local Step Functions runner (fixture ASL)', () => {
     const done = await after.sfn.waitForExecution(executionArn);
 
     expect(JSON.parse(done.output!)).toMatchObject({ decision: { approvedBy: 'after-restart' }, outcome: 'APPROVED' });
-    expect(after.fixture.notifyCalls).toHaveLength(0); // no second mail
+    // The handler is re-run with the stored token, never a new one (handlers are idempotent: the real
+    // RequestApproval sends no second mail, and delivers a decision recorded while the runner was down).
+    expect(after.fixture.notifyCalls.map((c) => c.taskToken)).toEqual([taskToken]);
     expect(before.fixture.notifyCalls).toHaveLength(1);
     expect(after.fixture.finishCalls).toEqual([{ id: 'R-1', outcome: 'APPROVED' }]);
+  });
+
+  it('survives kill -9 of the process that ran it: resumed from disk, the old token completes it', async () => {
+    const dataDir = await freshDataDir();
+    // `node --import tsx`, not the tsx CLI: the CLI runs the script in a grandchild that a kill of
+    // the CLI would leave running.
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', 'fixtures', 'local', 'run-fixture-runner.ts'), dataDir, 'killed-1'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    const { taskToken } = await new Promise<{ taskToken: string }>((resolve, reject) => {
+      let out = '';
+      child.stdout!.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.includes('\n')) resolve(JSON.parse(out.split('\n')[0]!));
+      });
+      child.once('exit', (code) => reject(new Error(`fixture runner exited early (${code})`)));
+    });
+    child.kill('SIGKILL');
+    expect(await exited).toBe(null); // killed by the signal, no clean stop
+
+    const after = track(await fixtureRunner(dataDir));
+    const executionArn = 'arn:aws:states:us-east-1:000000000000:execution:PurchaseApproval:killed-1';
+    after.sfn.sendTaskSuccess(taskToken, JSON.stringify({ approvedBy: 'after-kill' }));
+    const done = await after.sfn.waitForExecution(executionArn);
+    expect(JSON.parse(done.output!)).toMatchObject({ id: 'R-9', decision: { approvedBy: 'after-kill' }, outcome: 'APPROVED' });
+    expect(after.fixture.notifyCalls.map((c) => c.taskToken)).toEqual([taskToken]);
   });
 
   it('times a resumed callback out at its saved deadline, not a fresh one', async () => {
@@ -174,7 +202,7 @@ describe('local Step Functions runner (fixture ASL)', () => {
     const done = await after.sfn.waitForExecution(executionArn);
     expect(Date.now() - resumedAt).toBeLessThan(1_000);
     expect(JSON.parse(done.output!)).toMatchObject({ outcome: 'EXPIRED', error: { Error: 'States.Timeout' } });
-    expect(after.fixture.notifyCalls).toHaveLength(0);
+    expect(after.fixture.notifyCalls.every((c) => c.taskToken === before.fixture.notifyCalls[0]!.taskToken)).toBe(true);
   });
 
   it('remembers finished executions across a restart', async () => {
