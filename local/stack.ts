@@ -93,6 +93,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
 
   try {
+    // The stack's own SDK client (table creation) comes before the handlers' environment is set.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     await mkdir(dataDir, { recursive: true });
 
     // The API first: the well-known port is the one most likely to be taken, so fail before the rest.
