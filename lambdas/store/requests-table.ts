@@ -105,46 +105,12 @@ export class RequestsTable {
    * request is not in one of `from` (someone else moved it first).
    */
   async transition(id: string, from: readonly RequestStatus[], to: RequestStatus, set: Partial<RequestRecord> = {}): Promise<boolean> {
-    const names: Record<string, string> = { '#status': 'status', '#statusKey': 'statusKey' };
-    const values: Record<string, unknown> = { ':to': to };
-    const assignments = ['#status = :to', '#statusKey = :to'];
-    Object.entries(set).forEach(([key, value], i) => {
-      names[`#a${i}`] = key;
-      values[`:a${i}`] = value;
-      assignments.push(`#a${i} = :a${i}`);
-    });
-    const allowed = from.map((status, i) => { values[`:from${i}`] = status; return `:from${i}`; });
-    try {
-      await this.db.send(new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.request(id),
-        UpdateExpression: `SET ${assignments.join(', ')}`,
-        ConditionExpression: `attribute_exists(pk) AND #status IN (${allowed.join(', ')})`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      }));
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return this.guardedUpdate(keys.request(id), { ...set, status: to, statusKey: to }, { attribute: 'status', oneOf: from });
   }
 
   /** Sets attributes on a request without a status condition (bookkeeping such as currentIndex). */
   async annotate(id: string, set: Partial<RequestRecord>): Promise<void> {
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = {};
-    const assignments = Object.entries(set).map(([key, value], i) => {
-      names[`#a${i}`] = key;
-      values[`:a${i}`] = value;
-      return `#a${i} = :a${i}`;
-    });
-    await this.db.send(new UpdateCommand({
-      TableName: this.tableName, Key: keys.request(id),
-      UpdateExpression: `SET ${assignments.join(', ')}`,
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeNames: names, ExpressionAttributeValues: values,
-    }));
+    await this.guardedUpdate(keys.request(id), set);
   }
 
   /** Opens a waiting checkpoint; false if it was not waiting. */
@@ -163,27 +129,39 @@ export class RequestsTable {
   }
 
   private async moveCheckpoint(requestId: string, index: number, from: CheckpointState[], to: CheckpointState, set: Partial<CheckpointRecord>): Promise<boolean> {
-    const names: Record<string, string> = { '#state': 'state' };
-    const values: Record<string, unknown> = { ':to': to };
-    const assignments = ['#state = :to'];
-    Object.entries(set).forEach(([key, value], i) => {
-      names[`#a${i}`] = key;
+    return this.guardedUpdate(keys.checkpoint(requestId, index), { ...set, state: to }, { attribute: 'state', oneOf: from });
+  }
+
+  /**
+   * One conditional UpdateItem: sets `set` on an existing item, only while `guard.attribute` holds
+   * one of `guard.oneOf`. False when the condition fails (someone else moved the item first).
+   */
+  private async guardedUpdate(key: Record<string, string>, set: Record<string, unknown>, guard?: { attribute: string; oneOf: readonly string[] }): Promise<boolean> {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const assignments = Object.entries(set).map(([name, value], i) => {
+      names[`#a${i}`] = name;
       values[`:a${i}`] = value;
-      assignments.push(`#a${i} = :a${i}`);
+      return `#a${i} = :a${i}`;
     });
-    const allowed = from.map((state, i) => { values[`:from${i}`] = state; return `:from${i}`; });
+    let condition = 'attribute_exists(pk)';
+    if (guard) {
+      names['#guard'] = guard.attribute;
+      const allowed = guard.oneOf.map((value, i) => { values[`:g${i}`] = value; return `:g${i}`; });
+      condition += ` AND #guard IN (${allowed.join(', ')})`;
+    }
     try {
       await this.db.send(new UpdateCommand({
         TableName: this.tableName,
-        Key: keys.checkpoint(requestId, index),
+        Key: key,
         UpdateExpression: `SET ${assignments.join(', ')}`,
-        ConditionExpression: `attribute_exists(pk) AND #state IN (${allowed.join(', ')})`,
+        ConditionExpression: condition,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
       }));
       return true;
     } catch (error) {
-      if (isConditionFailure(error)) return false;
+      if (guard && isConditionFailure(error)) return false;
       throw error;
     }
   }

@@ -382,7 +382,8 @@ describe('a crash mid-route and storage errors, through the real ASL and runner'
     }
     // And a failing read, and a failing conditional write of the routing itself.
     faults.push({ when: (c) => c.constructor.name === 'QueryCommand' && c.input.TableName === 'Requests', error: storageError, left: 1 });
-    faults.push({ when: (c) => c.constructor.name === 'UpdateCommand' && c.input.ExpressionAttributeValues?.[':to'] === 'PENDING_APPROVAL', error: storageError, left: 1 });
+    // the request's move to PENDING_APPROVAL (a guarded update whose values include the new status)
+    faults.push({ when: (c) => c.constructor.name === 'UpdateCommand' && Object.values(c.input.ExpressionAttributeValues ?? {}).includes('PENDING_APPROVAL'), error: storageError, left: 1 });
     const { id, done } = await runToApproval('Storage shovels');
     expect(injected).toHaveLength(6);
     expect(done.status).toBe('SUCCEEDED');
