@@ -105,3 +105,13 @@ export function councilLine(cp: CheckpointView): string {
   if (cp.resolutionNumber) parts.push(`resolution ${cp.resolutionNumber}`);
   return parts.join(', ');
 }
+
+const REQUEST_STATUS_LABELS: Record<string, string> = {
+  SUBMITTED: 'Submitted', PENDING_APPROVAL: 'Waiting for approval', APPROVED: 'Approved', REJECTED: 'Rejected',
+  RETURNED: 'Returned for changes', EXPIRED: 'Expired', CANCELLED: 'Cancelled',
+};
+
+/** "PENDING_APPROVAL" → "Waiting for approval"; an unknown status is shown as given. */
+export function requestStatusLabel(status: string): string {
+  return REQUEST_STATUS_LABELS[status] ?? status;
+}

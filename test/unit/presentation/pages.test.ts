@@ -101,6 +101,12 @@ describe('every page', () => {
 });
 
 describe('renderApprovalPage', () => {
+  test('shows the request status in words, not as a code', () => {
+    const { body } = renderApprovalPage(aView());
+    expect(body).toContain('Waiting for approval');
+    expect(body).not.toContain('PENDING_APPROVAL');
+  });
+
   it('shows amount, vendor, department, requester, tier with reason, method and the checklist with marks, text and citations', () => {
     const { body } = renderApprovalPage(aView());
     expect(body).toContain('<p class="amount">$120,000.00</p>');
