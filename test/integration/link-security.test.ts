@@ -199,6 +199,8 @@ describe('unknown, altered, decided and expired links', () => {
     const done = await h.api.waitForStatus(id, 'APPROVED');
     const decidedAt = done.checkpoints[0].decidedAt as string;
     expect(decidedAt).toEqual(expect.any(String));
+    // The outcome is stored before its audit events and the requester's mail: wait for the last one.
+    await h.api.waitForAudit(id, 'requester-notified');
     const before = await snapshot(id);
 
     const reopened = await openLink(link);
@@ -239,6 +241,7 @@ describe('unknown, altered, decided and expired links', () => {
     const done = await h.api.waitForStatus(id, 'EXPIRED', 30_000);
     expect(done.checkpoints[0].state).toBe('expired');
     expect(done.decision).toMatchObject({ status: 'EXPIRED' });
+    await h.api.waitForAudit(id, 'requester-notified');
     const before = await snapshot(id);
     const types = before.events.map((e) => e.type);
     expect(types).toEqual(expect.arrayContaining(['reminder-sent', 'approval-escalated', 'checkpoint-expired']));
