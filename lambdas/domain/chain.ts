@@ -119,6 +119,14 @@ export function buildChain(policy: BasePolicy, overlay: OverlayPolicy | undefine
       continue;
     }
 
+    // Escalation never goes to the requester (they would get a link to their own request): the
+    // next escalation contact or approver up the chain takes it, else the approver is reminded again.
+    const upContacts = roleOrder.slice(position + 1).map((upId) => contactsOf(policy.roles[upId]!, f.department));
+    const escalation = [chosen.escalation, ...upContacts.map((u) => u.escalation), ...upContacts.map((u) => u.approver)]
+      .find((p) => !same(p, f.requester) && !same(p, chosen!.approver)) ?? chosen.approver;
+    if (same(chosen.escalation, f.requester)) notes.push(`escalation goes to ${escalation.name}, not to the requester`);
+    chosen = { ...chosen, escalation };
+
     const because = [...new Set(matched.map((m) => m.text))].join('; ');
     const citation = [...new Set(matched.map((m) => m.citation))].join('; ');
     checkpoints.push({

@@ -58,6 +58,13 @@ describe('separation of duties: a requester never approves their own request (2 
     expect(d.checkpoints[0]).toMatchObject({ role: 'department-head', approver: { name: 'Jordan Blake' } });
     expect(d.checkpoints[0]!.reason).toMatch(/next role up, Purchasing Agent Jordan Blake/);
   });
+  it('escalation never goes to the requester: the next contact up the chain takes it (Morgan Hale requests)', () => {
+    const requester = { name: 'Morgan Hale', email: 'morgan.hale@sample-city.example' };
+    const d = route(request({ amount: 300000, method: undefined, requester }));
+    expect(d.checkpoints.map((c) => c.escalation.email)).not.toContain(requester.email);
+    expect(d.checkpoints.every((c) => c.escalation.email !== c.approver.email)).toBe(true);
+    expect(d.checkpoints[0]!.reason).toMatch(/Escalation goes to Grace Kim, not to the requester/);
+  });
   it('no approver in the whole chain is the requester', () => {
     const requester = { name: 'Grace Kim', email: 'grace.kim@sample-city.example' };
     const d = route(request({ amount: 300000, method: undefined, requester }));
