@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../audit/chain';
-import { parsePurchaseRequest, validateAgainstPolicy, type FieldError, type PurchaseRequest } from '../domain';
+import { parsePurchaseRequest, validateAgainstPolicy, type PurchaseRequest } from '../domain';
 import { IdempotencyKeyReusedError, RequestValidationError } from '../shared/errors';
 import type { RequestRecord } from '../store/records';
 import type { Deps } from './deps';
@@ -15,45 +15,10 @@ const MAX_IDEMPOTENCY_KEY = 255;
 
 export type SubmitDeps = Pick<Deps, 'requests' | 'audit' | 'idempotency' | 'workflow' | 'policies' | 'clock' | 'newRequestId'>;
 
-/** Free text that may span lines (tab, line feed and carriage return allowed); every other string is one line. */
-const MULTI_LINE_FIELDS = new Set(['description', 'method.justification']);
-const ONE_LINE_CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-const MULTI_LINE_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
-
-const fieldName = (path: ReadonlyArray<string | number>) =>
-  path.reduce<string>((out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${part}` : part), '');
-
-/**
- * Control characters (NUL, ESC, bell, C1 controls; line breaks outside free text) in any stored
- * string: they end up in emails, subjects and audit records, where they can forge lines or
- * confuse terminals, and no purchase request needs them.
- */
-const controlCharacterProblems = (value: unknown, path: Array<string | number> = []): FieldError[] => {
-  if (typeof value === 'string') {
-    const field = fieldName(path);
-    return (MULTI_LINE_FIELDS.has(field) ? MULTI_LINE_CONTROL : ONE_LINE_CONTROL).test(value)
-      ? [{ field, message: 'must not contain control characters' }] : [];
-  }
-  if (Array.isArray(value)) return value.flatMap((item, i) => controlCharacterProblems(item, [...path, i]));
-  if (value && typeof value === 'object') return Object.entries(value).flatMap(([key, item]) => controlCharacterProblems(item, [...path, key]));
-  return [];
-};
-
-/** Amounts so small that they round to no cents at all (e.g. 5e-324) are not money either. */
-const zeroCentProblems = (request: PurchaseRequest): FieldError[] => [
-  ...(request.amountCents < 1 ? [{ field: 'amount', message: 'must be at least $0.01' }] : []),
-  ...(request.method?.type === 'quotes'
-    ? request.method.quotes.flatMap((q, i) => (q.amountCents < 1 ? [{ field: `method.quotes[${i}].amount`, message: 'must be at least $0.01' }] : []))
-    : []),
-];
-
 /** Structural and policy validation shared by submit and preview. */
 export const validatePurchaseRequest = (body: unknown, deps: Pick<Deps, 'policies'>): PurchaseRequest => {
   const parsed = parsePurchaseRequest(body);
   if (!parsed.ok) throw new RequestValidationError(parsed.errors);
-  const { amountCents: _cents, ...text } = parsed.value;
-  const unusable = [...zeroCentProblems(parsed.value), ...controlCharacterProblems(text)];
-  if (unusable.length > 0) throw new RequestValidationError(unusable);
   let policy;
   try {
     policy = deps.policies.get(parsed.value.policy);

@@ -12,6 +12,8 @@ export function dollarsProblem(value: unknown): string | null {
   if (Number.isNaN(value)) return 'must be a number of dollars, got NaN';
   if (!Number.isFinite(value)) return 'must be a finite number of dollars';
   if (value <= 0) return 'must be greater than zero';
+  // 5e-324 has "two decimals" after rounding, yet is no money at all.
+  if (value < 0.01) return 'must be at least $0.01';
   if (value > MAX_DOLLARS) return `must be at most ${formatUsd(MAX_DOLLARS * 100)}`;
   if (!hasAtMostTwoDecimals(value)) return 'must have at most two decimals (whole cents)';
   return null;

@@ -20,12 +20,29 @@ import {
 
 export const LIMITS = { title: 200, description: 4000, name: 200, email: 254, text: 200, justification: 4000, quotes: 50 };
 
+/**
+ * Control characters end up in emails, subjects and audit records, where they can forge lines or
+ * confuse terminals; no purchase request needs them. Free text (description, justification) may
+ * span lines: tab, line feed and carriage return are allowed there, nowhere else.
+ */
+const ONE_LINE_CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const MULTI_LINE_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+const noControl = { error: 'must not contain control characters' };
+
 const text = (max: number) =>
   z
     .string({ error: (i) => (i.input === undefined ? 'is required' : 'must be a string') })
     .trim()
     .min(1, { error: 'must not be empty' })
-    .max(max, { error: `must be at most ${max} characters` });
+    .max(max, { error: `must be at most ${max} characters` })
+    .refine((s) => !ONE_LINE_CONTROL.test(s), noControl);
+
+const freeText = (max: number) =>
+  z
+    .string({ error: 'must be a string' })
+    .trim()
+    .max(max, { error: `must be at most ${max} characters` })
+    .refine((s) => !MULTI_LINE_CONTROL.test(s), noControl);
 
 const email = z
   .string({ error: (i) => (i.input === undefined ? 'is required' : 'must be a string') })
@@ -91,15 +108,11 @@ const methodSchema = z.discriminatedUnion(
     z.strictObject({
       type: z.literal('sole-source'),
       ground: z.enum(SOLE_SOURCE_GROUNDS, { error: `must be one of: ${SOLE_SOURCE_GROUNDS.join(', ')}` }).optional(),
-      justification: z.string({ error: 'must be a string' }).trim().max(LIMITS.justification, {
-        error: `must be at most ${LIMITS.justification} characters`,
-      }).optional(),
+      justification: freeText(LIMITS.justification).optional(),
     }),
     z.strictObject({
       type: z.literal('emergency'),
-      justification: z.string({ error: 'must be a string' }).trim().max(LIMITS.justification, {
-        error: `must be at most ${LIMITS.justification} characters`,
-      }).optional(),
+      justification: freeText(LIMITS.justification).optional(),
     }),
   ],
   {
@@ -113,11 +126,7 @@ const methodSchema = z.discriminatedUnion(
 const requestSchema = z.strictObject({
   policy: text(100),
   title: text(LIMITS.title),
-  description: z
-    .string({ error: 'must be a string' })
-    .trim()
-    .max(LIMITS.description, { error: `must be at most ${LIMITS.description} characters` })
-    .optional(),
+  description: freeText(LIMITS.description).optional(),
   department: text(LIMITS.text),
   requester: person,
   category: z.enum(CATEGORIES, {

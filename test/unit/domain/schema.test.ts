@@ -37,6 +37,13 @@ describe('a valid request', () => {
   });
 });
 
+describe('free text may span lines', () => {
+  it('a description and a justification keep tabs and line breaks', () => {
+    const r = parsePurchaseRequest({ ...validBody(), description: 'Line one\n\tLine two\r\n', method: { type: 'emergency', justification: 'Flood\nat the plant' } });
+    expect(r).toMatchObject({ ok: true, value: { description: 'Line one\n\tLine two', method: { justification: 'Flood\nat the plant' } } });
+  });
+});
+
 describe('bad inputs: each error names its field and says what is wrong', () => {
   it.each([
     ['missing title', { title: undefined }, 'title', 'is required'],
@@ -71,6 +78,13 @@ describe('bad inputs: each error names its field and says what is wrong', () => 
     ['unknown nested field', { vendor: { name: 'Acme', taxId: '1' } }, 'vendor.taxId', 'is not a known field'],
     ['unknown method field', { method: { type: 'direct', note: 'x' } }, 'method.note', 'is not a known field'],
     ['unknown quote field', { method: { type: 'quotes', quotes: [{ vendor: 'A', amount: 1, x: 1 }] } }, 'method.quotes[0].x', 'is not a known field'],
+    ['an amount that rounds to no cents (5e-324)', { amount: 5e-324 }, 'amount', 'at least $0.01'],
+    ['a NUL in the title', { title: 'Cones\u0000' }, 'title', 'control characters'],
+    ['a line break in the title (a forged email line)', { title: 'Cones\nBcc: x@evil.example' }, 'title', 'control characters'],
+    ['an escape sequence in the vendor name', { vendor: { name: '\u001b[31mAcme' } }, 'vendor.name', 'control characters'],
+    ['a C1 control in a requester name', { requester: { name: 'Ana\u0085', email: 'ana@city.example' } }, 'requester.name', 'control characters'],
+    ['a bell in the description', { description: 'Line one\u0007' }, 'description', 'control characters'],
+    ['a NUL in an emergency justification', { method: { type: 'emergency', justification: 'Flood\u0000' } }, 'method.justification', 'control characters'],
     ['neededBy not a date', { neededBy: '03/01/2027' }, 'neededBy', 'YYYY-MM-DD'],
     ['neededBy not a calendar date', { neededBy: '2027-02-29' }, 'neededBy', 'real calendar date'],
     ['expires not a calendar date', { method: { type: 'cooperative', expires: '2027-13-01' } }, 'method.expires', 'real calendar date'],
