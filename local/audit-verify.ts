@@ -19,10 +19,11 @@
 import path from 'node:path';
 import type { Server } from 'node:http';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { verifyChain, type AuditEvent } from '../lambdas/audit/chain';
 import { TABLES } from '../lambdas/shared/tables';
+import { AuditTable } from '../lambdas/store/audit-table';
 import { LOCAL_CREDENTIALS } from './dynamo';
 import { LOCAL_REGION } from './lambda-context';
 import { closeServer, listenOnLoopback, LOOPBACK } from './net';
@@ -69,19 +70,8 @@ const fromDataDir = async (dataDir: string, requestId: string): Promise<AuditEve
   const client = new DynamoDBClient({ endpoint: `http://${LOOPBACK}:${port}`, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   const db = DynamoDBDocumentClient.from(client);
   try {
-    const events: AuditEvent[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await db.send(new QueryCommand({
-        TableName: TABLES.audit.id,
-        KeyConditionExpression: 'requestId = :r',
-        ExpressionAttributeValues: { ':r': requestId },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }));
-      events.push(...((out.Items ?? []) as AuditEvent[]));
-      start = out.LastEvaluatedKey;
-    } while (start);
+    // The same reader the API uses; the clock is only for appends, which this never makes.
+    const events = await new AuditTable(db, TABLES.audit.id, () => new Date()).list(requestId);
     if (events.length === 0) throw new NotFound(`no audit trail for ${requestId} in ${dataDir}`);
     return events;
   } finally {
