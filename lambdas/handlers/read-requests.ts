@@ -5,6 +5,7 @@
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { verifyChain } from '../audit/chain';
+import { auditCsv } from '../audit/csv';
 import { depsFor, type Deps } from '../app/deps';
 import { previewRouting } from '../app/routing';
 import { isWellFormedRequestId } from '../app/tokens';
@@ -20,6 +21,17 @@ const requestId = (event: APIGatewayProxyEvent): string => {
   const id = event.pathParameters?.id ?? '';
   if (!isWellFormedRequestId(id)) throw new RequestNotFoundError(`no request ${id.slice(0, 64)}`);
   return id;
+};
+
+/** `?format=json` (default) or `?format=csv`; nothing else is accepted on the audit route. */
+const auditFormat = (event: APIGatewayProxyEvent): 'json' | 'csv' => {
+  const q = event.queryStringParameters ?? {};
+  const unknown = Object.keys(q).filter((name) => name !== 'format');
+  const format = q.format ?? 'json';
+  const fields = unknown.map((field) => ({ field, message: 'unknown query parameter; use format' }));
+  if (format !== 'json' && format !== 'csv') fields.push({ field: 'format', message: 'must be json or csv' });
+  if (fields.length) throw new RequestValidationError(fields);
+  return format as 'json' | 'csv';
 };
 
 const listQuery = (event: APIGatewayProxyEvent) => {
@@ -61,9 +73,23 @@ export const makeHandler = (deps: Deps) => apiHandler(async (event: APIGatewayPr
     }
     case 'GET /requests/{id}/audit': {
       const id = requestId(event);
+      const format = auditFormat(event);
       const events = await deps.audit.list(id);
       if (events.length === 0) throw new RequestNotFoundError('no such request');
       const verification = verifyChain(events);
+      if (format === 'csv') {
+        return {
+          statusCode: 200,
+          headers: {
+            'Content-Type': 'text/csv; charset=utf-8',
+            'Content-Disposition': `attachment; filename="audit-${id}.csv"`,
+            'Cache-Control': 'no-store',
+            'X-Content-Type-Options': 'nosniff',
+            'X-Audit-Verified': String(verification.verified),
+          },
+          body: auditCsv(events),
+        };
+      }
       return json(200, { requestId: id, verified: verification.verified, verification, events });
     }
     case 'POST /routing/preview':

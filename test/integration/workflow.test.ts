@@ -48,6 +48,17 @@ test('a micro purchase goes to the department head alone and ends APPROVED, the 
   const outcome = await h.mail.waitFor(REQUESTER, /approved/i);
   expect(outcome.text).toContain('Safety cones');
   expect(await auditTypes(id)).toEqual(expect.arrayContaining(['request-submitted', 'request-routed', 'checkpoint-opened', 'approval-requested', 'checkpoint-approved', 'request-finalized']));
+
+  // The auditor's export: the same events as CSV, with the verification in a header.
+  const events = (await h.api.audit(id)).body.events as Array<{ seq: number; type: string; hash: string }>;
+  const csv = await fetch(`${h.api.baseUrl}/requests/${id}/audit?format=csv`);
+  expect(csv.status).toBe(200);
+  expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+  expect(csv.headers.get('x-audit-verified')).toBe('true');
+  const rows = (await csv.text()).trim().split('\r\n');
+  expect(rows).toHaveLength(events.length + 1);
+  expect(rows.at(-1)).toMatch(new RegExp(`^${events.at(-1)!.seq},.*,${events.at(-1)!.hash}$`));
+  expect((await h.api.call('GET', `/requests/${id}/audit?format=xml`)).body.error.fields).toEqual([{ field: 'format', message: 'must be json or csv' }]);
 }, 60_000);
 
 test('a formal cooperative purchase walks four checkpoints in order, each approver emailed only on their turn', async () => {
