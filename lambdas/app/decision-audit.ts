@@ -5,31 +5,47 @@
  * the act happens, and again — once, never twice — by the workflow steps that follow it
  * (OpenCheckpoint of the next checkpoint, FinalizeDecision), which closes that gap.
  */
-import type { AuditTable } from '../store/audit-table';
+import type { AuditTable, OnceEntry } from '../store/audit-table';
 import type { CheckpointRecord, RequestRecord } from '../store/records';
 
-export const recordDecisionEvent = (audit: AuditTable, checkpoint: CheckpointRecord, via?: 'primary' | 'escalation') => {
+/** The event of a checkpoint's decision, written once per checkpoint. */
+const decisionEntry = (checkpoint: CheckpointRecord, via?: 'primary' | 'escalation'): OnceEntry | undefined => {
   const decision = checkpoint.decision;
-  if (!decision) return Promise.resolve(undefined);
-  return audit.appendOnce(checkpoint.requestId, {
-    type: decision.decision === 'approve' ? 'checkpoint-approved' : 'checkpoint-rejected',
-    actor: { kind: checkpoint.requires?.length ? 'clerk' : 'approver', name: decision.decidedBy.name, email: decision.decidedBy.email, onBehalfOf: decision.onBehalfOf },
-    data: {
-      index: checkpoint.index, role: checkpoint.role, comment: decision.comment ?? null, decidedAt: decision.decidedAt,
-      ...(via ? { via } : {}), meetingDate: decision.meetingDate ?? null, resolutionNumber: decision.resolutionNumber ?? null,
+  if (!decision) return undefined;
+  return {
+    event: {
+      type: decision.decision === 'approve' ? 'checkpoint-approved' : 'checkpoint-rejected',
+      actor: { kind: checkpoint.requires?.length ? 'clerk' : 'approver', name: decision.decidedBy.name, email: decision.decidedBy.email, onBehalfOf: decision.onBehalfOf },
+      data: {
+        index: checkpoint.index, role: checkpoint.role, comment: decision.comment ?? null, decidedAt: decision.decidedAt,
+        ...(via ? { via } : {}), meetingDate: decision.meetingDate ?? null, resolutionNumber: decision.resolutionNumber ?? null,
+      },
     },
-  }, (e) => e.data.index === checkpoint.index);
+    isSame: (e) => e.data.index === checkpoint.index,
+  };
 };
 
-export const recordCancellationEvent = (audit: AuditTable, record: RequestRecord, previousStatus?: string) =>
-  audit.appendOnce(record.id, {
+const cancellationEntry = (record: RequestRecord, previousStatus?: string): OnceEntry => ({
+  event: {
     type: 'request-cancelled',
     actor: { kind: 'requester', name: record.request.requester.name, email: record.request.requester.email },
     data: { reason: record.cancellation?.reason ?? null, at: record.cancellation?.at ?? null, ...(previousStatus ? { previousStatus } : {}) },
-  }, () => true);
+  },
+  isSame: () => true,
+});
 
-/** Writes any decision or cancellation event a failure left out (each at most once). */
-export const reconcileActs = async (audit: AuditTable, record: RequestRecord, checkpoints: CheckpointRecord[]) => {
-  for (const checkpoint of checkpoints.filter((c) => c.decision)) await recordDecisionEvent(audit, checkpoint);
-  if (record.status === 'CANCELLED' && record.cancellation) await recordCancellationEvent(audit, record);
+export const recordDecisionEvent = async (audit: AuditTable, checkpoint: CheckpointRecord, via?: 'primary' | 'escalation') => {
+  const entry = decisionEntry(checkpoint, via);
+  if (entry) await audit.appendOnce(checkpoint.requestId, entry.event, entry.isSame);
 };
+
+export const recordCancellationEvent = (audit: AuditTable, record: RequestRecord, previousStatus?: string) => {
+  const entry = cancellationEntry(record, previousStatus);
+  return audit.appendOnce(record.id, entry.event, entry.isSame);
+};
+
+/** The decision and cancellation events a failure may have left out, to write with appendEachOnce. */
+export const missedActs = (record: RequestRecord, checkpoints: CheckpointRecord[]): OnceEntry[] => [
+  ...checkpoints.map((c) => decisionEntry(c)).filter((e): e is OnceEntry => e !== undefined),
+  ...(record.status === 'CANCELLED' && record.cancellation ? [cancellationEntry(record)] : []),
+];

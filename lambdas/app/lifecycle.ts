@@ -7,7 +7,7 @@ import { renderOutcomeEmail } from '../presentation';
 import { RequestNotCancellableError, RequestNotFoundError, RequestValidationError, WorkflowStateError } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { FINAL_STATUSES, OPEN_STATUSES, type CheckpointRecord, type RequestRecord, type RequestStatus } from '../store/records';
-import { recordCancellationEvent, reconcileActs } from './decision-audit';
+import { missedActs, recordCancellationEvent } from './decision-audit';
 import type { Deps } from './deps';
 import { checkpointView, requestSummary } from './views';
 
@@ -60,14 +60,17 @@ export const finalizeDecision = async (deps: Pick<Deps, 'requests' | 'audit' | '
       }
     }
   }
-  // Written on every run, once: a retry after a failure right after the transition still records it.
-  const stored = (await deps.requests.get(requestId))!;
-  await reconcileActs(deps.audit, stored, checkpoints);
-  await deps.audit.appendOnce(requestId, { type: 'request-finalized', actor: { kind: 'system' }, data: { status: stored.status, reasons: stored.outcome?.reasons ?? [] } }, () => true);
-  logger.info('request finalized', { requestId, status: stored.status });
-
+  // Written on every run, once: a retry after a failure right after the transition still records
+  // them, and a decision or cancellation whose own event was lost is recorded here too.
   const final = (await deps.requests.get(requestId))!;
-  if (!final.outcomeNotifiedAt) {
+  await deps.audit.appendEachOnce(requestId, [
+    ...missedActs(final, checkpoints),
+    { event: { type: 'request-finalized', actor: { kind: 'system' }, data: { status: final.status, reasons: final.outcome?.reasons ?? [] } }, isSame: () => true },
+  ]);
+  logger.info('request finalized', { requestId, status: final.status });
+
+  let notifiedAt = final.outcomeNotifiedAt;
+  if (!notifiedAt) {
     const email = renderOutcomeEmail({
       request: requestSummary(final),
       outcome: final.status as Outcome,
@@ -77,14 +80,16 @@ export const finalizeDecision = async (deps: Pick<Deps, 'requests' | 'audit' | '
     });
     try {
       await deps.mailer.send({ to: final.request.requester, ...email });
-      await deps.requests.annotate(requestId, { outcomeNotifiedAt: deps.clock().toISOString() });
+      notifiedAt = deps.clock().toISOString();
+      await deps.requests.annotate(requestId, { outcomeNotifiedAt: notifiedAt });
     } catch (error) {
       // The outcome is recorded; a lost email must not undo it or fail the workflow.
       logger.warn('outcome email could not be delivered', { requestId, error: (error as Error).name });
       await deps.audit.append(requestId, { type: 'notification-failed', actor: { kind: 'system' }, data: { recipient: final.request.requester, status: final.status } });
+      notifiedAt = undefined;
     }
   }
-  if ((await deps.requests.get(requestId))?.outcomeNotifiedAt) {
+  if (notifiedAt) {
     await deps.audit.appendOnce(requestId, { type: 'requester-notified', actor: { kind: 'system' }, data: { status: final.status } }, () => true);
   }
   return { status: final.status };

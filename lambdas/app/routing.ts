@@ -33,21 +33,24 @@ export const previewRouting = async (deps: Pick<Deps, 'requests' | 'policies' | 
 
 /** The routing decision's audit events, each written once however often the task runs. */
 const auditRouting = async (deps: Pick<Deps, 'audit'>, requestId: string, decision: RoutingDecision) => {
-  for (const flag of decision.flags) {
-    await deps.audit.appendOnce(requestId, { type: flag.type, actor: { kind: 'system' }, data: { ...flag } }, () => true);
-  }
-  await deps.audit.appendOnce(requestId, {
-    type: 'request-routed',
-    actor: { kind: 'system' },
-    data: {
-      status: decision.status,
-      policy: decision.policy,
-      tier: decision.tier,
-      method: { type: decision.method.type, selectedBy: decision.method.selectedBy, eligible: decision.method.eligible, checks: decision.method.checks },
-      checkpoints: decision.checkpoints.map((c) => ({ index: c.index, role: c.role, approver: c.approver, onBehalfOf: c.onBehalfOf ?? null, reason: c.reason })),
-      reasons: decision.reasons,
+  await deps.audit.appendEachOnce(requestId, [
+    ...decision.flags.map((flag) => ({ event: { type: flag.type, actor: { kind: 'system' as const }, data: { ...flag } }, isSame: () => true })),
+    {
+      event: {
+        type: 'request-routed',
+        actor: { kind: 'system' },
+        data: {
+          status: decision.status,
+          policy: decision.policy,
+          tier: decision.tier,
+          method: { type: decision.method.type, selectedBy: decision.method.selectedBy, eligible: decision.method.eligible, checks: decision.method.checks },
+          checkpoints: decision.checkpoints.map((c) => ({ index: c.index, role: c.role, approver: c.approver, onBehalfOf: c.onBehalfOf ?? null, reason: c.reason })),
+          reasons: decision.reasons,
+        },
+      },
+      isSame: () => true,
     },
-  }, () => true);
+  ]);
 };
 
 export interface RouteTaskOutput { status: 'PENDING_APPROVAL' | 'RETURNED'; checkpointCount: number }

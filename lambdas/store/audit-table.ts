@@ -8,6 +8,8 @@ import { GENESIS_HASH, sealEvent, type Actor, type AuditEvent } from '../audit/c
 import { isConditionFailure } from './requests-table';
 
 export interface NewAuditEvent { type: string; actor: Actor; data?: Record<string, unknown> }
+/** An event to write unless one `isSame` is already on the chain. */
+export interface OnceEntry { event: NewAuditEvent; isSame: (existing: AuditEvent) => boolean }
 
 const MAX_ATTEMPTS = 25;
 
@@ -37,8 +39,19 @@ export class AuditTable {
    * error) writes the missing event instead of skipping it, and never writes it twice.
    */
   async appendOnce(requestId: string, event: NewAuditEvent, isSame: (existing: AuditEvent) => boolean): Promise<AuditEvent> {
-    const existing = (await this.list(requestId)).find((e) => e.type === event.type && isSame(e));
-    return existing ?? this.append(requestId, event);
+    const [written] = await this.appendEachOnce(requestId, [{ event, isSame }]);
+    return written!;
+  }
+
+  /** `appendOnce` for several events, in order, reading the trail once. */
+  async appendEachOnce(requestId: string, entries: OnceEntry[]): Promise<AuditEvent[]> {
+    if (entries.length === 0) return [];
+    const trail = await this.list(requestId);
+    const result: AuditEvent[] = [];
+    for (const { event, isSame } of entries) {
+      result.push(trail.find((e) => e.type === event.type && isSame(e)) ?? await this.append(requestId, event));
+    }
+    return result;
   }
 
   async list(requestId: string): Promise<AuditEvent[]> {
