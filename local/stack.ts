@@ -12,7 +12,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Server } from 'node:http';
-import { FUNCTIONS, type FunctionSpec } from '../lambdas/catalog';
+import { ENV, FUNCTIONS, type FunctionSpec } from '../lambdas/catalog';
 import { TABLES } from '../lambdas/shared/tables';
 import { ASL_FUNCTION_PLACEHOLDERS, fillPlaceholders } from '../statemachines/placeholders';
 import { createApiServer, type ApiRoute } from './api-server';
@@ -128,12 +128,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const mailTransport = `smtp://${LOOPBACK}:${mail.smtpPort}`;
     const environment: Record<string, string> = {
       ...Object.fromEntries(Object.values(TABLES).map((table) => [table.envVar, table.id])),
-      STATE_MACHINE_ARN: DEFAULT_STATE_MACHINE_ARN,
-      MAIL_TRANSPORT: mailTransport,
-      MAIL_FROM,
-      PUBLIC_BASE_URL: apiUrl,
-      LINK_SECRET_ARN,
-      ...(options.extraPolicies ? { EXTRA_POLICIES_JSON: JSON.stringify(options.extraPolicies) } : {}),
+      [ENV.stateMachineArn]: DEFAULT_STATE_MACHINE_ARN,
+      [ENV.mailTransport]: mailTransport,
+      [ENV.mailFrom]: MAIL_FROM,
+      [ENV.publicBaseUrl]: apiUrl,
+      [ENV.linkSecretArn]: LINK_SECRET_ARN,
+      ...(options.extraPolicies ? { [ENV.extraPolicies]: JSON.stringify(options.extraPolicies) } : {}),
       AWS_REGION: LOCAL_REGION,
       AWS_DEFAULT_REGION: LOCAL_REGION,
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,

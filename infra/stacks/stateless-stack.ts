@@ -31,9 +31,6 @@ export const ASL_FILE = path.join(__dirname, '..', '..', 'statemachines', 'purch
 /** Routes whose JSON body API Gateway validates (against the purchase request model) first. */
 export const VALIDATED_BODY_ROUTES: ReadonlySet<string> = new Set(['POST /requests', 'POST /routing/preview']);
 
-/** `MAIL_TRANSPORT` joined the catalog's ENV later; fall back to the agreed name. */
-const MAIL_TRANSPORT_ENV = (ENV as Record<string, string>).mailTransport ?? 'MAIL_TRANSPORT';
-
 export interface StatelessStackProps extends StackProps {
   readonly config: StageConfig;
   /** Physical names of the stateful stack's tables (literal strings, not cross-stack tokens). */
@@ -144,7 +141,7 @@ export class StatelessStack extends Stack {
     }
 
     if (spec.sendsMail) {
-      fn.addEnvironment(MAIL_TRANSPORT_ENV, 'ses');
+      fn.addEnvironment(ENV.mailTransport, 'ses');
       fn.addEnvironment(ENV.mailFrom, config.mailFrom);
       fn.addToRolePolicy(
         new iam.PolicyStatement({
