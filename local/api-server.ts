@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { invokeHandler, LOCAL_ACCOUNT, type LambdaHandler } from './lambda-context';
+import { BodyTooLargeError, readBody } from './net';
 
 export interface ApiRoute {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -45,21 +46,6 @@ const json = (response: ServerResponse, status: number, body: unknown, headers: 
   const text = JSON.stringify(body);
   response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
   response.end(text);
-};
-
-class BodyTooLargeError extends Error {}
-
-const readBody = async (request: IncomingMessage, limit: number): Promise<string | null> => {
-  const declared = Number(request.headers['content-length'] ?? 0);
-  if (declared > limit) throw new BodyTooLargeError();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new BodyTooLargeError();
-    chunks.push(chunk);
-  }
-  return size === 0 ? null : Buffer.concat(chunks).toString('utf8');
 };
 
 /** Single- and multi-value maps as API Gateway builds them (last value wins in the single map). */

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { StepFunctionsError, type LocalStepFunctions } from './step-functions';
+import { BodyTooLargeError, readBody } from './net';
 
 export interface LocalSecret { arn: string; name: string; value: string; createdDate: Date }
 
@@ -25,14 +26,13 @@ class AwsError extends Error {
 }
 
 const readJson = async (request: IncomingMessage): Promise<Record<string, unknown>> => {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new AwsError('ValidationException', 'request body too large');
-    chunks.push(chunk);
+  let text: string | null;
+  try {
+    text = await readBody(request, MAX_BODY_BYTES);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) throw new AwsError('ValidationException', 'request body too large');
+    throw error;
   }
-  const text = Buffer.concat(chunks).toString('utf8');
   if (!text) return {};
   try {
     const body = JSON.parse(text) as unknown;

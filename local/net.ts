@@ -1,5 +1,5 @@
-/** Listening on loopback and closing again, with errors a person can act on. */
-import type { Server } from 'node:http';
+/** Listening on loopback, closing again, and reading request bodies, with errors a person can act on. */
+import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export const LOOPBACK = '127.0.0.1';
@@ -39,3 +39,21 @@ export const closeServer = (server: Server, graceMs = 1_000): Promise<void> =>
     server.close(() => { clearTimeout(timer); resolve(); });
     server.closeIdleConnections();
   });
+
+export class BodyTooLargeError extends Error {
+  override name = 'BodyTooLargeError';
+}
+
+/** A request body as text (null when empty), refused with BodyTooLargeError past `limit` bytes. */
+export const readBody = async (request: IncomingMessage, limit: number): Promise<string | null> => {
+  const declared = Number(request.headers['content-length'] ?? 0);
+  if (declared > limit) throw new BodyTooLargeError();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new BodyTooLargeError();
+    chunks.push(chunk);
+  }
+  return size === 0 ? null : Buffer.concat(chunks).toString('utf8');
+};
