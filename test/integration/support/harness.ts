@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalStack, type LocalStack } from '../../../local/stack';
+import designExample from '../../fixtures/requests/formal-cooperative.json';
 
 export const freePort = (): Promise<number> => new Promise((resolve, reject) => {
   const server = createServer();
@@ -214,21 +215,14 @@ export const postDecision = async (link: string, fields: Record<string, string |
   return { status: response.status, body, text };
 };
 
-/** A valid request body in the API's shape (DESIGN §6), with overrides. */
-export const purchase = (overrides: Record<string, unknown> = {}) => ({
-  policy: 'sample-city',
-  title: 'Handheld ticket writers',
-  description: 'Replace 40 handhelds for parking enforcement',
-  department: 'Public Works',
-  requester: { name: 'Ana Ruiz', email: 'ana.ruiz@city.example' },
-  category: 'goods',
-  amount: 1200,
-  currency: 'USD',
-  vendor: { name: 'Acme Mobility' },
-  fundingSource: 'local',
-  neededBy: '2027-03-01',
-  ...overrides,
-});
+/**
+ * A valid request body in the API's shape: the DESIGN §6 example (the fixture the domain specs
+ * use too) as a $1,200 purchase with no method named, with overrides.
+ */
+export const purchase = (overrides: Record<string, unknown> = {}) => {
+  const { method: _method, ...example } = structuredClone(designExample) as Record<string, unknown>;
+  return { ...example, amount: 1200, ...overrides };
+};
 
 /**
  * A copy of policies/sample-city.json under another id with deadlines in seconds, so tests see

@@ -1,5 +1,6 @@
 /** Builders shared by the domain specs: a valid request body, parsed requests, fixed instants. */
 import looseCity from '../../fixtures/policies/loose-city.json';
+import designExample from '../../fixtures/requests/formal-cooperative.json';
 import { createPolicyRegistry, parsePurchaseRequest, routeRequest, type PriorRequest, type PurchaseRequest } from '../../../lambdas/domain';
 
 export const registry = createPolicyRegistry({ extra: [looseCity] });
@@ -9,20 +10,8 @@ export const federal = registry.get('federal');
 
 export const AT = new Date('2026-12-01T00:00:00Z');
 
-export const validBody = () => ({
-  policy: 'sample-city',
-  title: 'Handheld ticket writers',
-  description: 'Replace 40 handhelds for parking enforcement',
-  department: 'Public Works',
-  requester: { name: 'Ana Ruiz', email: 'ana.ruiz@city.example' },
-  category: 'goods',
-  amount: 120000,
-  currency: 'USD',
-  vendor: { name: 'Acme Mobility' },
-  fundingSource: 'local',
-  neededBy: '2027-03-01',
-  method: { type: 'cooperative', alliance: 'NCPA', contractNumber: '01-97', expires: '2028-06-30', scopeCovers: true },
-});
+/** The DESIGN §6 example request body (a $120,000 cooperative purchase), a fresh copy each call. */
+export const validBody = () => structuredClone(designExample);
 
 /** A parsed request; `over` replaces top-level API fields (amount in dollars). */
 export function request(over: Record<string, unknown> = {}): PurchaseRequest {
