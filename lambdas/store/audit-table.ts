@@ -5,6 +5,7 @@
  */
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { GENESIS_HASH, sealEvent, type Actor, type AuditEvent } from '../audit/chain';
+import { queryAll } from './query-all';
 import { isConditionFailure } from './requests-table';
 
 export interface NewAuditEvent { type: string; actor: Actor; data?: Record<string, unknown> }
@@ -55,20 +56,12 @@ export class AuditTable {
   }
 
   async list(requestId: string): Promise<AuditEvent[]> {
-    const events: AuditEvent[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.send(new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'requestId = :r',
-        ExpressionAttributeValues: { ':r': requestId },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }));
-      events.push(...((out.Items ?? []) as AuditEvent[]));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return events;
+    return (await queryAll(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'requestId = :r',
+      ExpressionAttributeValues: { ':r': requestId },
+      ConsistentRead: true,
+    })) as unknown as AuditEvent[];
   }
 
   private async last(requestId: string): Promise<AuditEvent | undefined> {

@@ -7,6 +7,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { splitKey } from '../domain';
 import type { RoutingDecision } from '../domain';
+import { queryAll } from './query-all';
 import { keys, type CheckpointRecord, type CheckpointState, type DecisionRecord, type RequestRecord, type RequestStatus } from './records';
 
 const LIST_KEY = 'REQUEST';
@@ -55,19 +56,12 @@ export class RequestsTable {
 
   /** The request and its checkpoints in one consistent Query. */
   async getWithCheckpoints(id: string): Promise<{ request?: RequestRecord; checkpoints: CheckpointRecord[] }> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.send(new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.request(id).pk },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }));
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start);
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.request(id).pk },
+      ConsistentRead: true,
+    });
     const requestItem = items.find((i) => i.sk === 'REQUEST');
     const checkpoints = items
       .filter((i) => String(i.sk).startsWith(keys.checkpointPrefix))
@@ -168,26 +162,19 @@ export class RequestsTable {
 
   /** Earlier requests to the same vendor from the same department, through the bySplitKey index. */
   async priorRequests(department: string, vendorName: string, since: string): Promise<PriorRecord[]> {
-    const found: PriorRecord[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.send(new QueryCommand({
-        TableName: this.tableName,
-        IndexName: 'bySplitKey',
-        KeyConditionExpression: 'splitKey = :k AND submittedAt >= :since',
-        ExpressionAttributeValues: { ':k': splitKey(department, vendorName), ':since': since },
-        ExclusiveStartKey: start,
-      }));
-      for (const item of out.Items ?? []) {
-        const record = stripKeys<RequestRecord>(item);
-        found.push({
-          id: record.id, department: record.request.department, vendorName: record.request.vendor.name,
-          amountCents: record.request.amountCents, submittedAt: record.submittedAt, status: record.status,
-        });
-      }
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return found;
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      IndexName: 'bySplitKey',
+      KeyConditionExpression: 'splitKey = :k AND submittedAt >= :since',
+      ExpressionAttributeValues: { ':k': splitKey(department, vendorName), ':since': since },
+    });
+    return items.map((item) => {
+      const record = stripKeys<RequestRecord>(item);
+      return {
+        id: record.id, department: record.request.department, vendorName: record.request.vendor.name,
+        amountCents: record.request.amountCents, submittedAt: record.submittedAt, status: record.status,
+      };
+    });
   }
 
   /** Newest first, through byStatus, byDepartment or byRecency; the cursor is opaque to callers. */
