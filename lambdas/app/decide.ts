@@ -5,7 +5,7 @@
  * writes the audit event and answers the waiting task token.
  */
 import { WORKFLOW_ERRORS } from '../../statemachines/placeholders';
-import type { ApprovalPageView, CheckpointView, RequestSummary } from '../presentation';
+import { COMMENT_MAX_LENGTH, type ApprovalPageView, type CheckpointView, type RequestSummary } from '../presentation';
 import { logger } from '../shared/logger';
 import type { CheckpointRecord, DecisionRecord, LinkRecord, RequestRecord } from '../store/records';
 import { recordDecisionEvent } from './decision-audit';
@@ -13,7 +13,6 @@ import type { Deps } from './deps';
 import { checkAntiForgery, isWellFormedApprovalId, issueAntiForgery } from './tokens';
 import { checkpointView, requestSummary } from './views';
 
-export const COMMENT_LIMIT = 2000;
 const RECORDED_FIELD_LIMIT = 100;
 
 type Loaded = { link: LinkRecord; record: RequestRecord; checkpoint: CheckpointRecord; all: CheckpointRecord[] };
@@ -98,7 +97,7 @@ const validateForm = (form: DecisionForm, checkpoint: CheckpointRecord) => {
   const fields: Array<{ field: string; message: string }> = [];
   const comment = (form.comment ?? '').trim();
   if (form.decision !== 'approve' && form.decision !== 'reject') fields.push({ field: 'decision', message: 'choose approve or reject' });
-  if (comment.length > COMMENT_LIMIT) fields.push({ field: 'comment', message: `keep the comment under ${COMMENT_LIMIT} characters` });
+  if (comment.length > COMMENT_MAX_LENGTH) fields.push({ field: 'comment', message: `keep the comment under ${COMMENT_MAX_LENGTH} characters` });
   if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(comment)) fields.push({ field: 'comment', message: 'the comment contains control characters' });
   if (form.decision === 'reject' && comment.length === 0) fields.push({ field: 'comment', message: 'a reason is required to reject' });
   if (form.decision === 'approve') {

@@ -18,9 +18,3 @@ export const optionalEnv = (name: string, env: NodeJS.ProcessEnv = process.env):
   const value = env[name];
   return value === undefined || value.trim() === '' ? undefined : value;
 };
-
-/** Reads each named variable; all must be present. */
-export const readConfig = <K extends string>(names: Record<K, string>, env: NodeJS.ProcessEnv = process.env): Readonly<Record<K, string>> => {
-  const entries = Object.entries(names).map(([key, variable]) => [key, requireEnv(variable as string, env)]);
-  return Object.freeze(Object.fromEntries(entries)) as Readonly<Record<K, string>>;
-};
