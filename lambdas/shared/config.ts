@@ -1,6 +1,6 @@
 /**
- * Environment read once into a frozen object. A missing variable is an error at start-up (the
- * container fails its first invocation with a clear message), never a silent default.
+ * Environment read once, when a container builds its ports (lambdas/app/deps.ts). A missing
+ * variable is an error at start-up (the container fails with a clear message), never a silent default.
  */
 export class MissingConfigurationError extends Error {
   override name = 'MissingConfigurationError';
