@@ -5,6 +5,7 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import nodemailer from 'nodemailer';
 import type { Person } from '../domain';
+import { throwIfMailConfigurationError } from './mail-errors';
 
 export interface OutgoingMail { to: Person; subject: string; text: string; html: string }
 export interface Mailer { send(mail: OutgoingMail): Promise<void> }
@@ -29,6 +30,7 @@ export const createMailer = (transport: string, from: string): Mailer => {
           html: mail.html,
         });
       } catch (error) {
+        throwIfMailConfigurationError(error, mail.to.email.split('@')[1] ?? 'recipient');
         // The transport's message can include server banners; keep it out of user-facing text.
         throw new MailDeliveryError(`mail to a ${mail.to.email.split('@')[1] ?? 'recipient'} address failed: ${(error as Error).message}`);
       }

@@ -11,6 +11,7 @@ import { RequestCancelledError, RequestNotFoundError, WorkflowStateError } from 
 import { logger } from '../shared/logger';
 import type { CallbackRecord, CheckpointRecord, Phase, RequestRecord } from '../store/records';
 import type { OutgoingMail } from '../adapters/mailer';
+import { MailConfigurationError } from '../adapters/mail-errors';
 import { recordDecisionEvent } from './decision-audit';
 import type { Deps } from './deps';
 import { checkpointView, requestSummary } from './views';
@@ -182,6 +183,8 @@ const sendWithRetry = async (deps: Pick<Deps, 'mailer'>, mail: OutgoingMail): Pr
       return { ok: true };
     } catch (error) {
       lastError = error instanceof Error ? error.name : 'Error';
+      // SES configuration refusals (unverified identity, sandbox, AccessDenied) never heal by retrying.
+      if (error instanceof MailConfigurationError) return { ok: false, attempts: attempt + 1, error: lastError };
       const delay = MAIL_RETRY_DELAYS_MS[attempt];
       if (delay !== undefined) await new Promise((resolve) => setTimeout(resolve, delay * (0.5 + Math.random() / 2)));
     }

@@ -42,10 +42,11 @@ export const requestSummary = (record: RequestRecord): RequestSummary => {
   };
 };
 
-const links = (id: string) => ({ self: `/requests/${id}`, audit: `/requests/${id}/audit`, cancel: `/requests/${id}/cancel` });
+/** `base` is the stage or base path the caller used (`basePath(event)`), so links resolve behind execute-api. */
+const links = (id: string, base = '') => ({ self: `${base}/requests/${id}`, audit: `${base}/requests/${id}/audit`, cancel: `${base}/requests/${id}/cancel` });
 
 /** GET /requests/{id}: current state, the routing decision, the chain and who holds it now. */
-export const requestView = (record: RequestRecord, checkpoints: CheckpointRecord[]) => {
+export const requestView = (record: RequestRecord, checkpoints: CheckpointRecord[], base = '') => {
   const current = checkpoints.find((c) => c.state === 'pending');
   const decided = checkpoints.filter((c) => c.decision).map((c) => ({
     role: c.role,
@@ -75,12 +76,12 @@ export const requestView = (record: RequestRecord, checkpoints: CheckpointRecord
     })),
     currentCheckpoint: current ? { index: current.index, role: current.role, approver: current.approver, onBehalfOf: current.onBehalfOf } : null,
     decision: record.outcome ? { status: record.outcome.status, at: record.outcome.at, reasons: record.outcome.reasons, checkpoints: decided } : null,
-    links: links(record.id),
+    links: links(record.id, base),
   };
 };
 
 /** One row of GET /requests. */
-export const requestListItem = (record: RequestRecord) => ({
+export const requestListItem = (record: RequestRecord, base = '') => ({
   id: record.id,
   status: record.status,
   title: record.request.title,
@@ -90,7 +91,7 @@ export const requestListItem = (record: RequestRecord) => ({
   tier: record.routing?.tier.id ?? null,
   method: record.routing?.method.type ?? record.request.method?.type ?? null,
   submittedAt: record.submittedAt,
-  links: links(record.id),
+  links: links(record.id, base),
 });
 
 export { links as requestLinks };

@@ -8,7 +8,7 @@ import { depsFor, type Deps } from '../app/deps';
 import { isWellFormedRequestId } from '../app/tokens';
 import { requestLinks } from '../app/views';
 import { RequestNotFoundError, RequestValidationError } from '../shared/errors';
-import { apiHandler, json, jsonBody } from '../shared/http';
+import { apiHandler, basePath, json, jsonBody } from '../shared/http';
 
 export const makeHandler = (deps: Deps) => apiHandler(async (event: APIGatewayProxyEvent) => {
   const id = event.pathParameters?.id ?? '';
@@ -18,7 +18,7 @@ export const makeHandler = (deps: Deps) => apiHandler(async (event: APIGatewayPr
   const unknown = Object.keys(body).filter((k) => k !== 'reason');
   if (unknown.length) throw new RequestValidationError(unknown.map((field) => ({ field, message: 'unknown field; only "reason" is accepted' })));
   const record = await cancelRequest(deps, id, body as { reason?: unknown });
-  return json(200, { id: record.id, status: record.status, links: requestLinks(record.id) });
+  return json(200, { id: record.id, status: record.status, links: requestLinks(record.id, basePath(event)) });
 });
 
 export const handler = makeHandler(depsFor('CancelRequest'));

@@ -11,7 +11,7 @@ import { previewRouting } from '../app/routing';
 import { isWellFormedRequestId } from '../app/tokens';
 import { requestListItem, requestView } from '../app/views';
 import { RequestNotFoundError, RequestValidationError } from '../shared/errors';
-import { apiHandler, errorJson, json, jsonBody } from '../shared/http';
+import { apiHandler, basePath, errorJson, json, jsonBody } from '../shared/http';
 import type { RequestStatus } from '../store/records';
 import { InvalidCursorError } from '../store/requests-table';
 
@@ -64,12 +64,12 @@ export const makeHandler = (deps: Deps) => apiHandler(async (event: APIGatewayPr
         }
         throw error;
       });
-      return json(200, { items: page.items.map(requestListItem), nextCursor: page.nextCursor ?? null });
+      return json(200, { items: page.items.map((item) => requestListItem(item, basePath(event))), nextCursor: page.nextCursor ?? null });
     }
     case 'GET /requests/{id}': {
       const { request, checkpoints } = await deps.requests.getWithCheckpoints(requestId(event));
       if (!request) throw new RequestNotFoundError('no such request');
-      return json(200, requestView(request, checkpoints));
+      return json(200, requestView(request, checkpoints, basePath(event)));
     }
     case 'GET /requests/{id}/audit': {
       const id = requestId(event);

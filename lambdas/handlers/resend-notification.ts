@@ -11,7 +11,7 @@ import { depsFor, type Deps } from '../app/deps';
 import { isWellFormedRequestId } from '../app/tokens';
 import { requestLinks } from '../app/views';
 import { RequestNotFoundError } from '../shared/errors';
-import { apiHandler, errorJson, json } from '../shared/http';
+import { apiHandler, basePath, errorJson, json } from '../shared/http';
 
 export const makeHandler = (deps: Deps) => apiHandler(async (event: APIGatewayProxyEvent) => {
   const id = event.pathParameters?.id ?? '';
@@ -19,7 +19,7 @@ export const makeHandler = (deps: Deps) => apiHandler(async (event: APIGatewayPr
   const result = await resendNotification(deps, id);
   switch (result.kind) {
     case 'sent':
-      return json(200, { id, notification: { status: 'sent', index: result.index, role: result.role, phase: result.phase }, links: requestLinks(id) });
+      return json(200, { id, notification: { status: 'sent', index: result.index, role: result.role, phase: result.phase }, links: requestLinks(id, basePath(event)) });
     case 'failed':
       return errorJson(503, 'mail_unavailable', 'the email could not be delivered; the failure is recorded in the audit trail, try again later');
     default:

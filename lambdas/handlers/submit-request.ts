@@ -6,12 +6,13 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { depsFor, type Deps } from '../app/deps';
 import { submitRequest } from '../app/submit';
 import { requestLinks } from '../app/views';
-import { apiHandler, header, json, jsonBody } from '../shared/http';
+import { apiHandler, basePath, header, json, jsonBody } from '../shared/http';
 
 export const makeHandler = (deps: Deps) => apiHandler(async (event: APIGatewayProxyEvent) => {
   const body = jsonBody(event);
   const { created, record } = await submitRequest(deps, body, header(event, 'idempotency-key'));
-  return json(202, { id: record.id, status: record.status, created, links: requestLinks(record.id) }, { Location: `/requests/${record.id}` });
+  const links = requestLinks(record.id, basePath(event));
+  return json(202, { id: record.id, status: record.status, created, links }, { Location: links.self });
 });
 
 export const handler = makeHandler(depsFor('SubmitRequest'));

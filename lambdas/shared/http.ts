@@ -9,6 +9,7 @@ import {
   IdempotencyKeyReusedError, PayloadTooLargeError, RequestNotCancellableError, RequestNotFoundError,
   RequestValidationError, SelfApprovalForbiddenError, UnsupportedMediaTypeError,
 } from './errors';
+import { withCors } from './cors';
 import { logger } from './logger';
 import { UnknownPolicyError } from '../domain';
 import { InvalidCursorError } from '../store/requests-table';
@@ -109,17 +110,23 @@ export const errorResponse = (error: unknown): APIGatewayProxyResult => {
 export const apiHandler = (handle: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>) =>
   async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     try {
-      return await handle(event);
+      return withCors(event, await handle(event));
     } catch (error) {
-      return errorResponse(error);
+      return withCors(event, errorResponse(error));
     }
   };
 
 /**
  * The path prefix in front of this API's routes as the browser sees them: `/prod` behind the
- * default API Gateway URL, empty behind a custom domain or locally. Form actions use it.
+ * default API Gateway URL, the base path mapping (or nothing) behind a custom domain, empty
+ * locally. Form actions, JSON `links` and `Location` use it.
  */
-export const basePath = (event: APIGatewayProxyEvent): string => {
-  const full = event.requestContext?.path ?? event.path;
-  return full && event.path && full.endsWith(event.path) ? full.slice(0, full.length - event.path.length) : '';
+export const basePath = (event: Pick<APIGatewayProxyEvent, 'path' | 'resource' | 'requestContext'>): string => {
+  // The route is the last N segments of the path the browser used (N from the resource template):
+  // what precedes them is the stage (`/prod`) or a custom domain's base path mapping. `event.path`
+  // cannot tell: behind a custom domain it keeps the mapping's base path.
+  const segments = (path: string | undefined) => (path ?? '').split('/').filter(Boolean);
+  const full = segments(event.requestContext?.path ?? event.path);
+  const prefix = full.slice(0, Math.max(0, full.length - segments(event.resource ?? event.path).length));
+  return prefix.length > 0 ? `/${prefix.join('/')}` : '';
 };
