@@ -3,7 +3,7 @@
  * does): Node.js 22 on arm64, a minified CommonJS bundle made by the local esbuild with source maps,
  * the AWS SDK bundled in, X-Ray, its own log group with the stage's retention, and a role that may
  * write only to that log group. `bindTable` gives a function a table's env var and grant together,
- * so the two can never disagree.
+ * so the two can never disagree, and the grant holds only the actions the store code sends.
  */
 import * as path from 'node:path';
 import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
@@ -21,6 +21,17 @@ export const REPO_ROOT = path.join(__dirname, '..', '..');
 
 /** Service name shared by every function's logger (Powertools `POWERTOOLS_SERVICE_NAME`). */
 export const SERVICE_NAME = 'purchase-approval-router';
+
+/**
+ * The DynamoDB actions the store code sends (lambdas/store: GetCommand, QueryCommand, PutCommand,
+ * UpdateCommand, nothing else): no Scan, no batch calls, no DeleteItem, no DescribeTable, no
+ * streams. A store that starts sending another command adds its action here, and the IAM test
+ * checks the grants against this list.
+ */
+export const TABLE_ACTIONS: Readonly<Record<Access, readonly string[]>> = {
+  read: ['dynamodb:GetItem', 'dynamodb:Query'],
+  readWrite: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+};
 
 export interface AppFunctionProps {
   /** Handler file relative to the repository root; the export is always `handler`. */
@@ -105,11 +116,24 @@ export class AppFunction extends nodejs.NodejsFunction {
     });
   }
 
-  /** The table's env var and the matching grant in one call (read → grantReadData, readWrite → grantReadWriteData). */
+  /**
+   * The table's env var and the matching grant in one call: exactly the actions of `TABLE_ACTIONS`
+   * on the table, and Query alone on its global secondary indexes (the only call made on an index).
+   */
   bindTable(definition: TableDefinition, table: dynamodb.ITable, access: Access): this {
     this.addEnvironment(definition.envVar, table.tableName);
-    if (access === 'read') table.grantReadData(this);
-    else table.grantReadWriteData(this);
+    this.addToRolePolicy(new iam.PolicyStatement({
+      sid: `${definition.id}Table${access === 'read' ? 'Read' : 'ReadWrite'}`,
+      actions: [...TABLE_ACTIONS[access]],
+      resources: [table.tableArn],
+    }));
+    if (definition.globalIndexes.length > 0) {
+      this.addToRolePolicy(new iam.PolicyStatement({
+        sid: `${definition.id}IndexQuery`,
+        actions: ['dynamodb:Query'],
+        resources: [`${table.tableArn}/index/*`],
+      }));
+    }
     return this;
   }
 }

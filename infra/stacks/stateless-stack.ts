@@ -6,7 +6,7 @@
  * `statemachines/placeholders.ts`.
  */
 import * as path from 'node:path';
-import { ArnFormat, CfnOutput, CrossStackReferences, Duration, ReferenceStrength, Stack, type StackProps, Token, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Aws, CfnOutput, CrossStackReferences, Duration, Fn, ReferenceStrength, Stack, type StackProps, Token, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -19,7 +19,9 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
+import { MAIL_CONFIGURATION_ERROR_MESSAGE } from '../../lambdas/adapters/mail-errors';
 import { type Access, ENV, FUNCTIONS, type FunctionSpec } from '../../lambdas/catalog';
+import { CORS_ORIGINS_ENV } from '../../lambdas/shared/cors';
 import { TABLES, type TableDefinition, type TableKey } from '../../lambdas/shared/tables';
 import { ASL_FUNCTION_PLACEHOLDERS } from '../../statemachines/placeholders';
 import type { StageConfig } from '../config';
@@ -28,8 +30,32 @@ import { PURCHASE_REQUEST_MODEL } from '../request-models';
 
 export const ASL_FILE = path.join(__dirname, '..', '..', 'statemachines', 'purchase-approval.asl.json');
 
-/** Routes whose JSON body API Gateway validates (against the purchase request model) first. */
-export const VALIDATED_BODY_ROUTES: ReadonlySet<string> = new Set(['POST /requests', 'POST /routing/preview']);
+/**
+ * Routes whose JSON body is described by the purchase request model. The model documents the
+ * body (it is in the API's export) but API Gateway does not validate it: the handler does, with
+ * the zod schema, and answers `{ error: { code: 'validation_failed', message, fields: [...] } }`
+ * naming every bad field. A gateway validator could only answer one string for the first problem
+ * (`$context.error.validationErrorString`), never the field list, so clients would have to parse
+ * two formats for the same mistake.
+ */
+export const MODELLED_BODY_ROUTES: ReadonlySet<string> = new Set(['POST /requests', 'POST /routing/preview']);
+
+/** Routes that are not part of the JSON API: same-origin HTML pages and the health check. */
+const isJsonApiRoute = (path: string): boolean => !path.startsWith('/approvals') && path !== '/health';
+
+/**
+ * The warnings the use cases log when an email could not be delivered (alongside the
+ * `notification-failed` audit event): `lambdas/app/checkpoints.ts` for approval emails,
+ * `lambdas/app/lifecycle.ts` for outcome emails. The metric filter matches these messages exactly;
+ * test/infra/alarms.test.ts fails if the code stops logging one of them.
+ */
+export const NOTIFICATION_FAILED_LOG_MESSAGES = ['approval email could not be delivered', 'outcome email could not be delivered'] as const;
+
+/** Namespace of the metrics the stack derives from function logs. */
+export const metricNamespace = (stage: string): string => `PurchaseApprovalRouter/${stage}`;
+
+/** Alarm names are fixed (`purchase-approval-<stage>-<id>`) so the topic and key policies can name them. */
+export const alarmName = (stage: string, id: string): string => `purchase-approval-${stage}-${id}`;
 
 export interface StatelessStackProps extends StackProps {
   readonly config: StageConfig;
@@ -137,7 +163,12 @@ export class StatelessStack extends Stack {
       stateMachine.grantStartExecution(fn);
     } else if (spec.stateMachine === 'respond') {
       fn.addEnvironment(ENV.stateMachineArn, stateMachine.stateMachineArn);
-      stateMachine.grantTaskResponse(fn);
+      // Success and failure only: no task sends heartbeats (grantTaskResponse would add SendTaskHeartbeat).
+      fn.addToRolePolicy(new iam.PolicyStatement({
+        sid: 'AnswerApprovalCallbacks',
+        actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
+        resources: [stateMachine.stateMachineArn],
+      }));
     }
 
     if (spec.sendsMail) {
@@ -146,15 +177,27 @@ export class StatelessStack extends Stack {
       fn.addToRolePolicy(
         new iam.PolicyStatement({
           sid: 'SendAsTheVerifiedSender',
-          actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+          // SES v2 SendEmail (what nodemailer's SES transport calls, raw MIME included) is
+          // authorized as ses:SendEmail; ses:SendRawEmail is the v1 API, which nothing calls.
+          actions: ['ses:SendEmail'],
           resources: config.mailIdentities.map((identity) => this.formatArn({ service: 'ses', resource: 'identity', resourceName: identity })),
         }),
       );
     }
 
+    if (spec.kind === 'api' && config.corsOrigins.length > 0 && (spec.routes ?? []).some((r) => isJsonApiRoute(r.path))) {
+      // lambdas/shared/cors.ts echoes a listed Origin on every JSON response (the preflight alone is not enough).
+      fn.addEnvironment(CORS_ORIGINS_ENV, config.corsOrigins.join(','));
+    }
+
     if (spec.linkSecret) {
       fn.addEnvironment(ENV.linkSecretArn, linkSecret.secretArn);
-      linkSecret.grantRead(fn);
+      // GetSecretValue only (grantRead adds DescribeSecret, which the code never calls).
+      fn.addToRolePolicy(new iam.PolicyStatement({
+        sid: 'ReadLinkSigningSecret',
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [linkSecret.secretArn],
+      }));
     }
     return fn;
   }
@@ -209,16 +252,6 @@ export class StatelessStack extends Stack {
       });
     }
 
-    const validator = new apigw.RequestValidator(this, 'ValidateBodyAndParameters', {
-      restApi: api,
-      validateRequestBody: true,
-      validateRequestParameters: true,
-    });
-    // Validation failures answer in the API's error shape, not API Gateway's `{ message }`.
-    api.addGatewayResponse('InvalidBody', {
-      type: apigw.ResponseType.BAD_REQUEST_BODY,
-      templates: { 'application/json': '{"error":{"code":"validation_failed","message":$context.error.messageString}}' },
-    });
     api.addGatewayResponse('Throttled', {
       type: apigw.ResponseType.THROTTLED,
       templates: { 'application/json': '{"error":{"code":"too_many_requests","message":$context.error.messageString}}' },
@@ -236,8 +269,8 @@ export class StatelessStack extends Stack {
       const integration = new apigw.LambdaIntegration(functions.get(spec.id)!, { allowTestInvoke: false });
       for (const route of spec.routes ?? []) {
         const resource = api.root.resourceForPath(route.path);
-        const options: apigw.MethodOptions = VALIDATED_BODY_ROUTES.has(`${route.method} ${route.path}`)
-          ? { requestValidator: validator, requestModels: { 'application/json': requestModel } }
+        const options: apigw.MethodOptions = MODELLED_BODY_ROUTES.has(`${route.method} ${route.path}`)
+          ? { requestModels: { 'application/json': requestModel } }
           : {};
         const method = resource.addMethod(route.method, integration, options);
         this.acknowledgePublic(method, route.path);
@@ -245,7 +278,7 @@ export class StatelessStack extends Stack {
         if (route.method === 'GET' && route.path.startsWith('/approvals/')) {
           this.acknowledgePublic(resource.addMethod('HEAD', integration), route.path);
         }
-        if (!route.path.startsWith('/approvals') && route.path !== '/health') corsResources.add(resource);
+        if (isJsonApiRoute(route.path)) corsResources.add(resource);
       }
     }
 
@@ -269,6 +302,13 @@ export class StatelessStack extends Stack {
         'No WAF web ACL by default: the stage is throttled, bodies are schema-validated, and a web ACL costs a fixed monthly fee ' +
         'most agencies using this will not need. Attach the agency\'s managed web ACL to the stage when policy requires one.',
     });
+    Validations.of(api).acknowledge({
+      id: 'AwsSolutions-APIG2',
+      reason:
+        'Request bodies are validated by the handlers against the zod schema, which names every bad field in the API error ' +
+        'format; an API Gateway validator could only answer one unstructured string for the first problem. The request ' +
+        'model stays attached to the body routes as documentation, and path parameters are checked by each handler.',
+    });
     return api;
   }
 
@@ -286,8 +326,10 @@ export class StatelessStack extends Stack {
   private buildStateMachine(config: StageConfig, name: string, functions: ReadonlyMap<string, AppFunction>): sfn.StateMachine {
     const logGroup = new logs.LogGroup(this, 'StateMachineLogs', {
       // Vended-log group names for Step Functions must start with /aws/vendedlogs/ to keep the
-      // resource policy small.
-      logGroupName: `/aws/vendedlogs/states/${name}`,
+      // resource policy small. The name ends with this stack's id (a UUID CloudFormation assigns on
+      // every create), so a group retained by an earlier, destroyed stack never blocks a redeploy:
+      // the new stack makes a new group and the old one keeps its history until its retention ends.
+      logGroupName: `/aws/vendedlogs/states/${name}-${Fn.select(2, Fn.split('/', Aws.STACK_ID))}`,
       retention: config.logRetention,
       removalPolicy: config.removalPolicy,
     });
@@ -333,15 +375,6 @@ export class StatelessStack extends Stack {
       enableKeyRotation: true,
       removalPolicy: config.removalPolicy,
     });
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'CloudWatchAlarmsPublish',
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
-      }),
-    );
     const topic = new sns.Topic(this, 'AlarmTopic', {
       displayName: `Purchase approval router alarms (${config.stage})`,
       masterKey: key,
@@ -351,8 +384,12 @@ export class StatelessStack extends Stack {
     const notify = new actions.SnsAction(topic);
 
     const period = Duration.minutes(5);
+    const alarmArns: string[] = [];
     const alarm = (id: string, metric: cloudwatch.IMetric, description: string, threshold = 1): void => {
+      const name = alarmName(config.stage, id);
+      alarmArns.push(this.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME }));
       const a = new cloudwatch.Alarm(this, id, {
+        alarmName: name,
         metric,
         threshold,
         evaluationPeriods: 1,
@@ -390,6 +427,59 @@ export class StatelessStack extends Stack {
     }
     alarm('Api4xxSpike', this.api.metricClientError({ period, statistic: 'Sum' }),
       'Many 4XX answers (includes 429 Too Many Requests from the stage throttle): a client loop or the throttle is too low.', 100);
+
+    // Mail failures, counted by metric filters on the log groups of the functions that send mail
+    // (the use cases already log them; no metrics library in the bundles). Every filter of a
+    // metric writes the same name without dimensions, so CloudWatch sums them into one metric.
+    const namespace = metricNamespace(config.stage);
+    const mailers = FUNCTIONS.filter((f) => f.sendsMail).map((f) => functions.get(f.id)!);
+    const logMetric = (metricName: string, pattern: logs.IFilterPattern): cloudwatch.Metric => {
+      for (const fn of mailers) {
+        new logs.MetricFilter(this, `${fn.node.id}${metricName}Filter`, {
+          logGroup: fn.logGroup,
+          filterPattern: pattern,
+          metricNamespace: namespace,
+          metricName,
+          metricValue: '1',
+        });
+      }
+      return new cloudwatch.Metric({ namespace, metricName, period, statistic: 'Sum' });
+    };
+    alarm('NotificationsFailed', logMetric('NotificationsFailed', logs.FilterPattern.all(
+      logs.FilterPattern.stringValue('$.level', '=', 'WARN'),
+      logs.FilterPattern.any(...NOTIFICATION_FAILED_LOG_MESSAGES.map((m) => logs.FilterPattern.stringValue('$.message', '=', m))),
+    )), 'An approval or outcome email could not be delivered (a notification-failed audit event): the approver or requester ' +
+      'was not told. Fix mail, then POST /requests/{id}/resend-notification for approval emails.');
+    alarm('MailConfigurationErrors', logMetric('MailConfigurationErrors', logs.FilterPattern.all(
+      logs.FilterPattern.stringValue('$.level', '=', 'ERROR'),
+      logs.FilterPattern.stringValue('$.message', '=', MAIL_CONFIGURATION_ERROR_MESSAGE),
+    )), 'SES refused an email for a configuration reason (unverified sender or sandbox recipient, AccessDenied, sending ' +
+      'paused): nothing will be delivered until the SES setup is fixed. The log line names the SES error.');
+
+    // Who may publish: CloudWatch, for these alarms of this account only (confused-deputy guard),
+    // on the topic policy (which replaces the default one, so without this nobody could publish)
+    // and on the key (CloudWatch calls KMS itself for an encrypted topic). The ARNs are built from
+    // the fixed alarm names, so the key policy needs no reference to the alarms (that would be a
+    // cycle: key -> alarms -> topic -> key).
+    const fromTheseAlarms = {
+      StringEquals: { 'aws:SourceAccount': this.account },
+      ArnLike: { 'aws:SourceArn': alarmArns },
+    };
+    const cloudWatch = new iam.ServicePrincipal('cloudwatch.amazonaws.com');
+    topic.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'CloudWatchAlarmsPublish',
+      principals: [cloudWatch],
+      actions: ['sns:Publish'],
+      resources: [topic.topicArn],
+      conditions: fromTheseAlarms,
+    }));
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'CloudWatchAlarmsUseTopicKey',
+      principals: [cloudWatch],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: ['*'],
+      conditions: fromTheseAlarms,
+    }));
 
     return topic;
   }

@@ -1,9 +1,11 @@
 /**
  * The REST API is derived from the catalog: every route exists and reaches its function through a
- * proxy integration; the JSON bodies are validated; the stage is throttled, traced and access-logged
- * without the approval id; CORS appears only on the JSON routes and only when configured.
+ * proxy integration; the JSON bodies are modelled (and validated by the handlers); the stage is throttled, traced and access-logged
+ * without the approval id; CORS appears only on the JSON routes and only when configured, on the
+ * preflight and (through the functions' origin list) on the real responses.
  */
 import { FUNCTIONS } from '../../lambdas/catalog';
+import { CORS_ORIGINS_ENV, corsHeaders, parseAllowedOrigins } from '../../lambdas/shared/cors';
 import { apiMethods, functionLogicalId, resourcesOf, synth } from './helpers';
 
 const s = synth();
@@ -30,9 +32,11 @@ describe('REST API', () => {
     for (const f of FUNCTIONS.filter((x) => x.kind === 'task')) expect(integrated).not.toContain(functionLogicalId(s, f.id));
   });
 
-  it.each(['POST /requests', 'POST /routing/preview'])('%s validates its JSON body against the request model', (key) => {
+  // Validation is the handler's (zod: `{ error: { code, message, fields } }` naming every field);
+  // a gateway validator could only answer one string, so it is not attached. See MODELLED_BODY_ROUTES.
+  it.each(['POST /requests', 'POST /routing/preview'])('%s documents its JSON body with the request model and leaves validation to the handler', (key) => {
     const method = methods.get(key);
-    expect(method.RequestValidatorId).toBeDefined();
+    expect(method.RequestValidatorId).toBeUndefined();
     expect(Object.keys(method.RequestModels)).toEqual(['application/json']);
     const [model] = Object.values(resourcesOf(s.stack, 'AWS::ApiGateway::Model'));
     expect(model!.Properties.Schema).toMatchObject({
@@ -42,11 +46,12 @@ describe('REST API', () => {
     });
   });
 
-  it('answers a refused body in the API error shape', () => {
-    s.stack.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
-      ResponseType: 'BAD_REQUEST_BODY',
-      ResponseTemplates: { 'application/json': '{"error":{"code":"validation_failed","message":$context.error.messageString}}' },
-    });
+  it('has no gateway validator and no gateway body-error response: one error format, the handler\'s', () => {
+    expect(Object.keys(resourcesOf(s.stack, 'AWS::ApiGateway::RequestValidator'))).toEqual([]);
+    for (const m of methods.values()) expect(m.RequestValidatorId).toBeUndefined();
+    const types = Object.values(resourcesOf(s.stack, 'AWS::ApiGateway::GatewayResponse')).map((r) => r.Properties.ResponseType);
+    expect(types).not.toContain('BAD_REQUEST_BODY');
+    expect(types).toContain('THROTTLED');
   });
 
   it('throttles, traces and measures the stage', () => {
@@ -80,8 +85,27 @@ describe('REST API', () => {
     expect(setting.Format).not.toMatch(/\$context\.path\b|requestOverride|\$input/);
   });
 
-  it('has no CORS by default', () => {
+  it('has no CORS by default, neither preflight nor the origin list for responses', () => {
     expect([...methods.keys()].filter((k) => k.startsWith('OPTIONS'))).toEqual([]);
+    for (const f of FUNCTIONS) {
+      const env = s.stack.toJSON().Resources[functionLogicalId(s, f.id)].Properties.Environment.Variables;
+      expect(env[CORS_ORIGINS_ENV]).toBeUndefined();
+    }
+  });
+
+  it('gives the JSON API functions the allowed origins, so real responses carry Access-Control-Allow-Origin too', () => {
+    const origins = 'https://purchasing.city.gov,https://intranet.city.gov';
+    const withCors = synth({ stage: 'dev', corsOrigins: origins });
+    for (const f of FUNCTIONS) {
+      const env = withCors.stack.toJSON().Resources[functionLogicalId(withCors, f.id)].Properties.Environment.Variables;
+      const servesJson = f.kind === 'api' && (f.routes ?? []).some((r) => !r.path.startsWith('/approvals') && r.path !== '/health');
+      expect([f.id, env[CORS_ORIGINS_ENV]]).toEqual([f.id, servesJson ? origins : undefined]);
+    }
+    // The value the stack sets is the one the response code reads.
+    const env = withCors.stack.toJSON().Resources[functionLogicalId(withCors, 'SubmitRequest')].Properties.Environment.Variables;
+    expect([...parseAllowedOrigins(env[CORS_ORIGINS_ENV])]).toEqual(['https://purchasing.city.gov', 'https://intranet.city.gov']);
+    expect(corsHeaders({ headers: { Origin: 'https://intranet.city.gov' } }, parseAllowedOrigins(env[CORS_ORIGINS_ENV])))
+      .toMatchObject({ 'Access-Control-Allow-Origin': 'https://intranet.city.gov', Vary: 'Origin' });
   });
 
   it('adds CORS preflight only on the JSON routes when origins are configured, never on approval pages', () => {
