@@ -3,6 +3,7 @@
  * outcome and telling the requester.
  */
 import { WORKFLOW_ERRORS } from '../../statemachines/placeholders';
+import type { Outcome } from '../domain/vocabulary';
 import { renderOutcomeEmail } from '../presentation';
 import { RequestNotCancellableError, RequestNotFoundError, RequestValidationError, WorkflowStateError } from '../shared/errors';
 import { logger } from '../shared/logger';
@@ -38,8 +39,6 @@ export const cancelRequest = async (
   }
   return (await deps.requests.get(id))!;
 };
-
-type Outcome = Extract<RequestStatus, 'APPROVED' | 'REJECTED' | 'RETURNED' | 'EXPIRED' | 'CANCELLED'>;
 
 /** The FinalizeDecision task: record the outcome once, audit it, tell the requester. Safe to retry. */
 export const finalizeDecision = async (deps: Pick<Deps, 'requests' | 'audit' | 'mailer' | 'clock' | 'publicBaseUrl'>, requestId: string, outcome: Outcome): Promise<{ status: RequestStatus }> => {

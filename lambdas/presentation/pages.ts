@@ -5,6 +5,7 @@
  * The only secret a page ever carries is the hidden anti-forgery value; the approval link itself
  * appears only as the form's action, never as a link or as text.
  */
+import { LIMITS } from '../domain/limits';
 import { html, SafeHtml } from './html';
 import {
   checklistSummary,
@@ -26,9 +27,11 @@ import type {
   SubmittedValues,
 } from './types';
 
-/** The longest comment the form lets a person type. */
-export const COMMENT_MAX_LENGTH = 2000;
-const RESOLUTION_MAX_LENGTH = 64;
+/** The longest comment the form lets a person type: the server's limit, the same constant. */
+export const COMMENT_MAX_LENGTH = LIMITS.comment;
+const RESOLUTION_MAX_LENGTH = LIMITS.resolutionNumber;
+/** A date input sends YYYY-MM-DD; nothing longer is echoed back. */
+const DATE_LENGTH = 10;
 
 /** Security headers sent with every page (a fresh object each call, safe to extend). */
 export function pageHeaders(): Record<string, string> {
@@ -339,7 +342,7 @@ export function renderFormErrorPage(args: {
   // A refused POST may be refused for its size: echo back no more than the form would have sent.
   const values: SubmittedValues = {
     comment: clip(typed.comment, COMMENT_MAX_LENGTH),
-    meetingDate: clip(typed.meetingDate, RESOLUTION_MAX_LENGTH),
+    meetingDate: clip(typed.meetingDate, DATE_LENGTH),
     resolutionNumber: clip(typed.resolutionNumber, RESOLUTION_MAX_LENGTH),
   };
   const errors: FieldErrors = new Map(fields.map((f) => [f.field, f.message]));
