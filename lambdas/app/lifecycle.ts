@@ -3,6 +3,8 @@
  * outcome and telling the requester.
  */
 import { WORKFLOW_ERRORS } from '../../statemachines/placeholders';
+import { LIMITS } from '../domain/limits';
+import { textProblem } from '../domain/text';
 import type { Outcome } from '../domain/vocabulary';
 import { renderOutcomeEmail } from '../presentation';
 import { RequestNotCancellableError, RequestNotFoundError, RequestValidationError, WorkflowStateError } from '../shared/errors';
@@ -12,15 +14,15 @@ import { missedActs, recordCancellationEvent } from './decision-audit';
 import type { Deps } from './deps';
 import { checkpointView, requestSummary } from './views';
 
-const REASON_LIMIT = 1000;
-
 /** POST /requests/{id}/cancel: only while SUBMITTED or PENDING_APPROVAL. */
 export const cancelRequest = async (
   deps: Pick<Deps, 'requests' | 'approvals' | 'audit' | 'workflow' | 'clock'>, id: string, body: { reason?: unknown },
 ): Promise<RequestRecord> => {
-  if (body.reason !== undefined && (typeof body.reason !== 'string' || body.reason.length > REASON_LIMIT)) {
-    throw new RequestValidationError([{ field: 'reason', message: `must be text of at most ${REASON_LIMIT} characters` }]);
+  if (body.reason !== undefined && (typeof body.reason !== 'string' || body.reason.length > LIMITS.cancelReason)) {
+    throw new RequestValidationError([{ field: 'reason', message: `must be text of at most ${LIMITS.cancelReason} characters` }]);
   }
+  const reasonProblem = typeof body.reason === 'string' ? textProblem(body.reason, 'multi-line') : undefined;
+  if (reasonProblem) throw new RequestValidationError([{ field: 'reason', message: reasonProblem }]);
   const reason = typeof body.reason === 'string' ? body.reason.trim() || undefined : undefined;
   const record = await deps.requests.get(id);
   if (!record) throw new RequestNotFoundError(`no request ${id}`);

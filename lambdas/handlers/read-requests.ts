@@ -93,7 +93,7 @@ export const makeHandler = (deps: Deps) => apiHandler(async (event: APIGatewayPr
     case 'POST /routing/preview':
       return json(200, await previewRouting(deps, jsonBody(event)));
     default:
-      return errorJson(404, 'not_found', 'no such route');
+      return errorJson('not_found', 'no such route');
   }
 });
 
