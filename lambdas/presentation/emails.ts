@@ -33,8 +33,11 @@ function assertWebLink(link: string, what: string): void {
   if (scheme !== 'https:' && scheme !== 'http:') throw new Error(`${what} must be an absolute http(s) URL`);
 }
 
+/** One line of someone's words for an email: one line, no live address. */
+const userLine = (s: string | undefined) => defang(oneLine(s));
+
 function subjectFor(prefix: string, request: RequestSummary): string {
-  return oneLine(`${prefix}: ${truncate(oneLine(request.title), SUBJECT_TITLE_MAX)} — ${oneLine(request.amount)}`);
+  return oneLine(`${prefix}: ${truncate(userLine(request.title), SUBJECT_TITLE_MAX)} — ${oneLine(request.amount)}`);
 }
 
 // ---------------------------------------------------------------- shared blocks
@@ -43,9 +46,6 @@ interface Fact {
   label: string;
   value: string;
 }
-
-/** One line of someone's words for an email: one line, no live address. */
-const userLine = (s: string | undefined) => defang(oneLine(s));
 
 function summaryFacts(request: RequestSummary): Fact[] {
   return [
