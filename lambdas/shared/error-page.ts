@@ -19,4 +19,3 @@ export const errorPage = (error: unknown, internalMessage: string): RenderedPage
   const { code, fields } = describeError(error);
   return renderFormErrorPage({ statusCode: HTTP_STATUS[code], message: PAGE_MESSAGES[code] ?? internalMessage, fields });
 };
-

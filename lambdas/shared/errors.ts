@@ -1,7 +1,8 @@
 /**
- * Errors named after facts, each carrying a stable `code` (./error-codes.ts) that decides its HTTP
- * status in one place (./http.ts); handlers never echo internals. Task handlers throw them too,
- * and the ASL catches the workflow ones by name (WORKFLOW_ERRORS).
+ * Errors named after facts, each carrying a stable `code`; ./error-codes.ts maps the code to its
+ * HTTP status in one place, for JSON (./http.ts) and pages (./error-page.ts) alike, and nothing
+ * internal is echoed. Task handlers throw them too; the ASL catches the workflow ones by name
+ * (WORKFLOW_ERRORS), which is why RequestCancelledError fixes its name.
  */
 import type { FieldError } from '../domain';
 import { WORKFLOW_ERRORS } from '../../statemachines/placeholders';
