@@ -5,15 +5,16 @@
  * writes the audit event and answers the waiting task token.
  */
 import { WORKFLOW_ERRORS } from '../../statemachines/placeholders';
-import { COMMENT_MAX_LENGTH, type ApprovalPageView, type CheckpointView, type RequestSummary } from '../presentation';
+import { isCalendarDate, utcDate } from '../domain/dates';
+import { LIMITS } from '../domain/limits';
+import { textProblem } from '../domain/text';
+import type { ApprovalPageView, CheckpointView, RequestSummary } from '../presentation';
 import { logger } from '../shared/logger';
 import type { CheckpointRecord, DecisionRecord, LinkRecord, RequestRecord } from '../store/records';
 import { recordDecisionEvent } from './decision-audit';
 import type { Deps } from './deps';
 import { checkAntiForgery, isWellFormedApprovalId, issueAntiForgery } from './tokens';
 import { checkpointView, requestSummary } from './views';
-
-const RECORDED_FIELD_LIMIT = 100;
 
 type Loaded = { link: LinkRecord; record: RequestRecord; checkpoint: CheckpointRecord; all: CheckpointRecord[] };
 
@@ -93,19 +94,27 @@ export type DecisionResult =
   | { kind: 'bad-form'; message: string }
   | Closed;
 
-const validateForm = (form: DecisionForm, checkpoint: CheckpointRecord) => {
+/** A meeting already held: "today" is the latest date anywhere (UTC+14), so no time zone is refused its own today. */
+const latestToday = (now: Date) => utcDate(new Date(now.getTime() + 14 * 3600_000));
+
+const validateForm = (form: DecisionForm, checkpoint: CheckpointRecord, now: Date) => {
   const fields: Array<{ field: string; message: string }> = [];
   const comment = (form.comment ?? '').trim();
   if (form.decision !== 'approve' && form.decision !== 'reject') fields.push({ field: 'decision', message: 'choose approve or reject' });
-  if (comment.length > COMMENT_MAX_LENGTH) fields.push({ field: 'comment', message: `keep the comment under ${COMMENT_MAX_LENGTH} characters` });
-  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(comment)) fields.push({ field: 'comment', message: 'the comment contains control characters' });
+  if (comment.length > LIMITS.comment) fields.push({ field: 'comment', message: `keep the comment under ${LIMITS.comment} characters` });
+  const commentProblem = textProblem(comment, 'multi-line');
+  if (commentProblem) fields.push({ field: 'comment', message: `the comment ${commentProblem}` });
   if (form.decision === 'reject' && comment.length === 0) fields.push({ field: 'comment', message: 'a reason is required to reject' });
   if (form.decision === 'approve') {
     for (const required of checkpoint.requires ?? []) {
       const value = (form[required] ?? '').trim();
+      const problem = textProblem(value, 'one-line');
       if (!value) fields.push({ field: required, message: required === 'meetingDate' ? 'the meeting date is required' : 'the resolution number is required' });
-      else if (value.length > RECORDED_FIELD_LIMIT) fields.push({ field: required, message: `keep it under ${RECORDED_FIELD_LIMIT} characters` });
+      else if (problem) fields.push({ field: required, message: problem });
+      else if (required === 'resolutionNumber' && value.length > LIMITS.resolutionNumber) fields.push({ field: required, message: `keep it under ${LIMITS.resolutionNumber} characters` });
       else if (required === 'meetingDate' && !/^\d{4}-\d{2}-\d{2}$/.test(value)) fields.push({ field: required, message: 'use the form YYYY-MM-DD' });
+      else if (required === 'meetingDate' && !isCalendarDate(value)) fields.push({ field: required, message: 'must be a real calendar date' });
+      else if (required === 'meetingDate' && value > latestToday(now)) fields.push({ field: required, message: 'must not be after today: record a meeting that was held' });
     }
   }
   return { fields, comment };
@@ -125,7 +134,7 @@ export const decideApproval = async (
   if (!checkAntiForgery(secret, approvalId, form.antiForgery, now)) {
     return { kind: 'bad-form', message: 'this form has expired or did not come from the approval page; open the link from your email again' };
   }
-  const { fields, comment } = validateForm(form, loaded.checkpoint);
+  const { fields, comment } = validateForm(form, loaded.checkpoint, now);
   if (fields.length > 0) {
     return { kind: 'invalid', fields, view: pageView(loaded, approvalId, formActionBase, issueAntiForgery(secret, approvalId, now)) };
   }

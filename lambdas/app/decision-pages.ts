@@ -1,5 +1,6 @@
 /** How each closed-link reason reads as a page (shared by the page and the decision handlers). */
 import { renderAlreadyDecidedPage, renderExpiredPage, renderFormErrorPage, renderNotFoundPage, type RenderedPage } from '../presentation';
+import { HTTP_STATUS } from '../shared/error-codes';
 import type { Closed } from './decide';
 
 export const closedPage = (closed: Closed): RenderedPage => {
@@ -7,6 +8,6 @@ export const closedPage = (closed: Closed): RenderedPage => {
     case 'not-found': return renderNotFoundPage();
     case 'decided': return renderAlreadyDecidedPage({ request: closed.request, decision: closed.decision, by: closed.by, at: closed.at });
     case 'expired': return renderExpiredPage({ request: closed.request, expiredAt: closed.expiredAt });
-    case 'forbidden': return renderFormErrorPage({ statusCode: 403, message: closed.message });
+    case 'forbidden': return renderFormErrorPage({ statusCode: HTTP_STATUS.forbidden, message: closed.message });
   }
 };

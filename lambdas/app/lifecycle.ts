@@ -3,6 +3,9 @@
  * outcome and telling the requester.
  */
 import { WORKFLOW_ERRORS } from '../../statemachines/placeholders';
+import { LIMITS } from '../domain/limits';
+import { textProblem } from '../domain/text';
+import type { Outcome } from '../domain/vocabulary';
 import { renderOutcomeEmail } from '../presentation';
 import { RequestNotCancellableError, RequestNotFoundError, RequestValidationError, WorkflowStateError } from '../shared/errors';
 import { logger } from '../shared/logger';
@@ -11,15 +14,15 @@ import { missedActs, recordCancellationEvent } from './decision-audit';
 import type { Deps } from './deps';
 import { checkpointView, requestSummary } from './views';
 
-const REASON_LIMIT = 1000;
-
 /** POST /requests/{id}/cancel: only while SUBMITTED or PENDING_APPROVAL. */
 export const cancelRequest = async (
   deps: Pick<Deps, 'requests' | 'approvals' | 'audit' | 'workflow' | 'clock'>, id: string, body: { reason?: unknown },
 ): Promise<RequestRecord> => {
-  if (body.reason !== undefined && (typeof body.reason !== 'string' || body.reason.length > REASON_LIMIT)) {
-    throw new RequestValidationError([{ field: 'reason', message: `must be text of at most ${REASON_LIMIT} characters` }]);
+  if (body.reason !== undefined && (typeof body.reason !== 'string' || body.reason.length > LIMITS.cancelReason)) {
+    throw new RequestValidationError([{ field: 'reason', message: `must be text of at most ${LIMITS.cancelReason} characters` }]);
   }
+  const reasonProblem = typeof body.reason === 'string' ? textProblem(body.reason, 'multi-line') : undefined;
+  if (reasonProblem) throw new RequestValidationError([{ field: 'reason', message: reasonProblem }]);
   const reason = typeof body.reason === 'string' ? body.reason.trim() || undefined : undefined;
   const record = await deps.requests.get(id);
   if (!record) throw new RequestNotFoundError(`no request ${id}`);
@@ -38,8 +41,6 @@ export const cancelRequest = async (
   }
   return (await deps.requests.get(id))!;
 };
-
-type Outcome = Extract<RequestStatus, 'APPROVED' | 'REJECTED' | 'RETURNED' | 'EXPIRED' | 'CANCELLED'>;
 
 /** The FinalizeDecision task: record the outcome once, audit it, tell the requester. Safe to retry. */
 export const finalizeDecision = async (deps: Pick<Deps, 'requests' | 'audit' | 'mailer' | 'clock' | 'publicBaseUrl'>, requestId: string, outcome: Outcome): Promise<{ status: RequestStatus }> => {

@@ -2,7 +2,7 @@
  * Routing: the domain core decides; this use case gathers its inputs (the policy, the prior
  * requests for split detection through the bySplitKey index) and records the outcome.
  */
-import { routeRequest, type Policy, type PriorRequest, type PurchaseRequest, type RoutingDecision } from '../domain';
+import { routeRequest, type Policy, type PriorRequest, type PurchaseRequest, type RoutingDecision, type RoutingStatus } from '../domain';
 import { RequestCancelledError, WorkflowStateError } from '../shared/errors';
 import { logger } from '../shared/logger';
 import type { RequestStatus } from '../store/records';
@@ -53,7 +53,7 @@ const auditRouting = async (deps: Pick<Deps, 'audit'>, requestId: string, decisi
   ]);
 };
 
-export interface RouteTaskOutput { status: 'PENDING_APPROVAL' | 'RETURNED'; checkpointCount: number }
+export interface RouteTaskOutput { status: RoutingStatus; checkpointCount: number }
 
 /** The RouteRequest task. Safe to retry: a request already routed returns its stored decision. */
 export const routeSubmittedRequest = async (deps: Pick<Deps, 'requests' | 'audit' | 'policies' | 'clock'>, requestId: string): Promise<RouteTaskOutput> => {

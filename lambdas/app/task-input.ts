@@ -3,18 +3,19 @@
  * stop loudly at the boundary rather than a half-done write further in.
  */
 import { z } from 'zod';
+import { OUTCOMES, PHASES } from '../domain/vocabulary';
 import { WorkflowStateError } from '../shared/errors';
 
 const requestId = z.string().min(1).max(64);
 const index = z.number().int().min(0).max(50);
-const phase = z.enum(['request', 'reminder', 'escalation']);
+const phase = z.enum(PHASES);
 
 export const taskInputs = {
   route: z.object({ requestId }),
   checkpoint: z.object({ requestId, index }),
   approval: z.object({ requestId, index, phase, taskToken: z.string().min(1).max(4096) }),
   deadline: z.object({ requestId, index, phase }),
-  finalize: z.object({ requestId, outcome: z.enum(['APPROVED', 'REJECTED', 'RETURNED', 'EXPIRED', 'CANCELLED']) }),
+  finalize: z.object({ requestId, outcome: z.enum(OUTCOMES) }),
 };
 
 export const parseTaskInput = <T>(schema: z.ZodType<T>, event: unknown): T => {

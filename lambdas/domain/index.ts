@@ -1,6 +1,8 @@
 /** The pure routing core: plain data in, plain data out. No AWS SDK, Lambda types or Powertools. */
 export * from './types';
-export { parsePurchaseRequest, toPurchaseRequestJson, parsePriorRequests } from './schema';
+export { parsePurchaseRequest, toPurchaseRequestJson, parsePriorRequests, purchaseRequestBody, API_BODIES } from './schema';
+export { LIMITS } from './limits';
+export { textProblem, type TextKind } from './text';
 export { UnknownPolicyError, PolicyInvalidError } from './errors';
 export type { Policy, BasePolicy, OverlayPolicy, Tier, Role, Delegation, ChainRule, MethodRule } from './policy-schema';
 export { policySchema } from './policy-schema';

@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import { isCalendarDate } from './dates';
 import { hasAtMostTwoDecimals } from './money';
-import { CATEGORIES, FUNDING_SOURCES, METHOD_TYPES, SOLE_SOURCE_GROUNDS } from './types';
+import { CATEGORIES, FUNDING_SOURCES, METHOD_TYPES, SOLE_SOURCE_GROUNDS } from './vocabulary';
 
 const id = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { error: 'must be a kebab-case id' });
 const citation = z.string().trim().min(1, { error: 'a citation must not be empty' }).max(500);

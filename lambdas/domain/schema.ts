@@ -1,57 +1,48 @@
 /**
- * The request contract of DESIGN §6 as a zod schema: strict at every level (an unknown field is a
- * typo or a client on the wrong contract version, never something to ignore), bounded strings,
- * money as whole cents. Errors come back as one plain sentence per field.
+ * The request contract of DESIGN §6, written once, as zod schemas: strict at every level (an
+ * unknown field is a typo or a client on the wrong contract version, never something to ignore),
+ * bounded strings under the one text rule (./text.ts), money as whole cents. Everything else
+ * derives from these schemas: the TS types (./types.ts, by `z.output`), the API Gateway model
+ * (infra/request-models.ts, by `z.toJSONSchema`) and, later, an OpenAPI document (`API_BODIES`).
+ * Errors come back as one plain sentence per field.
  */
 import { z } from 'zod';
 import { isCalendarDate } from './dates';
+import { LIMITS } from './limits';
 import { centsToDollars, dollarsProblem, dollarsToCents } from './money';
-import {
-  CATEGORIES,
-  FUNDING_SOURCES,
-  METHOD_TYPES,
-  SOLE_SOURCE_GROUNDS,
-  type FieldError,
-  type MethodEvidence,
-  type ParseResult,
-  type PriorRequest,
-  type PurchaseRequest,
-} from './types';
+import { textProblem, type TextKind } from './text';
+import type { FieldError, MethodEvidence, ParseResult, PriorRequest, PurchaseRequest } from './types';
+import { CATEGORIES, FUNDING_SOURCES, METHOD_TYPES, SOLE_SOURCE_GROUNDS } from './vocabulary';
 
-export const LIMITS = { title: 200, description: 4000, name: 200, email: 254, text: 200, justification: 4000, quotes: 50 };
+export { LIMITS };
 
-/**
- * Control characters end up in emails, subjects and audit records, where they can forge lines or
- * confuse terminals; no purchase request needs them. Free text (description, justification) may
- * span lines: tab, line feed and carriage return are allowed there, nowhere else.
- */
-const ONE_LINE_CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-const MULTI_LINE_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
-const noControl = { error: 'must not contain control characters' };
+const required = (otherwise: string) => (i: { input: unknown }) => (i.input === undefined ? 'is required' : otherwise);
 
-const text = (max: number) =>
+/** Free text under the one text rule, trimmed before it is measured. */
+const checkedText = (max: number, kind: TextKind) =>
   z
-    .string({ error: (i) => (i.input === undefined ? 'is required' : 'must be a string') })
-    .trim()
-    .min(1, { error: 'must not be empty' })
-    .max(max, { error: `must be at most ${max} characters` })
-    .refine((s) => !ONE_LINE_CONTROL.test(s), noControl);
-
-const freeText = (max: number) =>
-  z
-    .string({ error: 'must be a string' })
+    .string({ error: kind === 'one-line' ? required('must be a string') : 'must be a string' })
     .trim()
     .max(max, { error: `must be at most ${max} characters` })
-    .refine((s) => !MULTI_LINE_CONTROL.test(s), noControl);
+    .superRefine((s, ctx) => {
+      const problem = textProblem(s, kind);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem, input: s });
+    });
+
+/** One line of text that must not be empty: titles, names, departments, contract numbers. */
+const text = (max: number) => checkedText(max, 'one-line').pipe(z.string().min(1, { error: 'must not be empty' }));
+
+/** Text that may span lines (tab, line feed and carriage return allowed): descriptions, justifications. */
+const freeText = (max: number) => checkedText(max, 'multi-line');
 
 const email = z
-  .string({ error: (i) => (i.input === undefined ? 'is required' : 'must be a string') })
+  .string({ error: required('must be a string') })
   .trim()
   .max(LIMITS.email, { error: `must be at most ${LIMITS.email} characters` })
   .pipe(z.email({ error: 'must be a valid email address' }));
 
 const calendarDate = z
-  .string({ error: (i) => (i.input === undefined ? 'is required' : 'must be a date string YYYY-MM-DD') })
+  .string({ error: required('must be a date string YYYY-MM-DD') })
   .refine((s) => /^\d{4}-\d{2}-\d{2}$/.test(s), { error: 'must be a date in the form YYYY-MM-DD', abort: true })
   .refine(isCalendarDate, { error: 'must be a real calendar date' });
 
@@ -62,13 +53,15 @@ export const money = z
   .custom<number>((v) => dollarsProblem(v) === null, {
     error: (i) => (i.input === undefined ? 'is required' : (dollarsProblem(i.input) ?? 'is not a valid amount')),
   })
+  // What a JSON Schema can say of it (a number); the cent and range rules are the handler's.
+  .meta({ type: 'number', description: 'US dollars, at most two decimals' })
   .transform(dollarsToCents);
 
 const person = z.strictObject({ name: text(LIMITS.name), email });
 
 const quote = z.strictObject({ vendor: text(LIMITS.name), amount: money });
 
-const methodSchema = z.discriminatedUnion(
+const methodBody = z.discriminatedUnion(
   'type',
   [
     z.strictObject({ type: z.literal('direct') }),
@@ -123,27 +116,54 @@ const methodSchema = z.discriminatedUnion(
   },
 );
 
-const requestSchema = z.strictObject({
-  policy: text(100),
-  title: text(LIMITS.title),
-  description: freeText(LIMITS.description).optional(),
-  department: text(LIMITS.text),
-  requester: person,
-  category: z.enum(CATEGORIES, {
-    error: (i) => (i.input === undefined ? 'is required' : `must be one of: ${CATEGORIES.join(', ')}`),
-  }),
-  amount: money,
-  currency: z.literal('USD', { error: 'only USD is supported' }).default('USD'),
-  vendor: z.strictObject({ name: text(LIMITS.name) }),
-  fundingSource: z.enum(FUNDING_SOURCES, {
-    error: (i) => (i.input === undefined ? 'is required' : `must be one of: ${FUNDING_SOURCES.join(', ')}`),
-  }),
-  neededBy: calendarDate.optional(),
-  method: methodSchema.optional(),
-});
+/** The body of `POST /requests` and `POST /routing/preview`, in the API's shape (dollars). */
+export const purchaseRequestBody = z
+  .strictObject({
+    policy: text(LIMITS.id),
+    title: text(LIMITS.title),
+    description: freeText(LIMITS.description).optional(),
+    department: text(LIMITS.text),
+    requester: person,
+    category: z.enum(CATEGORIES, { error: required(`must be one of: ${CATEGORIES.join(', ')}`) }),
+    amount: money,
+    currency: z.literal('USD', { error: 'only USD is supported' }).default('USD'),
+    vendor: z.strictObject({ name: text(LIMITS.name) }),
+    fundingSource: z.enum(FUNDING_SOURCES, { error: required(`must be one of: ${FUNDING_SOURCES.join(', ')}`) }),
+    neededBy: calendarDate.optional(),
+    method: methodBody.optional(),
+  })
+  .meta({ title: 'PurchaseRequest', description: 'A purchase request as submitted (DESIGN §6); amounts in US dollars.' });
+
+/** Prior purchases for a split-detection preview (the CLI), in the API's shape (dollars). */
+export const priorRequestsBody = z
+  .array(
+    z.strictObject({
+      id: text(LIMITS.id).optional(),
+      department: text(LIMITS.text),
+      vendor: z.strictObject({ name: text(LIMITS.name) }),
+      amount: money,
+      submittedAt: z.iso.datetime({ offset: true, error: 'must be an ISO date-time, e.g. 2026-05-01T12:00:00Z' }),
+    }),
+    { error: 'must be a list of prior requests' },
+  )
+  .meta({ title: 'PriorRequests', description: 'Earlier purchases of the same department, for split detection.' });
+
+/**
+ * The request bodies of the public API by name: the API Gateway model is generated from them
+ * now, and an OpenAPI 3.1 document can be (`z.toJSONSchema(schema, { io: 'input' })` per body,
+ * draft 2020-12 being OpenAPI 3.1's dialect).
+ */
+export const API_BODIES = { PurchaseRequest: purchaseRequestBody } as const;
+
+/** The zod output of each body, before money is renamed to cents (see ./types.ts). */
+export type PurchaseRequestBody = z.output<typeof purchaseRequestBody>;
+export type MethodBody = z.output<typeof methodBody>;
+export type QuoteBody = z.output<typeof quote>;
+export type PersonBody = z.output<typeof person>;
+export type PriorRequestBody = z.output<typeof priorRequestsBody>[number];
 
 export function parsePurchaseRequest(body: unknown): ParseResult<PurchaseRequest> {
-  const parsed = requestSchema.safeParse(body, { reportInput: true });
+  const parsed = purchaseRequestBody.safeParse(body, { reportInput: true });
   if (!parsed.success) return { ok: false, errors: toFieldErrors(parsed.error) };
   const { amount, description, neededBy, method, ...rest } = parsed.data;
   const value: PurchaseRequest = {
@@ -156,13 +176,11 @@ export function parsePurchaseRequest(body: unknown): ParseResult<PurchaseRequest
   return { ok: true, value };
 }
 
-type ParsedMethod = z.infer<typeof methodSchema>;
-
-function normaliseMethod(method: ParsedMethod): MethodEvidence {
+function normaliseMethod(method: MethodBody): MethodEvidence {
   if (method.type === 'quotes') {
     return { type: 'quotes', quotes: method.quotes.map((q) => ({ vendor: q.vendor, amountCents: q.amount })) };
   }
-  return dropUndefined(method) as MethodEvidence;
+  return dropUndefined(method);
 }
 
 /** Back to the API shape (amounts in dollars), for display and echo. */
@@ -178,20 +196,9 @@ export function toPurchaseRequestJson(r: PurchaseRequest): Record<string, unknow
   return dropUndefined(out);
 }
 
-const priorSchema = z.array(
-  z.strictObject({
-    id: text(100).optional(),
-    department: text(LIMITS.text),
-    vendor: z.strictObject({ name: text(LIMITS.name) }),
-    amount: money,
-    submittedAt: z.iso.datetime({ offset: true, error: 'must be an ISO date-time, e.g. 2026-05-01T12:00:00Z' }),
-  }),
-  { error: 'must be a list of prior requests' },
-);
-
 /** Prior requests in the API shape (dollars); missing ids become prior-1, prior-2, … */
 export function parsePriorRequests(body: unknown): ParseResult<PriorRequest[]> {
-  const parsed = priorSchema.safeParse(body, { reportInput: true });
+  const parsed = priorRequestsBody.safeParse(body, { reportInput: true });
   if (!parsed.success) return { ok: false, errors: toFieldErrors(parsed.error) };
   return {
     ok: true,

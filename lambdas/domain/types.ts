@@ -1,4 +1,12 @@
-/** The shapes the domain core takes and returns. Plain data only: handlers serialise them as is. */
+/**
+ * The shapes the domain core takes and returns. Plain data only: handlers serialise them as is.
+ * The request contract's types are inferred from its zod schemas (./schema.ts); the word lists
+ * live in ./vocabulary.ts and are re-exported here for the domain's callers.
+ */
+import type { MethodBody, PersonBody, PriorRequestBody, PurchaseRequestBody, QuoteBody } from './schema';
+import type { MethodType, RecordedField, RoutingStatus } from './vocabulary';
+
+export * from './vocabulary';
 
 export interface FieldError {
   /** Dotted path into the request, e.g. "vendor.name" or "method.quotes[1].amount". */
@@ -8,93 +16,29 @@ export interface FieldError {
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
 
-export const CATEGORIES = ['goods', 'services', 'construction', 'professional-services', 'technology'] as const;
-export type Category = (typeof CATEGORIES)[number];
+/** Money crosses the API as dollars (`amount`) and lives in the domain as integer cents. */
+type InCents<T> = Omit<T, 'amount'> & { amountCents: number };
 
-export const FUNDING_SOURCES = ['local', 'state', 'federal'] as const;
-export type FundingSource = (typeof FUNDING_SOURCES)[number];
+export type Person = PersonBody;
 
-export const METHOD_TYPES = [
-  'direct',
-  'quotes',
-  'competitive',
-  'cooperative',
-  'piggyback',
-  'state-contract',
-  'sole-source',
-  'emergency',
-] as const;
-export type MethodType = (typeof METHOD_TYPES)[number];
-
-/** The five grounds of 2 CFR 200.320(c)(1)–(5), in that order. */
-export const SOLE_SOURCE_GROUNDS = [
-  'micro-purchase',
-  'single-source',
-  'public-emergency',
-  'awarding-agency-approval',
-  'inadequate-competition',
-] as const;
-export type SoleSourceGround = (typeof SOLE_SOURCE_GROUNDS)[number];
-
-export interface Person {
-  name: string;
-  email: string;
-}
-
-export interface Quote {
-  vendor: string;
-  amountCents: number;
-}
+export type Quote = InCents<QuoteBody>;
 
 /**
  * Evidence for the chosen method. Fields a checklist verifies are optional on purpose: a missing
  * one fails its check (RETURNED, "what to fix") instead of refusing the whole request.
  */
-export type MethodEvidence =
-  | { type: 'direct' }
-  | { type: 'competitive' }
-  | { type: 'quotes'; quotes: Quote[] }
-  | { type: 'cooperative'; alliance?: string; contractNumber?: string; expires?: string; scopeCovers?: boolean }
-  | {
-      type: 'piggyback';
-      leadAgency?: string;
-      leadAgencyIsPublic?: boolean;
-      contractNumber?: string;
-      expires?: string;
-      scopeCovers?: boolean;
-      competitivelyBid?: boolean;
-      cooperativeLanguage?: boolean;
-      procuredUnder2CFR200?: boolean;
-    }
-  | { type: 'state-contract'; state?: string; contractNumber?: string; expires?: string; scopeCovers?: boolean }
-  | { type: 'sole-source'; ground?: SoleSourceGround; justification?: string }
-  | { type: 'emergency'; justification?: string };
+export type MethodEvidence = MethodBody extends infer M
+  ? M extends { type: 'quotes' } ? Omit<M, 'quotes'> & { quotes: Quote[] } : M
+  : never;
 
-/** The parsed, normalised request; money in integer cents. */
-export interface PurchaseRequest {
-  policy: string;
-  title: string;
-  description?: string;
-  department: string;
-  requester: Person;
-  category: Category;
-  amountCents: number;
-  currency: 'USD';
-  vendor: { name: string };
-  fundingSource: FundingSource;
-  /** YYYY-MM-DD */
-  neededBy?: string;
-  method?: MethodEvidence;
-}
+/** The parsed, normalised request; money in integer cents. `neededBy` is YYYY-MM-DD. */
+export type PurchaseRequest = Omit<InCents<PurchaseRequestBody>, 'method'> & { method?: MethodEvidence };
 
-export interface PriorRequest {
+export type PriorRequest = Omit<InCents<PriorRequestBody>, 'id'> & {
   id: string;
-  department: string;
-  vendor: { name: string };
-  amountCents: number;
   /** ISO instant */
   submittedAt: string;
-}
+};
 
 export interface Check {
   id: string;
@@ -111,8 +55,6 @@ export interface Reason {
   /** The failed check this reason reports, when it comes from a checklist. */
   checkId?: string;
 }
-
-export type RecordedField = 'meetingDate' | 'resolutionNumber';
 
 export interface Checkpoint {
   index: number;
@@ -138,7 +80,7 @@ export interface Flag {
 }
 
 export interface RoutingDecision {
-  status: 'PENDING_APPROVAL' | 'RETURNED';
+  status: RoutingStatus;
   policy: { id: string; version: string };
   tier: { id: string; reason: string; citation: string; basisCents: number };
   method: { type: MethodType; selectedBy: 'requester' | 'policy'; eligible: boolean; checks: Check[] };

@@ -7,8 +7,8 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { openApprovalPage } from '../app/decide';
 import { depsFor, type Deps } from '../app/deps';
 import { closedPage } from '../app/decision-pages';
-import { renderApprovalPage, renderFormErrorPage } from '../presentation';
-import { logger } from '../shared/logger';
+import { renderApprovalPage } from '../presentation';
+import { errorPage } from '../shared/error-page';
 import { basePath } from '../shared/http';
 
 export const makeHandler = (deps: Deps) => async (event: APIGatewayProxyEvent) => {
@@ -16,8 +16,7 @@ export const makeHandler = (deps: Deps) => async (event: APIGatewayProxyEvent) =
     const result = await openApprovalPage(deps, event.pathParameters?.approvalId ?? '', basePath(event));
     return result.kind === 'open' ? renderApprovalPage(result.view) : closedPage(result);
   } catch (error) {
-    logger.error('approval page failed', { error: (error as Error).name });
-    return renderFormErrorPage({ statusCode: 500, message: 'Something went wrong on our side. Please try the link again in a minute.' });
+    return errorPage(error, 'Something went wrong on our side. Please try the link again in a minute.');
   }
 };
 

@@ -8,30 +8,27 @@ import { decideApproval, type DecisionResult } from '../app/decide';
 import { closedPage } from '../app/decision-pages';
 import { depsFor, type Deps } from '../app/deps';
 import { renderDecisionRecordedPage, renderFormErrorPage, type RenderedPage } from '../presentation';
-import { PayloadTooLargeError, RequestValidationError, UnsupportedMediaTypeError } from '../shared/errors';
-import { basePath, errorJson, formBody, json, wantsJson } from '../shared/http';
-import { logger } from '../shared/logger';
-
-const STATUS: Record<DecisionResult['kind'], number> = { recorded: 200, invalid: 400, 'bad-form': 403, 'not-found': 404, decided: 409, expired: 410, forbidden: 403 };
+import { HTTP_STATUS } from '../shared/error-codes';
+import { errorPage } from '../shared/error-page';
+import { basePath, errorJson, errorResponse, formBody, json, wantsJson } from '../shared/http';
 
 const asJson = (result: DecisionResult): APIGatewayProxyResult => {
-  const status = STATUS[result.kind];
   switch (result.kind) {
     case 'recorded': return json(200, { decision: result.decision, decidedAt: result.decidedAt, by: result.by, requestId: result.request.id, nextStep: result.nextStep });
-    case 'invalid': return errorJson(status, 'validation_failed', 'the decision is not complete', result.fields);
-    case 'bad-form': return errorJson(status, 'forbidden', result.message, [{ field: 'antiForgery', message: result.message }]);
-    case 'not-found': return errorJson(status, 'not_found', 'no such approval');
-    case 'decided': return errorJson(status, 'already_decided', `already ${result.decision}${result.by ? ` by ${result.by}` : ''}${result.at ? ` at ${result.at}` : ''}`);
-    case 'expired': return errorJson(status, 'expired', `this approval expired at ${result.expiredAt}`);
-    case 'forbidden': return errorJson(status, 'forbidden', result.message);
+    case 'invalid': return errorJson('validation_failed', 'the decision is not complete', result.fields);
+    case 'bad-form': return errorJson('forbidden', result.message, [{ field: 'antiForgery', message: result.message }]);
+    case 'not-found': return errorJson('not_found', 'no such approval');
+    case 'decided': return errorJson('already_decided', `already ${result.decision}${result.by ? ` by ${result.by}` : ''}${result.at ? ` at ${result.at}` : ''}`);
+    case 'expired': return errorJson('expired', `this approval expired at ${result.expiredAt}`);
+    case 'forbidden': return errorJson('forbidden', result.message);
   }
 };
 
 const asPage = (result: DecisionResult, form: Record<string, string>): RenderedPage => {
   switch (result.kind) {
     case 'recorded': return renderDecisionRecordedPage(result);
-    case 'invalid': return renderFormErrorPage({ statusCode: 400, message: 'Please complete the decision.', fields: result.fields, view: result.view, values: form });
-    case 'bad-form': return renderFormErrorPage({ statusCode: 403, message: result.message });
+    case 'invalid': return renderFormErrorPage({ statusCode: HTTP_STATUS.validation_failed, message: 'Please complete the decision.', fields: result.fields, view: result.view, values: form });
+    case 'bad-form': return renderFormErrorPage({ statusCode: HTTP_STATUS.forbidden, message: result.message });
     default: return closedPage(result);
   }
 };
@@ -43,14 +40,9 @@ export const makeHandler = (deps: Deps) => async (event: APIGatewayProxyEvent): 
     const result = await decideApproval(deps, event.pathParameters?.approvalId ?? '', form, basePath(event));
     return jsonWanted ? asJson(result) : asPage(result, form);
   } catch (error) {
-    const [status, message] = error instanceof PayloadTooLargeError ? [413, 'The form is too large.']
-      : error instanceof UnsupportedMediaTypeError || error instanceof RequestValidationError ? [400, 'The form could not be read. Open the link from your email again.']
-        : [500, 'Something went wrong on our side. Your decision may not be recorded; open the link again to check.'];
-    if (status === 500) logger.error('decision failed', { error: (error as Error).name, message: (error as Error).message });
-    const fields = error instanceof RequestValidationError ? error.fields : undefined;
     return jsonWanted
-      ? errorJson(status, status === 500 ? 'internal_error' : 'bad_request', message, fields)
-      : renderFormErrorPage({ statusCode: status as 400 | 413 | 500, message, fields });
+      ? errorResponse(error)
+      : errorPage(error, 'Something went wrong on our side. Your decision may not be recorded; open the link again to check.');
   }
 };
 

@@ -12,10 +12,8 @@ import { isWellFormedRequestId } from '../app/tokens';
 import { requestListItem, requestView } from '../app/views';
 import { RequestNotFoundError, RequestValidationError } from '../shared/errors';
 import { apiHandler, basePath, errorJson, json, jsonBody } from '../shared/http';
-import type { RequestStatus } from '../store/records';
+import { REQUEST_STATUSES, type RequestStatus } from '../domain/vocabulary';
 import { InvalidCursorError } from '../store/requests-table';
-
-const STATUSES: RequestStatus[] = ['SUBMITTED', 'PENDING_APPROVAL', 'APPROVED', 'REJECTED', 'RETURNED', 'EXPIRED', 'CANCELLED'];
 
 const requestId = (event: APIGatewayProxyEvent): string => {
   const id = event.pathParameters?.id ?? '';
@@ -40,7 +38,7 @@ const listQuery = (event: APIGatewayProxyEvent) => {
   const known = ['status', 'department', 'limit', 'cursor'];
   for (const name of Object.keys(q)) if (!known.includes(name)) fields.push({ field: name, message: `unknown query parameter; use ${known.join(', ')}` });
   const status = q.status as RequestStatus | undefined;
-  if (status !== undefined && !STATUSES.includes(status)) fields.push({ field: 'status', message: `must be one of ${STATUSES.join(', ')}` });
+  if (status !== undefined && !(REQUEST_STATUSES as readonly string[]).includes(status)) fields.push({ field: 'status', message: `must be one of ${REQUEST_STATUSES.join(', ')}` });
   const limit = q.limit === undefined ? 25 : Number(q.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 100) fields.push({ field: 'limit', message: 'must be a whole number from 1 to 100' });
   if (q.department !== undefined && (q.department.length === 0 || q.department.length > 200)) fields.push({ field: 'department', message: 'must be 1 to 200 characters' });
@@ -95,7 +93,7 @@ export const makeHandler = (deps: Deps) => apiHandler(async (event: APIGatewayPr
     case 'POST /routing/preview':
       return json(200, await previewRouting(deps, jsonBody(event)));
     default:
-      return errorJson(404, 'not_found', 'no such route');
+      return errorJson('not_found', 'no such route');
   }
 });
 

@@ -21,9 +21,9 @@ export const makeHandler = (deps: Deps) => apiHandler(async (event: APIGatewayPr
     case 'sent':
       return json(200, { id, notification: { status: 'sent', index: result.index, role: result.role, phase: result.phase }, links: requestLinks(id, basePath(event)) });
     case 'failed':
-      return errorJson(503, 'mail_unavailable', 'the email could not be delivered; the failure is recorded in the audit trail, try again later');
+      return errorJson('mail_unavailable', 'the email could not be delivered; the failure is recorded in the audit trail, try again later');
     default:
-      return errorJson(409, 'conflict', `nothing to resend: ${result.reason}`);
+      return errorJson('conflict', `nothing to resend: ${result.reason}`);
   }
 });
 

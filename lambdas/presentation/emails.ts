@@ -1,9 +1,14 @@
 /**
  * Email bodies (HTML and plain text, same facts in both) for approvers and requesters. The approval
- * link appears here and nowhere else. User text is escaped in the HTML part and flattened to single
- * lines in the text part and subject, so a title cannot forge a "Link:" line or a mail header.
+ * link appears here and nowhere else, and nothing a person typed can pass for it:
+ *  - the official action comes first, on its own, before any user text;
+ *  - user text follows under a line saying it is quoted as the requester wrote it, the title in
+ *    quotation marks and the description as a quoted block ("> " lines, a blockquote in HTML);
+ *  - every address in user text is broken (`defang`), so no client makes it a link;
+ *  - user text is escaped in the HTML part and flattened to single lines in the text part and
+ *    subject, so a title cannot forge a "Link:" line or a mail header.
  */
-import { html, oneLine, plainBlock, truncate, type SafeHtml } from './html';
+import { defang, html, oneLine, plainBlock, truncate, type SafeHtml } from './html';
 import {
   checklistSummary,
   councilLine,
@@ -28,8 +33,11 @@ function assertWebLink(link: string, what: string): void {
   if (scheme !== 'https:' && scheme !== 'http:') throw new Error(`${what} must be an absolute http(s) URL`);
 }
 
+/** One line of someone's words for an email: one line, no live address. */
+const userLine = (s: string | undefined) => defang(oneLine(s));
+
 function subjectFor(prefix: string, request: RequestSummary): string {
-  return oneLine(`${prefix}: ${truncate(oneLine(request.title), SUBJECT_TITLE_MAX)} — ${oneLine(request.amount)}`);
+  return oneLine(`${prefix}: ${truncate(userLine(request.title), SUBJECT_TITLE_MAX)} — ${oneLine(request.amount)}`);
 }
 
 // ---------------------------------------------------------------- shared blocks
@@ -42,9 +50,9 @@ interface Fact {
 function summaryFacts(request: RequestSummary): Fact[] {
   return [
     { label: 'Amount', value: request.amount },
-    { label: 'Vendor', value: request.vendor },
-    { label: 'Department', value: request.department },
-    { label: 'Requested by', value: `${request.requester.name} <${request.requester.email}>` },
+    { label: 'Vendor', value: defang(request.vendor) },
+    { label: 'Department', value: defang(request.department) },
+    { label: 'Requested by', value: `${defang(request.requester.name)} <${request.requester.email}>` },
     { label: 'Tier', value: tierLine(request) },
     { label: 'Method', value: methodLine(request) },
     { label: 'Checklist', value: checklistSummary(request.method.checks) },
@@ -54,9 +62,9 @@ function summaryFacts(request: RequestSummary): Fact[] {
 function textFacts(request: RequestSummary): string[] {
   const lines = summaryFacts(request).map((f) => `${`${f.label}:`.padEnd(14)}${oneLine(f.value)}`);
   for (const c of failedChecks(request.method.checks)) {
-    lines.push(`  ✗ Failed: ${oneLine(c.detail)}${c.citation ? ` (${oneLine(c.citation)})` : ''}`);
+    lines.push(`  ✗ Failed: ${userLine(c.detail)}${c.citation ? ` (${oneLine(c.citation)})` : ''}`);
   }
-  for (const f of request.flags) lines.push(`Needs attention: ${flagLabel(f.type)}: ${oneLine(f.detail)}`);
+  for (const f of request.flags) lines.push(`Needs attention: ${flagLabel(f.type)}: ${userLine(f.detail)}`);
   return lines;
 }
 
@@ -73,13 +81,13 @@ function htmlFacts(request: RequestSummary): SafeHtml {
   )}</table>${
     failed.length
       ? html`<p style="margin:8px 0 4px"><strong>Failed checks</strong></p><ul style="margin:0 0 16px;padding-left:20px">${failed.map(
-          (c) => html`<li>✗ Failed: ${c.detail}${c.citation ? html` <span style="color:#4d4d4d">(${c.citation})</span>` : ''}</li>`,
+          (c) => html`<li>✗ Failed: ${defang(c.detail)}${c.citation ? html` <span style="color:#4d4d4d">(${c.citation})</span>` : ''}</li>`,
         )}</ul>`
       : ''
   }${
     request.flags.length
       ? html`<ul style="margin:0 0 16px;padding-left:20px">${request.flags.map(
-          (f) => html`<li><strong>Needs attention: ${flagLabel(f.type)}:</strong> ${f.detail}</li>`,
+          (f) => html`<li><strong>Needs attention: ${flagLabel(f.type)}:</strong> ${defang(f.detail)}</li>`,
         )}</ul>`
       : ''
   }`;
@@ -89,15 +97,15 @@ function chainEntryText(cp: CheckpointView): string {
   const council = councilLine(cp);
   return [
     `${oneLine(cp.roleTitle)}: ${oneLine(decisionLine(cp))}`,
-    council ? ` (${oneLine(council)})` : '',
-    cp.comment ? ` — “${oneLine(cp.comment)}”` : '',
+    council ? ` (${userLine(council)})` : '',
+    cp.comment ? ` — “${userLine(cp.comment)}”` : '',
   ].join('');
 }
 
 function chainEntryHtml(cp: CheckpointView): SafeHtml {
   const council = councilLine(cp);
-  return html`<li style="margin:0 0 8px"><strong>${cp.roleTitle}</strong>: ${decisionLine(cp)}${council ? html` (${council})` : ''}${
-    cp.comment ? html`<br><span style="color:#4d4d4d">“${cp.comment}”</span>` : ''
+  return html`<li style="margin:0 0 8px"><strong>${cp.roleTitle}</strong>: ${decisionLine(cp)}${council ? html` (${defang(council)})` : ''}${
+    cp.comment ? html`<br><span style="color:#4d4d4d">“${defang(cp.comment)}”</span>` : ''
   }</li>`;
 }
 
@@ -155,40 +163,47 @@ export function renderApprovalRequestEmail(args: {
   const subject = subjectFor(SUBJECT_PREFIX[phase], request);
   const banner = phaseLine(phase, checkpoint, args.escalatedFrom);
   const ask = askLine(checkpoint, phase);
-  const description = request.description ? truncate(plainBlock(request.description), DESCRIPTION_MAX) : '';
+  const description = request.description ? defang(truncate(plainBlock(request.description), DESCRIPTION_MAX)) : '';
   const due = formatWhen(dueAt);
   const earlier = [...previous].sort((a, b) => a.index - b.index);
+  const requester = userLine(request.requester.name);
 
   const text = [
     ...(banner ? [oneLine(banner), ''] : []),
     oneLine(ask),
     '',
-    oneLine(request.title),
-    ...(description ? [description] : []),
+    // The official action first, on its own: nothing a requester wrote comes before it.
+    'Review and decide on the request page (opening it records nothing; you decide on the page):',
+    link,
+    `Please decide by ${oneLine(due)}.`,
+    '',
+    `---- The request, quoted as ${requester} wrote it ----`,
+    'Web addresses in the requester’s words are shown broken ("[.]") on purpose: they are not links from us.',
+    '',
+    `Title:        “${userLine(request.title)}”`,
+    ...(description ? ['Description (the requester’s words):', ...description.split('\n').map((line) => `  > ${line}`)] : []),
     '',
     ...textFacts(request),
     '',
     'Earlier decisions:',
     ...(earlier.length ? earlier.map((cp) => `  - ${chainEntryText(cp)}`) : ['  none: you are the first to decide']),
     '',
-    `Please decide by ${oneLine(due)}.`,
-    'Open the request to approve or reject (opening it records nothing; you decide on the page):',
-    link,
-    '',
   ].join('\n');
 
   const content = html`${banner ? html`<p style="margin:0 0 12px;padding:8px 12px;border-left:4px solid #a4161a;font-weight:700">${banner}</p>` : ''}
 <p style="margin:0 0 12px">${ask}</p>
-<h1 style="font-size:20px;line-height:1.3;margin:0 0 4px">${request.title}</h1>
+<p style="margin:0 0 8px"><a href="${link}" style="display:inline-block;padding:14px 22px;background:#0b57d0;color:#ffffff;font-weight:700;text-decoration:none;border-radius:6px">Review and decide</a></p>
+<p style="margin:0 0 8px"><strong>Please decide by ${due}.</strong></p>
+<p style="margin:0 0 16px;font-size:14px;color:#4d4d4d">Opening the link records nothing; you approve or reject on the page. If the button does not work, copy this address: ${link}</p>
+<hr style="border:0;border-top:1px solid #d0d0d0;margin:16px 0">
+<p style="margin:0 0 8px;font-size:14px;color:#4d4d4d">The request, quoted as ${requester} wrote it. Web addresses in it are shown broken on purpose: they are not links from us.</p>
+<h1 style="font-size:20px;line-height:1.3;margin:0 0 4px">${defang(request.title)}</h1>
 <p style="font-size:28px;font-weight:700;margin:0">${request.amount}</p>
-<p style="font-size:18px;font-weight:600;margin:0 0 8px">${request.vendor}</p>
-${description ? html`<p style="margin:0 0 8px;white-space:pre-line">${description}</p>` : ''}
+<p style="font-size:18px;font-weight:600;margin:0 0 8px">${defang(request.vendor)}</p>
+${description ? html`<blockquote style="margin:0 0 8px;padding:0 0 0 12px;border-left:4px solid #d0d0d0"><p style="margin:0;font-size:14px;color:#4d4d4d">The requester’s words:</p><p style="margin:0;white-space:pre-line">${description}</p></blockquote>` : ''}
 ${htmlFacts(request)}
 <h2 style="font-size:17px;margin:16px 0 8px">Earlier decisions</h2>
-${earlier.length ? html`<ul style="margin:0 0 16px;padding-left:20px">${earlier.map(chainEntryHtml)}</ul>` : html`<p style="margin:0 0 16px">None: you are the first to decide.</p>`}
-<p style="margin:0 0 16px"><strong>Please decide by ${due}.</strong></p>
-<p style="margin:0 0 8px"><a href="${link}" style="display:inline-block;padding:14px 22px;background:#0b57d0;color:#ffffff;font-weight:700;text-decoration:none;border-radius:6px">Review and decide</a></p>
-<p style="margin:0 0 8px;font-size:14px;color:#4d4d4d">Opening the link records nothing; you approve or reject on the page. If the button does not work, copy this address: ${link}</p>`;
+${earlier.length ? html`<ul style="margin:0 0 16px;padding-left:20px">${earlier.map(chainEntryHtml)}</ul>` : html`<p style="margin:0 0 16px">None: you are the first to decide.</p>`}`;
 
   return { subject, text, html: emailHtml(subject, content) };
 }
@@ -235,33 +250,34 @@ export function renderOutcomeEmail(args: {
 
   const text = [
     sentence,
+    // Our one link first, before any words of the requester or an approver.
+    ...(statusLink ? ['', 'See the request’s status:', statusLink] : []),
     '',
-    oneLine(request.title),
+    `“${userLine(request.title)}”`,
     '',
     ...textFacts(request),
     ...(reasons.length
-      ? ['', `${reasonsHeading}:`, ...reasons.map((r) => `  - ${oneLine(r.message)}${r.citation ? ` (${oneLine(r.citation)})` : ''}`)]
+      ? ['', `${reasonsHeading}:`, ...reasons.map((r) => `  - ${userLine(r.message)}${r.citation ? ` (${oneLine(r.citation)})` : ''}`)]
       : []),
     '',
     'Approvals:',
     ...(chain.length ? chain.map((cp) => `  ${cp.index + 1}. ${chainEntryText(cp)}`) : ['  none: the request did not reach an approver']),
-    ...(statusLink ? ['', 'See the request’s status:', statusLink] : []),
     '',
   ].join('\n');
 
   const content = html`<p style="margin:0 0 12px;font-size:18px;font-weight:700">${sentence}</p>
-<h1 style="font-size:20px;line-height:1.3;margin:0 0 4px">${request.title}</h1>
+${statusLink ? html`<p style="margin:0 0 16px"><a href="${statusLink}" style="color:#0b57d0">See the request’s status</a></p>` : ''}
+<h1 style="font-size:20px;line-height:1.3;margin:0 0 4px">${defang(request.title)}</h1>
 ${htmlFacts(request)}
 ${
   reasons.length
     ? html`<h2 style="font-size:17px;margin:16px 0 8px">${reasonsHeading}</h2><ul style="margin:0 0 16px;padding-left:20px">${reasons.map(
-        (r) => html`<li style="margin:0 0 6px">${r.message}${r.citation ? html` <span style="color:#4d4d4d">(${r.citation})</span>` : ''}</li>`,
+        (r) => html`<li style="margin:0 0 6px">${defang(r.message)}${r.citation ? html` <span style="color:#4d4d4d">(${r.citation})</span>` : ''}</li>`,
       )}</ul>`
     : ''
 }
 <h2 style="font-size:17px;margin:16px 0 8px">Approvals</h2>
-${chain.length ? html`<ol style="margin:0 0 16px;padding-left:20px">${chain.map(chainEntryHtml)}</ol>` : html`<p>None: the request did not reach an approver.</p>`}
-${statusLink ? html`<p style="margin:0 0 8px"><a href="${statusLink}" style="color:#0b57d0">See the request’s status</a></p>` : ''}`;
+${chain.length ? html`<ol style="margin:0 0 16px;padding-left:20px">${chain.map(chainEntryHtml)}</ol>` : html`<p>None: the request did not reach an approver.</p>`}`;
 
   return { subject, text, html: emailHtml(subject, content) };
 }

@@ -2,6 +2,7 @@
  * Wording shared by pages and emails, so an approver reads the same words in both. Times are shown
  * in UTC and say so: the renderers are pure and know no agency time zone.
  */
+import type { RequestStatus } from '../domain/vocabulary';
 import type { CheckView, CheckpointState, CheckpointView, RequestSummary } from './types';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -106,12 +107,12 @@ export function councilLine(cp: CheckpointView): string {
   return parts.join(', ');
 }
 
-const REQUEST_STATUS_LABELS: Record<string, string> = {
+const REQUEST_STATUS_LABELS: Record<RequestStatus, string> = {
   SUBMITTED: 'Submitted', PENDING_APPROVAL: 'Waiting for approval', APPROVED: 'Approved', REJECTED: 'Rejected',
   RETURNED: 'Returned for changes', EXPIRED: 'Expired', CANCELLED: 'Cancelled',
 };
 
 /** "PENDING_APPROVAL" → "Waiting for approval"; an unknown status is shown as given. */
 export function requestStatusLabel(status: string): string {
-  return REQUEST_STATUS_LABELS[status] ?? status;
+  return REQUEST_STATUS_LABELS[status as RequestStatus] ?? status;
 }

@@ -63,3 +63,16 @@ export function truncate(s: string, max: number): string {
   const chars = Array.from(s);
   return chars.length <= max ? s : `${chars.slice(0, max - 1).join('').trimEnd()}…`;
 }
+
+/**
+ * A requester's (or approver's) words in an email must never pass for a link of ours: mail
+ * clients turn anything that looks like a web or mail address into a live link, in the HTML part
+ * and in the plain-text part alike. Breaking every address ("https[:]//evil[.]example/approve")
+ * keeps it readable and makes it unclickable; the ideographic and fullwidth full stops, which
+ * some clients accept in domain names, are broken too. Our own links never go through this.
+ */
+export function defang(s: string | undefined): string {
+  return String(s ?? '')
+    .replace(/:\/\//g, '[:]//')
+    .replace(/([\p{L}\p{N}_-])[.\u3002\uff0e\uff61](?=\p{L})/gu, '$1[.]');
+}

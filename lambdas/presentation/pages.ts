@@ -5,6 +5,8 @@
  * The only secret a page ever carries is the hidden anti-forgery value; the approval link itself
  * appears only as the form's action, never as a link or as text.
  */
+import { LIMITS } from '../domain/limits';
+import { HTTP_STATUS, type ErrorCode } from '../shared/error-codes';
 import { html, SafeHtml } from './html';
 import {
   checklistSummary,
@@ -26,9 +28,11 @@ import type {
   SubmittedValues,
 } from './types';
 
-/** The longest comment the form lets a person type. */
-export const COMMENT_MAX_LENGTH = 2000;
-const RESOLUTION_MAX_LENGTH = 64;
+/** The longest comment the form lets a person type: the server's limit, the same constant. */
+export const COMMENT_MAX_LENGTH = LIMITS.comment;
+const RESOLUTION_MAX_LENGTH = LIMITS.resolutionNumber;
+/** A date input sends YYYY-MM-DD; nothing longer is echoed back. */
+const DATE_LENGTH = 10;
 
 /** Security headers sent with every page (a fresh object each call, safe to extend). */
 export function pageHeaders(): Record<string, string> {
@@ -258,7 +262,7 @@ ${headline(args.request)}
 ${facts(args.request, false)}
 <h2>This was already ${word}${args.by ? html` by ${args.by}` : ''}${args.at ? html` on ${time(args.at)}` : ''}.</h2>
 <p>Nothing was changed. No further action is needed from you.</p>`;
-  return page(409, `Already decided: ${args.request.title}`, content);
+  return page(HTTP_STATUS.already_decided, `Already decided: ${args.request.title}`, content);
 }
 
 /** 410: the checkpoint's deadline passed; the link no longer decides anything. */
@@ -267,20 +271,20 @@ export function renderExpiredPage(args: { request?: RequestSummary; expiredAt: s
 ${args.request ? html`${headline(args.request)}\n${facts(args.request, false)}` : html`<h1>This approval link has expired</h1>`}
 <h2>This link expired on ${time(args.expiredAt)}.</h2>
 <p>Nothing was recorded through it. If a decision is still needed, contact the purchasing office.</p>`;
-  return page(410, 'Approval link expired', content);
+  return page(HTTP_STATUS.expired, 'Approval link expired', content);
 }
 
 /** 404 for unknown or altered ids: says nothing about whether anything exists. */
 export function renderNotFoundPage(): RenderedPage {
   const content = html`<h1>Link not found</h1>
 <p>This approval link is not valid. Open the full link from your email; if it still fails, contact the purchasing office.</p>`;
-  return page(404, 'Link not found', content);
+  return page(HTTP_STATUS.not_found, 'Link not found', content);
 }
 
-/** 415 and 500 too: the decide handler answers a wrong content type or its own failure as a page. */
-export type FormErrorStatus = 400 | 403 | 413 | 415 | 500;
+/** Any error status of the API (lambdas/shared/error-codes.ts): a refused form, a wrong content type, our own failure. */
+export type FormErrorStatus = (typeof HTTP_STATUS)[ErrorCode];
 
-const ERROR_TITLES: Record<FormErrorStatus, string> = {
+const ERROR_TITLES: Partial<Record<FormErrorStatus, string>> = {
   400: 'Please correct the form',
   403: 'This form could not be accepted',
   413: 'The submission is too large',
@@ -339,7 +343,7 @@ export function renderFormErrorPage(args: {
   // A refused POST may be refused for its size: echo back no more than the form would have sent.
   const values: SubmittedValues = {
     comment: clip(typed.comment, COMMENT_MAX_LENGTH),
-    meetingDate: clip(typed.meetingDate, RESOLUTION_MAX_LENGTH),
+    meetingDate: clip(typed.meetingDate, DATE_LENGTH),
     resolutionNumber: clip(typed.resolutionNumber, RESOLUTION_MAX_LENGTH),
   };
   const errors: FieldErrors = new Map(fields.map((f) => [f.field, f.message]));

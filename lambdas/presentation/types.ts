@@ -1,7 +1,11 @@
 /**
  * View models the renderers take. They are plain, already-formatted data (amounts arrive as
  * "$120,000.00"), so the renderers stay pure and the handlers decide what an approver may see.
+ * The words (states, phases, outcomes) are the contract's own lists.
  */
+import type { CheckpointState, Outcome, Phase, RecordedField } from '../domain/vocabulary';
+
+export type { CheckpointState, Outcome, RecordedField };
 
 export interface Person {
   name: string;
@@ -33,8 +37,6 @@ export interface RequestSummary {
   flags: Array<{ type: string; detail: string }>;
 }
 
-export type CheckpointState = 'waiting' | 'pending' | 'approved' | 'rejected' | 'expired' | 'cancelled';
-
 export interface CheckpointView {
   index: number;
   role: string;
@@ -51,8 +53,6 @@ export interface CheckpointView {
   meetingDate?: string;
   resolutionNumber?: string;
 }
-
-export type RecordedField = 'meetingDate' | 'resolutionNumber';
 
 export interface ApprovalPageView {
   request: RequestSummary;
@@ -88,6 +88,5 @@ export interface EmailContent {
   html: string;
 }
 
-export type EmailPhase = 'request' | 'reminder' | 'escalation';
+export type EmailPhase = Phase;
 
-export type Outcome = 'APPROVED' | 'REJECTED' | 'RETURNED' | 'EXPIRED' | 'CANCELLED';

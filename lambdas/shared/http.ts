@@ -4,15 +4,11 @@
  * a 500 with a generic message and the details only in the (token-free) log.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import {
-  AntiForgeryCheckFailedError, ApprovalAlreadyDecidedError, ApprovalExpiredError, ApprovalNotFoundError,
-  IdempotencyKeyReusedError, PayloadTooLargeError, RequestNotCancellableError, RequestNotFoundError,
-  RequestValidationError, SelfApprovalForbiddenError, UnsupportedMediaTypeError,
-} from './errors';
+import type { FieldError } from '../domain';
+import { HTTP_STATUS, isErrorCode, type ErrorCode } from './error-codes';
+import { PayloadTooLargeError, RequestValidationError, UnsupportedMediaTypeError } from './errors';
 import { withCors } from './cors';
 import { logger } from './logger';
-import { UnknownPolicyError } from '../domain';
-import { InvalidCursorError } from '../store/requests-table';
 
 /** Request bodies above this are refused with 413 before parsing (a purchase request is a few KB). */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -29,8 +25,9 @@ export const json = (statusCode: number, body: unknown, headers: Record<string, 
   body: JSON.stringify(body),
 });
 
-export const errorJson = (statusCode: number, code: string, message: string, fields?: Array<{ field: string; message: string }>) =>
-  json(statusCode, { error: { code, message, ...(fields ? { fields } : {}) } });
+/** The API's error shape; the status comes from the code (./error-codes.ts), never chosen here. */
+export const errorJson = (code: ErrorCode, message: string, fields?: FieldError[]) =>
+  json(HTTP_STATUS[code], { error: { code, message, ...(fields ? { fields } : {}) } });
 
 export const header = (event: Pick<APIGatewayProxyEvent, 'headers'>, name: string): string | undefined => {
   const wanted = name.toLowerCase();
@@ -41,6 +38,27 @@ export const header = (event: Pick<APIGatewayProxyEvent, 'headers'>, name: strin
 /** `application/json` or `application/json; charset=utf-8`, not `application/jsonfoo`. */
 const isMediaType = (contentType: string, type: string): boolean =>
   contentType === type || contentType.startsWith(`${type};`) || contentType.startsWith(`${type} `);
+
+/** The `charset` parameter of a Content-Type (lowercase, quotes removed), if one is declared. */
+export const declaredCharset = (contentType: string): string | undefined => {
+  for (const parameter of contentType.split(';').slice(1)) {
+    const [name, ...value] = parameter.split('=');
+    if (name?.trim().toLowerCase() === 'charset') return value.join('=').trim().replace(/^"(.*)"$/, '$1').toLowerCase();
+  }
+  return undefined;
+};
+
+/**
+ * We read bodies as UTF-8 and nothing else: a body declared in another charset (ISO-8859-1,
+ * UTF-16…) would be decoded wrongly and stored mangled, so it is refused with 415 instead.
+ * No charset at all means UTF-8 (JSON is UTF-8 by RFC 8259; our form says accept-charset=utf-8).
+ */
+const requireUtf8 = (contentType: string): void => {
+  const charset = declaredCharset(contentType);
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+    throw new UnsupportedMediaTypeError(`the body is declared as charset=${charset.slice(0, 40)}; send it as UTF-8 (charset=utf-8)`);
+  }
+};
 
 const rawBody = (event: APIGatewayProxyEvent): string => {
   const body = event.body ?? '';
@@ -58,6 +76,7 @@ export const jsonBody = (event: APIGatewayProxyEvent): unknown => {
   if (!isMediaType(contentType, 'application/json')) {
     throw new UnsupportedMediaTypeError('send the body as application/json');
   }
+  requireUtf8(contentType);
   if (text.trim() === '') throw new RequestValidationError([{ field: 'body', message: 'the body is empty; send a JSON object' }]);
   try {
     return JSON.parse(text);
@@ -85,25 +104,33 @@ export const formBody = (event: APIGatewayProxyEvent): Record<string, string> =>
   if (!isMediaType(contentType, 'application/x-www-form-urlencoded')) {
     throw new UnsupportedMediaTypeError('send the form as application/x-www-form-urlencoded');
   }
+  requireUtf8(contentType);
   return Object.fromEntries(new URLSearchParams(text));
 };
 
 export const wantsJson = (event: APIGatewayProxyEvent): boolean => (header(event, 'accept') ?? '').toLowerCase().includes('application/json');
 
-/** Maps the named errors of the use cases to JSON responses. */
-export const errorResponse = (error: unknown): APIGatewayProxyResult => {
-  if (error instanceof RequestValidationError) return errorJson(400, 'validation_failed', error.message, error.fields);
-  if (error instanceof InvalidCursorError) return errorJson(400, 'validation_failed', error.message, [{ field: 'cursor', message: error.message }]);
-  if (error instanceof UnknownPolicyError) return errorJson(400, 'validation_failed', error.message, [{ field: 'policy', message: error.message }]);
-  if (error instanceof PayloadTooLargeError) return errorJson(413, 'payload_too_large', error.message);
-  if (error instanceof UnsupportedMediaTypeError) return errorJson(415, 'unsupported_media_type', error.message);
-  if (error instanceof RequestNotFoundError || error instanceof ApprovalNotFoundError) return errorJson(404, 'not_found', error.message);
-  if (error instanceof IdempotencyKeyReusedError) return errorJson(422, 'idempotency_key_reused', error.message, [{ field: 'Idempotency-Key', message: error.message }]);
-  if (error instanceof RequestNotCancellableError || error instanceof ApprovalAlreadyDecidedError) return errorJson(409, 'conflict', error.message);
-  if (error instanceof ApprovalExpiredError) return errorJson(410, 'expired', error.message);
-  if (error instanceof AntiForgeryCheckFailedError || error instanceof SelfApprovalForbiddenError) return errorJson(403, 'forbidden', error.message);
+/** What a user may be told about an error: its code, message and fields; nothing for a bug. */
+export interface ErrorInfo { code: ErrorCode; message: string; fields?: FieldError[] }
+
+/**
+ * The one reading of an error: one that carries a known code (ours, the domain's, the store's) is
+ * told as it is; anything else, and any `internal_error`, is a bug: logged with its details,
+ * answered with a generic 500 that echoes nothing.
+ */
+export const describeError = (error: unknown): ErrorInfo => {
+  const coded = error as { code?: unknown; message?: unknown; fields?: unknown } | null;
+  if (error instanceof Error && isErrorCode(coded?.code) && coded.code !== 'internal_error') {
+    return { code: coded.code, message: error.message, ...(Array.isArray(coded.fields) ? { fields: coded.fields as FieldError[] } : {}) };
+  }
   logger.error('unexpected error', { error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) });
-  return errorJson(500, 'internal_error', 'something went wrong on our side; please try again');
+  return { code: 'internal_error', message: 'something went wrong on our side; please try again' };
+};
+
+/** An error as the API's JSON answer. */
+export const errorResponse = (error: unknown): APIGatewayProxyResult => {
+  const { code, message, fields } = describeError(error);
+  return errorJson(code, message, fields);
 };
 
 /** Wraps an API handler so no exception ever reaches the user as a stack trace. */

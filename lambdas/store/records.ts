@@ -2,11 +2,9 @@
  * What the workflow stores, and the keys each record lives under. Records know their own keys
  * (pk/sk) so no caller builds a key string by hand.
  */
-import type { Checkpoint, Deadlines, Person, PurchaseRequest, RoutingDecision } from '../domain';
+import type { Checkpoint, CheckpointState, Deadlines, Decision, Person, Phase, PurchaseRequest, RequestStatus, RoutingDecision } from '../domain';
 
-export type RequestStatus = 'SUBMITTED' | 'PENDING_APPROVAL' | 'APPROVED' | 'REJECTED' | 'RETURNED' | 'EXPIRED' | 'CANCELLED';
-export const FINAL_STATUSES: readonly RequestStatus[] = ['APPROVED', 'REJECTED', 'RETURNED', 'EXPIRED', 'CANCELLED'];
-export const OPEN_STATUSES: readonly RequestStatus[] = ['SUBMITTED', 'PENDING_APPROVAL'];
+export { OPEN_STATUSES, OUTCOMES as FINAL_STATUSES, type CheckpointState, type Phase, type RequestStatus } from '../domain/vocabulary';
 
 export interface RequestRecord {
   id: string;
@@ -22,11 +20,8 @@ export interface RequestRecord {
   cancellation?: { at: string; reason?: string };
 }
 
-export type CheckpointState = 'waiting' | 'pending' | 'approved' | 'rejected' | 'expired' | 'cancelled';
-export type Phase = 'request' | 'reminder' | 'escalation';
-
 export interface DecisionRecord {
-  decision: 'approve' | 'reject';
+  decision: Decision;
   comment?: string;
   decidedAt: string;
   /** Who decided: the person the link was sent to. */

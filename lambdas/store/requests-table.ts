@@ -7,6 +7,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { splitKey } from '../domain';
 import type { RoutingDecision } from '../domain';
+import { TABLES, type AttributeType, type IndexDefinition, type KeyAttribute } from '../shared/tables';
 import { queryAll } from './query-all';
 import { keys, type CheckpointRecord, type CheckpointState, type DecisionRecord, type RequestRecord, type RequestStatus } from './records';
 
@@ -202,15 +203,38 @@ export class RequestsTable {
 
 export class InvalidCursorError extends Error {
   override name = 'InvalidCursorError';
+  readonly code = 'validation_failed';
+  get fields() { return [{ field: 'cursor', message: this.message }]; }
 }
 
 const encodeCursor = (key: Record<string, unknown>) => Buffer.from(JSON.stringify(key)).toString('base64url');
+/**
+ * A cursor is a LastEvaluatedKey we issued: the table's key plus one index's key, every attribute
+ * of the type TABLES declares. Anything else is forged or stale, the caller's mistake (400): a
+ * value of the wrong type must never reach the SDK, which throws on numbers beyond 2^53 (a 500).
+ */
+const CURSOR_SHAPES: ReadonlyArray<ReadonlyMap<string, AttributeType>> = TABLES.requests.globalIndexes.map((index: IndexDefinition) => new Map(
+  [TABLES.requests.partitionKey, TABLES.requests.sortKey, index.partitionKey, index.sortKey]
+    .filter((a): a is KeyAttribute => a !== undefined)
+    .map((a) => [a.name, a.type]),
+));
+const MAX_KEY_STRING = 2048;
+const fitsType = (value: unknown, type: AttributeType): boolean => (type === 'S'
+  ? typeof value === 'string' && value.length > 0 && value.length <= MAX_KEY_STRING
+  : typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= Number.MAX_SAFE_INTEGER);
+
 const decodeCursor = (cursor: string): Record<string, unknown> => {
+  let parsed: unknown;
   try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)
-      && Object.values(parsed).every((v) => typeof v === 'string' || typeof v === 'number')) return parsed;
-  } catch { /* fall through */ }
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch { /* refused below */ }
+  if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+    const key = parsed as Record<string, unknown>;
+    const names = Object.keys(key);
+    const fits = CURSOR_SHAPES.some((shape) => shape.size === names.length
+      && names.every((name) => shape.has(name) && fitsType(key[name], shape.get(name)!)));
+    if (fits) return key;
+  }
   throw new InvalidCursorError('the cursor is not one this service issued');
 };
 

@@ -6,6 +6,7 @@
  * after); and the service answers the next valid request normally.
  */
 import fc from 'fast-check';
+import { councilCity } from '../fixtures/policies';
 import {
   approvalLink, openLink, purchase, startHarness, type Harness,
 } from './support/harness';
@@ -20,7 +21,7 @@ let checked = 0;
 const seen: string[] = [];
 
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness({ extraPolicies: [councilCity] });
   stored = await h.api.countRequests();
 }, 60_000);
 afterAll(async () => { await h?.close(); });
@@ -149,6 +150,31 @@ const controlCharacters: Case[] = [
   ['description', 'Beep\u0007'], ['policy', 'sample-city\u0000'],
 ].map(([field, value]) => submitCase(`control character in ${field}: ${JSON.stringify(value)}`, withField(field!, value), field));
 
+/**
+ * One text rule for every free-text field (lambdas/domain/text.ts): no C0/C1 controls (line breaks
+ * and tabs only where text may span lines), no bidi overrides or isolates, no lone surrogates.
+ */
+const textRule: Case[] = [
+  ['title', 'Invoice \u202efdp.exe'], ['title', 'Invoice \u2066x\u2069'], ['vendor.name', 'Acme\u202a'], ['requester.name', 'Ana \u202dRuiz'],
+  ['department', 'Public\u2067Works'], ['description', 'Replace handhelds\u202e'], ['description', 'Next line\u0085here'],
+  ['description', 'Control \u009b[31m'], ['title', 'Cones \ud800'], ['vendor.name', '\udc00Acme'], ['description', 'Lone \udbff'],
+  ['title', 'Cones\u2069'], ['requester.name', 'Ana\u0080'],
+].map(([field, value]) => submitCase(`text rule in ${field}: ${JSON.stringify(value)}`, withField(field!, value), field))
+  .concat([
+    submitCase('bidi override in a justification', withField('method', { type: 'emergency', justification: 'Flood\u202e' }, purchase({ amount: 6000 })), 'method.justification'),
+    submitCase('lone surrogate in a justification', withField('method', { type: 'sole-source', justification: 'x\ud83d' }, purchase({ amount: 6000 })), 'method.justification'),
+    submitCase('bidi isolate in a quote vendor', withField('method', { type: 'quotes', quotes: [{ vendor: 'A\u2068', amount: 10 }] }, purchase({ amount: 6000 })), 'method.quotes[0].vendor'),
+    submitCase('C1 control in a contract number', withField('method', { type: 'cooperative', contractNumber: 'NCPA\u0085' }), 'method.contractNumber'),
+    submitCase('bidi override in a lead agency', withField('method', { type: 'piggyback', leadAgency: 'County\u202e' }), 'method.leadAgency'),
+  ]);
+
+/** We read UTF-8 only: a body declared in another charset would be stored mangled, so it is 415. */
+const charsets: Case[] = ['iso-8859-1', 'ISO-8859-1', 'utf-16', '"latin1"', 'windows-1252', 'us-ascii'].map((charset) => ({
+  name: `charset=${charset}`, method: 'POST' as const, path: '/requests', body: validText(), contentType: `application/json; charset=${charset}`, status: 415,
+})).concat([
+  { name: 'preview with charset=iso-8859-1', method: 'POST', path: '/routing/preview', body: validText(), contentType: 'application/json;charset=iso-8859-1', status: 415 },
+]);
+
 const longStrings: Case[] = [
   ['title', 201], ['title', 10_000], ['description', 4001], ['department', 201], ['requester.name', 201], ['vendor.name', 201], ['policy', 101],
 ].map(([field, n]) => submitCase(`very long ${field} (${n})`, withField(field as string, 'x'.repeat(n as number)), field as string))
@@ -224,6 +250,8 @@ const badKeys: Case[] = ['', 'a b', 'x'.repeat(256), 'cl\u00e9', '\u00ff\u00fe',
 }));
 
 const cursorOf = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+/** A cursor from raw JSON text (numbers JSON.stringify would not write as given). */
+const rawCursor = (json: string) => Buffer.from(json).toString('base64url');
 const badQueries: Case[] = [
   ['status=FOO', 'status'], ['status=approved', 'status'], ['status=', 'status'], ['limit=0', 'limit'], ['limit=101', 'limit'],
   ['limit=-1', 'limit'], ['limit=1.5', 'limit'], ['limit=abc', 'limit'], ['limit=', 'limit'], ['limit=Infinity', 'limit'],
@@ -231,6 +259,15 @@ const badQueries: Case[] = [
   [`cursor=${'A'.repeat(2049)}`, 'cursor'], [`cursor=${cursorOf([])}`, 'cursor'], [`cursor=${cursorOf({ pk: { S: 'x' } })}`, 'cursor'],
   [`cursor=${cursorOf({ pk: 'x' })}`, 'cursor'], [`cursor=${cursorOf({ listKey: 'REQUEST' })}`, 'cursor'],
   [`cursor=${cursorOf({ nope: 1, other: 'x' })}`, 'cursor'], [`status=APPROVED&cursor=${cursorOf({ pk: 'REQUEST#x', sk: 'REQUEST' })}`, 'cursor'],
+  // Forged cursors with numbers no key holds (issue 13: `{"pk":1e16}` answered 500): refused by their shape.
+  [`cursor=${rawCursor('{"pk":1e16}')}`, 'cursor'],
+  [`cursor=${rawCursor('{"pk":1e16,"sk":"REQUEST","listKey":"REQUEST","submittedAt":"2026-01-01T00:00:00.000Z"}')}`, 'cursor'],
+  [`cursor=${rawCursor('{"pk":"REQUEST#x","sk":"REQUEST","listKey":"REQUEST","submittedAt":-1e308}')}`, 'cursor'],
+  [`cursor=${rawCursor('{"pk":"REQUEST#x","sk":"REQUEST","listKey":"REQUEST","submittedAt":9007199254740993}')}`, 'cursor'],
+  [`cursor=${cursorOf({ pk: 'REQUEST#x', sk: 'REQUEST', listKey: 'REQUEST', submittedAt: '2026-01-01T00:00:00.000Z', extra: 'x' })}`, 'cursor'],
+  [`cursor=${cursorOf({ pk: 'REQUEST#x', sk: 'REQUEST', listKey: 'REQUEST', submittedAt: true })}`, 'cursor'],
+  [`cursor=${cursorOf({ pk: '', sk: 'REQUEST', listKey: 'REQUEST', submittedAt: '2026-01-01T00:00:00.000Z' })}`, 'cursor'],
+  [`status=APPROVED&cursor=${cursorOf({ pk: 'REQUEST#x', sk: 'REQUEST', listKey: 'REQUEST', submittedAt: '2026-01-01T00:00:00.000Z' })}`, 'cursor'],
   ['foo=1', 'foo'], ['Status=APPROVED', 'Status'],
 ].map(([query, field]) => ({ name: `GET /requests?${query!.slice(0, 40)}`, method: 'GET' as const, path: `/requests?${query}`, status: 400, field }));
 
@@ -278,6 +315,8 @@ const handWritten: Array<[string, Case[]]> = [
   ['wrong types and missing fields', wrongTypes],
   ['out-of-range and non-finite amounts', [...amounts, ...quoteAmounts]],
   ['control characters', controlCharacters],
+  ['the text rule: bidi controls, lone surrogates, C1 controls', textRule],
+  ['a charset other than UTF-8', charsets],
   ['very long strings', longStrings],
   ['unknown fields', unknownFields],
   ['other invalid values', otherInvalid],
@@ -408,8 +447,9 @@ describe('bad forms on POST /approvals and bad cancel bodies on a pending reques
       post('comment with a NUL', form({ decision: 'approve', comment: 'ok\u0000', antiForgery: token }), FORM, 400, 'comment'),
       post('comment with an escape sequence', form({ decision: 'reject', comment: '\u001b[31mno', antiForgery: token }), FORM, 400, 'comment'),
       post('form over the limit', form({ decision: 'approve', comment: 'c'.repeat(MAX_BODY_BYTES), antiForgery: token }), FORM, 413),
-      post('text/plain', form({ decision: 'approve', antiForgery: token }), 'text/plain', 400),
-      post('multipart', '--x\r\nContent-Disposition: form-data; name="decision"\r\n\r\napprove\r\n--x--', 'multipart/form-data; boundary=x', 400),
+      // A content type the form route does not read is 415, as on every route (one code-to-status mapping).
+      post('text/plain', form({ decision: 'approve', antiForgery: token }), 'text/plain', 415),
+      post('multipart', '--x\r\nContent-Disposition: form-data; name="decision"\r\n\r\napprove\r\n--x--', 'multipart/form-data; boundary=x', 415),
       post('JSON array', '[]', JSON_TYPE, 400, 'body'),
       post('JSON null', 'null', JSON_TYPE, 400, 'body'),
       post('malformed JSON', '{"decision":', JSON_TYPE, 400, 'body'),
@@ -418,6 +458,14 @@ describe('bad forms on POST /approvals and bad cancel bodies on a pending reques
       post('JSON anti-forgery as a list', JSON.stringify({ decision: 'approve', antiForgery: [token] }), JSON_TYPE, 400, 'antiForgery'),
       post('JSON comment as an object', JSON.stringify({ decision: 'approve', comment: { text: 'hi' }, antiForgery: token }), JSON_TYPE, 400, 'comment'),
       post('JSON decision null', JSON.stringify({ decision: null, antiForgery: token }), JSON_TYPE, 400, 'decision'),
+      // The one text rule holds for decision comments too (C1 controls and lone surrogates used to be kept).
+      post('comment with a C1 control', form({ decision: 'approve', comment: 'ok\u0085next', antiForgery: token }), FORM, 400, 'comment'),
+      post('comment with a CSI', form({ decision: 'reject', comment: '\u009b31mno', antiForgery: token }), FORM, 400, 'comment'),
+      post('comment with a bidi override', form({ decision: 'reject', comment: 'no \u202etxt.exe', antiForgery: token }), FORM, 400, 'comment'),
+      post('comment with a bidi isolate', form({ decision: 'approve', comment: 'fine \u2067x\u2069', antiForgery: token }), FORM, 400, 'comment'),
+      post('JSON comment with a lone surrogate', JSON.stringify({ decision: 'approve', comment: 'ok \ud800', antiForgery: token }), JSON_TYPE, 400, 'comment'),
+      post('form declared as ISO-8859-1', form({ decision: 'approve', antiForgery: token }), `${FORM}; charset=iso-8859-1`, 415),
+      post('JSON declared as UTF-16', JSON.stringify({ decision: 'approve', antiForgery: token }), `${JSON_TYPE}; charset=utf-16`, 415),
       // Bad cancel bodies on the same (pending) request: refused before anything is cancelled.
       { name: 'cancel: reason a number', method: 'POST', path: `/requests/${id}/cancel`, body: '{"reason":5}', contentType: JSON_TYPE, status: 400, field: 'reason' },
       { name: 'cancel: reason null', method: 'POST', path: `/requests/${id}/cancel`, body: '{"reason":null}', contentType: JSON_TYPE, status: 400, field: 'reason' },
@@ -427,6 +475,10 @@ describe('bad forms on POST /approvals and bad cancel bodies on a pending reques
       { name: 'cancel: null', method: 'POST', path: `/requests/${id}/cancel`, body: 'null', contentType: JSON_TYPE, status: 400, field: 'body' },
       { name: 'cancel: malformed', method: 'POST', path: `/requests/${id}/cancel`, body: '{', contentType: JSON_TYPE, status: 400, field: 'body' },
       { name: 'cancel: text/plain', method: 'POST', path: `/requests/${id}/cancel`, body: 'please', contentType: 'text/plain', status: 415 },
+      { name: 'cancel: reason with a C1 control', method: 'POST', path: `/requests/${id}/cancel`, body: JSON.stringify({ reason: 'no\u0085longer' }), contentType: JSON_TYPE, status: 400, field: 'reason' },
+      { name: 'cancel: reason with a bidi override', method: 'POST', path: `/requests/${id}/cancel`, body: JSON.stringify({ reason: 'dup \u202e' }), contentType: JSON_TYPE, status: 400, field: 'reason' },
+      { name: 'cancel: reason with a lone surrogate', method: 'POST', path: `/requests/${id}/cancel`, body: JSON.stringify({ reason: 'dup \udfff' }), contentType: JSON_TYPE, status: 400, field: 'reason' },
+      { name: 'cancel: declared as ISO-8859-1', method: 'POST', path: `/requests/${id}/cancel`, body: JSON.stringify({ reason: 'dup' }), contentType: `${JSON_TYPE}; charset=iso-8859-1`, status: 415 },
       { name: 'cancel: over the limit', method: 'POST', path: `/requests/${id}/cancel`, body: JSON.stringify({ reason: 'r'.repeat(MAX_BODY_BYTES) }), contentType: JSON_TYPE, status: 413 },
     ];
     await runAll(cases);
@@ -440,6 +492,80 @@ describe('bad forms on POST /approvals and bad cancel bodies on a pending reques
     const ok = await fetch(link, { method: 'POST', headers: { 'content-type': FORM, accept: JSON_TYPE }, body: form({ decision: 'approve', antiForgery: token }) });
     expect(ok.status).toBe(200);
     await h.api.waitForStatus(id, 'APPROVED');
+  }, 120_000);
+});
+
+// ---------------------------------------------------------------- what must still be accepted
+
+describe('the limits of the rules: valid input next to the refused', () => {
+  test('a body declared as UTF-8 (any spelling) is read; a cursor we issued pages on', async () => {
+    for (const contentType of ['application/json; charset=utf-8', 'application/json; charset=UTF-8', 'application/json;charset="utf-8"', 'application/json; charset=utf8']) {
+      const response = await fetch(`${h.api.baseUrl}/routing/preview`, { method: 'POST', headers: { 'content-type': contentType }, body: validText() });
+      expect([contentType, response.status]).toEqual([contentType, 200]);
+    }
+    const first = await h.api.call('GET', '/requests?limit=1');
+    expect(first.status).toBe(200);
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    const next = await h.api.call('GET', `/requests?limit=1&cursor=${first.body.nextCursor}`);
+    expect(next.status).toBe(200);
+    expect(next.body.items[0].id).not.toBe(first.body.items[0].id);
+  }, 60_000);
+
+  test('multi-line text keeps its line breaks and tabs, and ordinary non-Latin text and emoji pass', async () => {
+    const preview = await h.api.call('POST', '/routing/preview', purchase({
+      title: 'Café 東京 — 🚒 supplies', description: 'Line one\n\tLine two', vendor: { name: 'Øresund Supply Co' },
+    }));
+    expect(preview.status).toBe(200);
+  }, 60_000);
+});
+
+// ---------------------------------------------------------------- the council's record
+
+const CLERK = 'city.clerk@sample-city.example';
+const isoDate = (offsetDays: number) => new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
+
+describe('the council record: a meeting date must be a real date, not after today', () => {
+  test('bad meeting dates and resolution numbers are refused naming the field; nothing is recorded; a held meeting is', async () => {
+    const submitted = await h.api.submit(purchase({ policy: 'council-city', title: 'Council record target', amount: 1200, vendor: { name: 'Record Co' } }));
+    expect(submitted.status).toBe(202);
+    stored += 1;
+    const id = submitted.body.id as string;
+    const link = approvalLink(await h.mail.waitFor(CLERK, /Council record target/));
+    await h.api.waitForAudit(id, 'approval-requested', { index: 0 });
+    const path = new URL(link).pathname;
+    const token = (await openLink(link)).antiForgery!;
+    const before = { view: (await h.api.get(id)).body, audit: (await h.api.audit(id)).body.events };
+
+    const FORM = 'application/x-www-form-urlencoded';
+    const approve = (name: string, meetingDate: string, resolutionNumber: string, field: string): Case => ({
+      name, method: 'POST', path, body: new URLSearchParams({ decision: 'approve', antiForgery: token, meetingDate, resolutionNumber }).toString(),
+      contentType: FORM, headers: { accept: JSON_TYPE }, status: 400, field,
+    });
+    await runAll([
+      approve('no meeting date', '', 'R-1', 'meetingDate'),
+      approve('30 February (issue 13)', '2026-02-30', 'R-1', 'meetingDate'),
+      approve('month 13', '2026-13-01', 'R-1', 'meetingDate'),
+      approve('day 00', '2026-01-00', 'R-1', 'meetingDate'),
+      approve('not padded', '2026-1-5', 'R-1', 'meetingDate'),
+      approve('a meeting not yet held', isoDate(2), 'R-1', 'meetingDate'),
+      approve('far in the future', '2999-01-01', 'R-1', 'meetingDate'),
+      approve('a date with a control character', `${isoDate(-1)}\u0085`, 'R-1', 'meetingDate'),
+      approve('no resolution number', isoDate(-1), '', 'resolutionNumber'),
+      approve('a resolution number longer than the form allows', isoDate(-1), 'R'.repeat(65), 'resolutionNumber'),
+      approve('a resolution number with a bidi override', isoDate(-1), 'R-\u202e41', 'resolutionNumber'),
+      approve('a resolution number with a line break', isoDate(-1), 'R-1\nBcc: x', 'resolutionNumber'),
+    ]);
+    const after = { view: (await h.api.get(id)).body, audit: (await h.api.audit(id)).body.events };
+    expect(after).toEqual(before);
+
+    const meetingDate = isoDate(-1);
+    const ok = await fetch(link, {
+      method: 'POST', headers: { 'content-type': FORM, accept: JSON_TYPE },
+      body: new URLSearchParams({ decision: 'approve', antiForgery: token, meetingDate, resolutionNumber: 'R'.repeat(64) }).toString(),
+    });
+    expect(ok.status).toBe(200);
+    const view = await h.api.waitForStatus(id, 'APPROVED');
+    expect(view.checkpoints[0]).toMatchObject({ meetingDate, resolutionNumber: 'R'.repeat(64) });
   }, 120_000);
 });
 

@@ -1,14 +1,12 @@
 /**
  * Deadlines (DESIGN §7): a reminder to the approver, escalation to the role's escalation contact,
  * and at the last deadline EXPIRED, never approved. The durations are shortened through test
- * policies (copies of sample-city with `{ seconds }` deadlines, test/fixtures/policies/fast-*.json)
+ * policies (sample-city with `{ seconds }` deadlines, derived in test/fixtures/policies/index.ts)
  * run by the real ASL timeouts (RequestApproval's TimeoutSecondsPath → AdvanceDeadline); nothing
  * sleeps for days and nothing asserts on the wall clock.
  */
 import { addBusinessDays } from '../../lambdas/domain/deadlines';
-import fastEscalation from '../fixtures/policies/fast-escalation-city.json';
-import fastExpiry from '../fixtures/policies/fast-expiry-city.json';
-import fastReminder from '../fixtures/policies/fast-reminder-city.json';
+import { fastEscalation, fastExpiry, fastReminder } from '../fixtures/policies';
 import { approvalLink, decide, openLink, purchase, startHarness, type Harness, type Mail } from './support/harness';
 
 const DEPT_HEAD = 'dana.ortiz@sample-city.example';

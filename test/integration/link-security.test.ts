@@ -4,8 +4,9 @@
  * anti-forgery value, unknown/decided/expired links get 404/409/410 pages, a requester never
  * decides their own request, and every page is sent with the security headers and escaped text.
  */
+import { withDeadlineSeconds } from '../fixtures/policies';
 import {
-  approvalLink, decide, openLink, postDecision, purchase, shortDeadlinePolicy, startHarness, type Harness, type Mail,
+  approvalLink, decide, openLink, postDecision, purchase, startHarness, type Harness, type Mail,
 } from './support/harness';
 
 const DEPT_HEAD = { name: 'Dana Ortiz', email: 'dana.ortiz@sample-city.example' };
@@ -13,9 +14,9 @@ const DEPT_ALTERNATE = 'sam.lee@sample-city.example';
 const DEPT_ESCALATION = { name: 'Morgan Hale', email: 'morgan.hale@sample-city.example' };
 
 /** Reminder after 1 s, escalation after 2 s, expiry after 3 s: the whole deadline ladder in seconds. */
-const FAST_EXPIRY = shortDeadlinePolicy('fast-expiry', { reminder: 1, escalation: 2, expiry: 3 });
+const FAST_EXPIRY = withDeadlineSeconds('fast-expiry', { reminder: 1, escalation: 2, expiry: 3 });
 /** Escalates after 2 s, then stays open long enough to use the escalation link. */
-const FAST_ESCALATION = shortDeadlinePolicy('fast-escalation', { reminder: 1, escalation: 2, expiry: 600 });
+const FAST_ESCALATION = withDeadlineSeconds('fast-escalation', { reminder: 1, escalation: 2, expiry: 600 });
 
 let h: Harness;
 beforeAll(async () => { h = await startHarness({ extraPolicies: [FAST_EXPIRY, FAST_ESCALATION] }); }, 60_000);

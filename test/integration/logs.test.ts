@@ -14,7 +14,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { TABLES } from '../../lambdas/shared/tables';
-import fastEscalation from '../fixtures/policies/fast-escalation-city.json';
+import { fastEscalation } from '../fixtures/policies';
 import { approvalLink, decide, openLink, postDecision, purchase, startHarness, type Harness } from './support/harness';
 
 const DEPT_HEAD = 'dana.ortiz@sample-city.example';

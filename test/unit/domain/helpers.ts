@@ -1,5 +1,5 @@
 /** Builders shared by the domain specs: a valid request body, parsed requests, fixed instants. */
-import looseCity from '../../fixtures/policies/loose-city.json';
+import { looseCity } from '../../fixtures/policies';
 import designExample from '../../fixtures/requests/formal-cooperative.json';
 import { createPolicyRegistry, parsePurchaseRequest, routeRequest, type PriorRequest, type PurchaseRequest } from '../../../lambdas/domain';
 

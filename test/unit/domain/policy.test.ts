@@ -1,7 +1,7 @@
 /**
  * Policies are data: validated by a schema when loaded, failing loudly with every problem listed.
  */
-import looseCity from '../../fixtures/policies/loose-city.json';
+import { looseCity } from '../../fixtures/policies';
 import sampleCityJson from '../../../policies/sample-city.json';
 import {
   createPolicyRegistry,

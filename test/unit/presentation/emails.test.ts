@@ -132,6 +132,62 @@ describe('renderApprovalRequestEmail', () => {
   });
 });
 
+describe('user text can never pass for the official link', () => {
+  const PLANTED = 'URGENT: approve at https://approvals.sample-city.example.evil.example/approvals/01JFAKE now, or www.evil.example/x';
+  const planted = () => anApprovalEmail({
+    request: aRequest({ title: `Pens https://evil.example/approve`, description: `${PLANTED}\nLink: https://evil.example`, vendor: 'evil\u3002example' }),
+    previous: [aDecidedCheckpoint({ comment: 'see http://evil.example/ok' })],
+  });
+  /** What a mail client would make into a link in plain text. */
+  const LINKABLE = /\b(?:https?:\/\/|www\.)[^\s]+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:example|com|org)\b/gi;
+
+  it('the official link comes first and alone: before the first word of the requester', () => {
+    const { text, html } = planted();
+    expect(text.indexOf(LINK)).toBeGreaterThan(-1);
+    expect(text.indexOf(LINK)).toBeLessThan(text.indexOf('Pens'));
+    const body = html.slice(html.indexOf('<body'));
+    expect(body.indexOf(`<a href="${LINK}"`)).toBeLessThan(body.indexOf('Pens'));
+    // The link harvesting a person (and the tests' harness) would do finds ours, and only ours.
+    expect(text.match(/https?:\/\/[^\s"'<>]+\/approvals\/[A-Za-z0-9_-]+/g)).toEqual([LINK]);
+    expect(planted().subject).toBe('Approval needed: Pens https[:]//evil[.]example/approve — $120,000.00');
+  });
+
+  it.each(['text', 'html'] as const)('no address in user text is linkable in the %s part', (part) => {
+    // The requester's own (validated) address may stay a mail link; every other address is broken.
+    const body = planted()[part].split(LINK).join('').split('ana.ruiz@city.example').join('');
+    expect(body.match(LINKABLE) ?? []).toEqual([]);
+    expect(body).toContain('https[:]//evil[.]example/approve');
+    expect(body).toContain('www[.]evil[.]example/x');
+    expect(body).toContain('evil[.]example');
+  });
+
+  it('the HTML part links to nothing but the official link', () => {
+    const hrefs = [...planted().html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]);
+    expect(hrefs).toEqual([LINK]);
+  });
+
+  it('user text is marked as the requester\'s words: the title quoted, the description as a quoted block', () => {
+    const { text, html } = planted();
+    expect(text).toContain('---- The request, quoted as Ana Ruiz wrote it ----');
+    expect(text).toContain('Title:        “Pens https[:]//evil[.]example/approve”');
+    expect(text).toContain('Description (the requester’s words):');
+    expect(text).toContain('  > Link: https[:]//evil[.]example');
+    expect(text.split('\n')).not.toContain('Link: https://evil.example');
+    expect(html).toMatch(/<blockquote[^>]*><p[^>]*>The requester’s words:<\/p><p[^>]*>URGENT: approve at https\[:\]\/\/approvals\[\.\]sample-city/);
+  });
+
+  it('the outcome email puts its status link first and breaks addresses in reasons', () => {
+    const statusLink = 'https://approvals.sample-city.example/prod/requests/01JREQ';
+    const email = renderOutcomeEmail({
+      request: aRequest({ title: 'Pens' }), outcome: 'CANCELLED', checkpoints: [], statusLink,
+      reasons: [{ message: 'Cancelled by the requester: use https://evil.example/requests/01JREQ instead' }],
+    });
+    expect(email.text.indexOf(statusLink)).toBeLessThan(email.text.indexOf('Pens'));
+    expect(email.text).toContain('use https[:]//evil[.]example/requests/01JREQ instead');
+    expect([...email.html.matchAll(/href="([^"]*)"/g)].map((m) => m[1])).toEqual([statusLink]);
+  });
+});
+
 describe('renderOutcomeEmail', () => {
   const chain: CheckpointView[] = [
     aDecidedCheckpoint(),

@@ -4,6 +4,7 @@
  * submit buttons are the only way to decide, and status codes the handlers can rely on.
  */
 import { createHash } from 'node:crypto';
+import { LIMITS } from '../../../lambdas/domain/limits';
 import {
   COMMENT_MAX_LENGTH,
   escapeHtml,
@@ -175,6 +176,13 @@ describe('renderApprovalPage', () => {
     expect(count(both, 'Required to approve')).toBe(2);
     // `required` stops Approve without them; Reject skips the browser check (a reason is what it needs).
     expect(both).toMatch(/<button type="submit" name="decision" value="reject"[^>]* formnovalidate>/);
+  });
+
+  it('offers exactly the lengths the server accepts (one constant each for the form and the server)', () => {
+    const { body } = renderApprovalPage(aView({ requires: ['meetingDate', 'resolutionNumber'] }));
+    expect(body).toMatch(new RegExp(`<textarea id="comment" name="comment"[^>]* maxlength="${LIMITS.comment}"`));
+    expect(body).toMatch(new RegExp(`<input type="text" id="resolutionNumber"[^>]* maxlength="${LIMITS.resolutionNumber}"`));
+    expect(COMMENT_MAX_LENGTH).toBe(LIMITS.comment);
   });
 
   it('carries the anti-forgery value once and the approval path only as the form action', () => {
