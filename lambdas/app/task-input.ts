@@ -2,7 +2,7 @@
  * Task payloads come from the state machine, not from users; still, a malformed one is a bug to
  * stop loudly at the boundary rather than a half-done write further in.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { WorkflowStateError } from '../shared/errors';
 
 const requestId = z.string().min(1).max(64);

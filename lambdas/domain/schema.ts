@@ -3,7 +3,7 @@
  * typo or a client on the wrong contract version, never something to ignore), bounded strings,
  * money as whole cents. Errors come back as one plain sentence per field.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isCalendarDate } from './dates';
 import { centsToDollars, dollarsProblem, dollarsToCents } from './money';
 import {

@@ -5,13 +5,15 @@
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { openApprovalPage } from '../app/decide';
-import { depsFor, type Deps } from '../app/deps';
 import { closedPage } from '../app/decision-pages';
 import { renderApprovalPage, renderFormErrorPage } from '../presentation';
 import { logger } from '../shared/logger';
 import { basePath } from '../shared/http';
 
-export const makeHandler = (deps: Deps) => async (event: APIGatewayProxyEvent) => {
+/** The ports this handler uses; composed by lambdas/functions/approval-page.ts on AWS and by the local stack. */
+export type HandlerDeps = Parameters<typeof openApprovalPage>[0];
+
+export const makeHandler = (deps: HandlerDeps) => async (event: APIGatewayProxyEvent) => {
   try {
     const result = await openApprovalPage(deps, event.pathParameters?.approvalId ?? '', basePath(event));
     return result.kind === 'open' ? renderApprovalPage(result.view) : closedPage(result);
@@ -20,5 +22,3 @@ export const makeHandler = (deps: Deps) => async (event: APIGatewayProxyEvent) =
     return renderFormErrorPage({ statusCode: 500, message: 'Something went wrong on our side. Please try the link again in a minute.' });
   }
 };
-
-export const handler = makeHandler(depsFor('ApprovalPage'));

@@ -6,7 +6,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { decideApproval, type DecisionResult } from '../app/decide';
 import { closedPage } from '../app/decision-pages';
-import { depsFor, type Deps } from '../app/deps';
 import { renderDecisionRecordedPage, renderFormErrorPage, type RenderedPage } from '../presentation';
 import { PayloadTooLargeError, RequestValidationError, UnsupportedMediaTypeError } from '../shared/errors';
 import { basePath, errorJson, formBody, json, wantsJson } from '../shared/http';
@@ -36,7 +35,10 @@ const asPage = (result: DecisionResult, form: Record<string, string>): RenderedP
   }
 };
 
-export const makeHandler = (deps: Deps) => async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+/** The ports this handler uses; composed by lambdas/functions/decide-approval.ts on AWS and by the local stack. */
+export type HandlerDeps = Parameters<typeof decideApproval>[0];
+
+export const makeHandler = (deps: HandlerDeps) => async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
   const jsonWanted = wantsJson(event);
   try {
     const form = formBody(event);
@@ -53,5 +55,3 @@ export const makeHandler = (deps: Deps) => async (event: APIGatewayProxyEvent): 
       : renderFormErrorPage({ statusCode: status as 400 | 413 | 500, message, fields });
   }
 };
-
-export const handler = makeHandler(depsFor('DecideApproval'));
