@@ -12,7 +12,7 @@ import type { Mailer } from '../adapters/mailer';
 import type { Workflow } from '../adapters/workflow';
 import { composeDeps, type Deps } from '../app/deps';
 import { ENV, functionById } from '../catalog';
-import { createPolicyRegistry } from '../domain';
+import { createPolicyRegistry, type PolicyRegistry } from '../domain';
 import { TABLES, type TableKey } from '../shared/tables';
 
 export class MissingConfigurationError extends Error {
@@ -50,6 +50,17 @@ export const readFunctionConfig = (functionId: string, env: NodeJS.ProcessEnv = 
   return Object.freeze(config);
 };
 
+/**
+ * The shipped policies, validated when a function first reads one. Validation (zod, about as long
+ * as loading the rest of the bundle) would otherwise run in every cold start, and seven of the
+ * eleven functions never read a policy.
+ */
+const shippedPolicies = (): PolicyRegistry => {
+  let registry: PolicyRegistry | undefined;
+  const loaded = () => (registry ??= createPolicyRegistry());
+  return { get: (id) => loaded().get(id), ids: () => loaded().ids() };
+};
+
 /** The clients a function needs beyond DynamoDB, each built from its part of the config. */
 export interface AwsAdapterFactories {
   workflow?: (stateMachineArn: string) => Workflow;
@@ -70,6 +81,6 @@ export const awsDeps = (functionId: string, factories: AwsAdapterFactories = {},
     ...(config.stateMachineArn && factories.workflow ? { workflow: factories.workflow(config.stateMachineArn) } : {}),
     ...(config.linkSecretArn && factories.linkSecret ? { linkSecret: factories.linkSecret(config.linkSecretArn) } : {}),
     ...(config.mail && factories.mailer ? { mailer: factories.mailer(config.mail.from), publicBaseUrl: config.mail.publicBaseUrl } : {}),
-    policies: createPolicyRegistry(),
+    policies: shippedPolicies(),
   });
 };

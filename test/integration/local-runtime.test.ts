@@ -23,6 +23,9 @@ import type { LambdaHandler } from '../../local/lambda-context';
 import { startLocalStack } from '../../local/stack';
 import { localWorkflow } from '../../local/workflow';
 import { TABLES } from '../../lambdas/shared/tables';
+// Powertools tags the SDK user agent through AWS_SDK_UA_APP_ID when its logger loads; loaded here
+// first, so the environment check in 'the whole local stack' sees what the stack itself does.
+import '../../lambdas/shared/logger';
 import { fixtureHandlers } from '../fixtures/local/handlers';
 
 jest.setTimeout(30_000);
@@ -364,9 +367,6 @@ describe('the whole local stack', () => {
 
   it('starts on free ports, serves the catalog routes, stops freeing its ports, and restarts on the same ones', async () => {
     const dataDir = await freshDataDir();
-    // Powertools tags the SDK user agent through AWS_SDK_UA_APP_ID when its logger loads; load it
-    // first, so the comparison below sees what the stack itself does.
-    await import('../../lambdas/shared/logger');
     const environment = { ...process.env };
     const stack = await startLocalStack({ apiPort: 0, smtpPort: 0, mailWebPort: 0, dataDir });
     const apiPort = Number(new URL(stack.apiUrl).port);
