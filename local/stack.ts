@@ -4,8 +4,9 @@
  * (dynalite, on disk) and mail (maildev). The handlers are the real ones, composed here the way
  * lambdas/functions/* composes them on AWS, with local adapters: the real DynamoDB client pointed
  * at dynalite (that is where SDK fidelity matters), the state machine and the link secret in
- * process, mail over SMTP to maildev. Nothing is read from or written to `process.env`, so
- * several stacks can run in one process (tests do), each with its own ports and data.
+ * process, mail over SMTP to maildev. The stack writes nothing to `process.env` and the functions
+ * read nothing from it (only the logger its POWERTOOLS_* settings), so several stacks can run in
+ * one process (tests do), each with its own ports and data.
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';

@@ -3,9 +3,11 @@
  * `npm run bench` measures: class names kept (the ASL catches errors by name), minified, source
  * maps, the SDK bundled, and the Lambda credential provider in place of the default chain.
  */
+import * as chain from '@aws-sdk/credential-provider-node';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import { CREDENTIAL_CHAIN_MODULE, LAMBDA_BUNDLE, LAMBDA_CREDENTIALS_FILE } from '../../infra/bundling';
 import { lambdaBundling } from '../../infra/constructs/app-function';
+import * as shim from '../../lambdas/adapters/lambda-credentials';
 
 describe('bundling', () => {
   it('translates every shared esbuild option into the construct\'s bundling props', () => {
@@ -31,8 +33,6 @@ describe('bundling', () => {
   });
 
   it('replaces the credential chain with a module exporting what the clients import from it', async () => {
-    const chain = await import('@aws-sdk/credential-provider-node');
-    const shim = await import('../../lambdas/adapters/lambda-credentials.js');
     expect(typeof chain.defaultProvider).toBe('function');
     expect(typeof shim.defaultProvider).toBe('function');
     // The environment is the only source: without role credentials in it, the SDK's own error.

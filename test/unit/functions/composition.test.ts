@@ -67,7 +67,7 @@ describe('readFunctionConfig', () => {
     const config = readFunctionConfig('DecideApproval', env);
     expect(config).toEqual({
       functionId: 'DecideApproval',
-      tableNames: { requests: 'prod-Requests', approvals: 'prod-Approvals', audit: 'prod-Audit' },
+      tableNames: { requests: `prod-${TABLES.requests.id}`, approvals: `prod-${TABLES.approvals.id}`, audit: `prod-${TABLES.audit.id}` },
       stateMachineArn: env[ENV.stateMachineArn],
       linkSecretArn: env[ENV.linkSecretArn],
     });
