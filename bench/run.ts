@@ -6,8 +6,10 @@
  *     aws-local-stepfunctions with instant task stand-ins (the figure AWS bills by);
  *  3. the whole local stack end to end: submit over HTTP, approval mail in maildev, decision
  *     POST, until APPROVED, with N requests in flight;
- *  4. resident memory of the process running the stack.
- * Env: BENCH_REQUESTS (default 100), BENCH_CONCURRENCY (default 10), BENCH_ROUTING_RUNS (20000).
+ *  4. resident memory of the process running the stack;
+ *  5. per function: minified bundle size and cold init against a hello-world bundle (bench/bundles.ts).
+ * Env: BENCH_REQUESTS (default 100), BENCH_CONCURRENCY (default 10), BENCH_ROUTING_RUNS (20000),
+ * BENCH_INIT_RUNS (11).
  */
 import '../local/polyfills';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -17,6 +19,7 @@ import { performance } from 'node:perf_hooks';
 import type * as Engine from 'aws-local-stepfunctions' with { 'resolution-mode': 'import' };
 import { createPolicyRegistry, parsePriorRequests, parsePurchaseRequest, routeRequest } from '../lambdas/domain';
 import { startLocalStack } from '../local/stack';
+import { bundleTable, measureBundles } from './bundles';
 import { ASL_FUNCTION_PLACEHOLDERS, fillPlaceholders } from '../statemachines/placeholders';
 import { approvalLink, decide, freePorts, Inbox, purchase, type Mail } from '../test/integration/support/harness';
 
@@ -180,7 +183,7 @@ const benchStack = async () => {
 
   const pp = (list: number[]) => `p50 ${ms(percentile(list, 50))}, p95 ${ms(percentile(list, 95))}`;
   const both = (key: keyof typeof sequential.times) => `one at a time: ${pp(sequential.times[key])}; ${CONCURRENCY} in flight: ${pp(loaded.times[key])}`;
-  row('Local stack start-up', ms(startup), 'dynalite on disk, maildev, AWS endpoint, API server, ASL built and validated');
+  row('Local stack start-up', ms(startup), 'dynalite on disk, maildev, API server, functions composed, ASL built and validated');
   row('POST /requests (202)', both('submit'), 'validate, store, audit, StartExecution');
   row('Submit → approval email in the inbox', both('mail'), 'route, open checkpoint, store token, render and send the mail (inbox polled every 25 ms)');
   row('Open link + POST decision', both('decide'), 'GET page (anti-forgery value) then POST form');
@@ -194,8 +197,11 @@ const main = async () => {
   await countTransitions();
   await benchStack();
   const lines = ['| measure | result | notes |', '|---|---|---|', ...rows.map((r) => `| ${r.measure} | ${r.value} | ${r.notes} |`)];
+  // Bundles: measured last, in child processes, once the stack has stopped.
+  const bundles = bundleTable(await measureBundles());
   console.log(`\nMachine: ${process.platform} ${process.arch}, Node ${process.version}, ${require('node:os').cpus().length} cores\n`);
   console.log(lines.join('\n'));
+  console.log(`\nPer function (esbuild with infra/bundling.ts, as deployed):\n\n${bundles}`);
 };
 
 main().catch((error) => { console.error(error); process.exit(1); });

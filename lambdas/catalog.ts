@@ -1,8 +1,8 @@
 /**
  * Every Lambda function of the product, described once. The CDK stack creates one
  * `NodejsFunction` per entry (with the grants and environment listed here) and wires the API
- * routes; the local stack imports the same entry files and serves the same routes. The ASL
- * placeholders (`statemachines/placeholders.ts`) name task functions by these ids.
+ * routes; the local stack composes the same handler modules with local adapters and serves the
+ * same routes. The ASL placeholders (`statemachines/placeholders.ts`) name task functions by these ids.
  */
 import type { TableKey } from './shared/tables';
 
@@ -12,7 +12,15 @@ export interface Route { method: 'GET' | 'POST'; path: string }
 export interface FunctionSpec {
   /** PascalCase construct id; also the local function name. */
   id: string;
-  /** Handler file, relative to the repository root; the export is always `handler`. */
+  /**
+   * The function's code, relative to the repository root: exports `makeHandler(deps)` and has no
+   * side effects when imported. The local stack and tests compose it with their own adapters.
+   */
+  module: string;
+  /**
+   * The AWS composition root (bundle entry), relative to the repository root: reads the
+   * environment once, builds the clients the function uses and exports `handler`.
+   */
   entry: string;
   /** `api`: API Gateway proxy integration (REST, payload v1). `task`: invoked by the state machine. */
   kind: 'api' | 'task';
@@ -28,12 +36,12 @@ export interface FunctionSpec {
 
 export const FUNCTIONS: readonly FunctionSpec[] = [
   {
-    id: 'SubmitRequest', entry: 'lambdas/handlers/submit-request.ts', kind: 'api',
+    id: 'SubmitRequest', module: 'lambdas/handlers/submit-request.ts', entry: 'lambdas/functions/submit-request.ts', kind: 'api',
     routes: [{ method: 'POST', path: '/requests' }],
     tables: { requests: 'readWrite', audit: 'readWrite', idempotency: 'readWrite' }, stateMachine: 'start',
   },
   {
-    id: 'ReadRequests', entry: 'lambdas/handlers/read-requests.ts', kind: 'api',
+    id: 'ReadRequests', module: 'lambdas/handlers/read-requests.ts', entry: 'lambdas/functions/read-requests.ts', kind: 'api',
     routes: [
       { method: 'GET', path: '/requests' },
       { method: 'GET', path: '/requests/{id}' },
@@ -44,43 +52,43 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     tables: { requests: 'read', audit: 'read' },
   },
   {
-    id: 'CancelRequest', entry: 'lambdas/handlers/cancel-request.ts', kind: 'api',
+    id: 'CancelRequest', module: 'lambdas/handlers/cancel-request.ts', entry: 'lambdas/functions/cancel-request.ts', kind: 'api',
     routes: [{ method: 'POST', path: '/requests/{id}/cancel' }],
     tables: { requests: 'readWrite', approvals: 'read', audit: 'readWrite' }, stateMachine: 'respond',
   },
   {
-    id: 'ApprovalPage', entry: 'lambdas/handlers/approval-page.ts', kind: 'api',
+    id: 'ApprovalPage', module: 'lambdas/handlers/approval-page.ts', entry: 'lambdas/functions/approval-page.ts', kind: 'api',
     routes: [{ method: 'GET', path: '/approvals/{approvalId}' }],
     tables: { requests: 'read', approvals: 'read', audit: 'read' }, linkSecret: true,
   },
   {
-    id: 'DecideApproval', entry: 'lambdas/handlers/decide-approval.ts', kind: 'api',
+    id: 'DecideApproval', module: 'lambdas/handlers/decide-approval.ts', entry: 'lambdas/functions/decide-approval.ts', kind: 'api',
     routes: [{ method: 'POST', path: '/approvals/{approvalId}' }],
     tables: { requests: 'readWrite', approvals: 'read', audit: 'readWrite' }, stateMachine: 'respond', linkSecret: true,
   },
   {
-    id: 'ResendNotification', entry: 'lambdas/handlers/resend-notification.ts', kind: 'api',
+    id: 'ResendNotification', module: 'lambdas/handlers/resend-notification.ts', entry: 'lambdas/functions/resend-notification.ts', kind: 'api',
     routes: [{ method: 'POST', path: '/requests/{id}/resend-notification' }],
     tables: { requests: 'read', approvals: 'readWrite', audit: 'readWrite' }, sendsMail: true,
   },
   {
-    id: 'RouteRequest', entry: 'lambdas/handlers/route-request.ts', kind: 'task',
+    id: 'RouteRequest', module: 'lambdas/handlers/route-request.ts', entry: 'lambdas/functions/route-request.ts', kind: 'task',
     tables: { requests: 'readWrite', audit: 'readWrite' },
   },
   {
-    id: 'OpenCheckpoint', entry: 'lambdas/handlers/open-checkpoint.ts', kind: 'task',
+    id: 'OpenCheckpoint', module: 'lambdas/handlers/open-checkpoint.ts', entry: 'lambdas/functions/open-checkpoint.ts', kind: 'task',
     tables: { requests: 'readWrite', audit: 'readWrite' },
   },
   {
-    id: 'RequestApproval', entry: 'lambdas/handlers/request-approval.ts', kind: 'task',
+    id: 'RequestApproval', module: 'lambdas/handlers/request-approval.ts', entry: 'lambdas/functions/request-approval.ts', kind: 'task',
     tables: { requests: 'readWrite', approvals: 'readWrite', audit: 'readWrite' }, stateMachine: 'respond', sendsMail: true,
   },
   {
-    id: 'AdvanceDeadline', entry: 'lambdas/handlers/advance-deadline.ts', kind: 'task',
+    id: 'AdvanceDeadline', module: 'lambdas/handlers/advance-deadline.ts', entry: 'lambdas/functions/advance-deadline.ts', kind: 'task',
     tables: { requests: 'readWrite', audit: 'readWrite' },
   },
   {
-    id: 'FinalizeDecision', entry: 'lambdas/handlers/finalize-decision.ts', kind: 'task',
+    id: 'FinalizeDecision', module: 'lambdas/handlers/finalize-decision.ts', entry: 'lambdas/functions/finalize-decision.ts', kind: 'task',
     tables: { requests: 'readWrite', audit: 'readWrite' }, sendsMail: true,
   },
 ];
@@ -91,14 +99,10 @@ export const functionById = (id: string): FunctionSpec => {
   return spec;
 };
 
-/** Environment variable names shared by handlers, the CDK stack and the local stack. */
+/** Environment variable names the CDK stack sets and the AWS composition (lambdas/functions/aws.ts) reads. */
 export const ENV = {
   stateMachineArn: 'STATE_MACHINE_ARN',
   mailFrom: 'MAIL_FROM',
   publicBaseUrl: 'PUBLIC_BASE_URL',
-  /** `ses` on AWS; an `smtp://host:port` URL locally (maildev). */
-  mailTransport: 'MAIL_TRANSPORT',
   linkSecretArn: 'LINK_SECRET_ARN',
-  /** Optional JSON array of extra policy objects (local development and tests only). */
-  extraPolicies: 'EXTRA_POLICIES_JSON',
 } as const;

@@ -1,18 +1,21 @@
 /**
- * The link-signing secret (anti-forgery form values), served as Secrets Manager would serve it.
- * Generated once and kept in `<dataDir>/link-secret`, so forms rendered and links mailed before a
- * restart still verify after it.
+ * The link-signing secret (anti-forgery form values) of the local stack, handed to the functions
+ * in process. Generated once and kept in `<dataDir>/link-secret`, so forms rendered and links
+ * mailed before a restart still verify after it.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { LocalSecret } from './aws-endpoint';
-import { LOCAL_ACCOUNT, LOCAL_REGION } from './lambda-context';
+import type { SecretSource } from '../lambdas/adapters/link-secret';
 
-export const LINK_SECRET_NAME = 'purchase-approval-link-secret';
-export const LINK_SECRET_ARN = `arn:aws:secretsmanager:${LOCAL_REGION}:${LOCAL_ACCOUNT}:secret:${LINK_SECRET_NAME}`;
+export interface LocalLinkSecret {
+  /** The secret's text: 32 random bytes in base64, as Secrets Manager holds it on AWS. */
+  value: string;
+  /** The key the functions sign with: the text's bytes, exactly as `secretsManagerSource` gives them on AWS. */
+  source: SecretSource;
+}
 
-export async function loadOrCreateLinkSecret(dataDir: string): Promise<LocalSecret> {
+export async function loadOrCreateLinkSecret(dataDir: string): Promise<LocalLinkSecret> {
   const file = path.join(dataDir, 'link-secret');
   await mkdir(dataDir, { recursive: true });
   try {
@@ -23,5 +26,6 @@ export async function loadOrCreateLinkSecret(dataDir: string): Promise<LocalSecr
   }
   const value = (await readFile(file, 'utf8')).trim();
   if (Buffer.from(value, 'base64').length !== 32) throw new Error(`${file} does not hold a base64 32-byte secret; delete it to make a new one`);
-  return { arn: LINK_SECRET_ARN, name: LINK_SECRET_NAME, value, createdDate: (await stat(file)).mtime };
+  const key = Buffer.from(value, 'utf8');
+  return { value, source: () => Promise.resolve(Buffer.from(key)) };
 }

@@ -1,11 +1,13 @@
 /**
- * Local mail: maildev (SMTP plus a web inbox with a REST API under /api) on loopback. Handlers
- * send with nodemailer to `MAIL_TRANSPORT=smtp://127.0.0.1:<port>`. Mail is kept as files under
- * `<dataDir>/mail`, so the inbox, and the approval links in it, survive a restart.
+ * Local mail: maildev (SMTP plus a web inbox with a REST API under /api) on loopback. The
+ * functions get a Mailer that sends with nodemailer over SMTP (`smtp://127.0.0.1:<port>`). Mail is
+ * kept as files under `<dataDir>/mail`, so the inbox, and the approval links in it, survive a restart.
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import nodemailer from 'nodemailer';
+import { deliveryFailed, type Mailer } from '../lambdas/adapters/mailer';
 import { LOOPBACK, PortInUseError } from './net';
 
 export interface LocalMail { smtpPort: number; webUrl: string; apiUrl: string; stop(): Promise<void> }
@@ -14,6 +16,21 @@ type WorkerMessage =
   | { type: 'ready'; smtpPort: number; webPort: number }
   | { type: 'failed'; code?: string; message: string }
   | { type: 'stopped' };
+
+/** The functions' Mailer in the local stack: nodemailer builds the MIME message and sends it over SMTP. */
+export const smtpMailer = (smtpUrl: string, from: string): Mailer & { close(): void } => {
+  const transporter = nodemailer.createTransport(smtpUrl);
+  return {
+    async send(mail) {
+      try {
+        await transporter.sendMail({ from, to: { name: mail.to.name, address: mail.to.email }, subject: mail.subject, text: mail.text, html: mail.html });
+      } catch (error) {
+        throw deliveryFailed(mail, error);
+      }
+    },
+    close: () => transporter.close(),
+  };
+};
 
 export async function startMail(dataDir: string, smtpPort: number, webPort: number): Promise<LocalMail> {
   const mailDirectory = path.join(dataDir, 'mail');

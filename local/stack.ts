@@ -1,28 +1,32 @@
 /**
  * The whole product on one machine, in one process, everything on 127.0.0.1: the API routes of
  * the function catalog, the purchase-approval ASL run by aws-local-stepfunctions, DynamoDB
- * (dynalite, on disk), mail (maildev) and an AWS-style endpoint for Step Functions and Secrets
- * Manager calls. Handlers are the real ones, loaded in process with the environment the CDK
- * stack would give them plus endpoint overrides.
- *
- * One stack per process at a time: handlers read `process.env` when their module loads, and
- * modules stay cached. A restart inside the same process must therefore reuse the same ports;
- * internal ports (dynalite, AWS endpoint) and ports asked for as 0 are remembered per process.
+ * (dynalite, on disk) and mail (maildev). The handlers are the real ones, composed here the way
+ * lambdas/functions/* composes them on AWS, with local adapters: the real DynamoDB client pointed
+ * at dynalite (that is where SDK fidelity matters), the state machine and the link secret in
+ * process, mail over SMTP to maildev. The stack writes nothing to `process.env` and the functions
+ * read nothing from it (only the logger its POWERTOOLS_* settings), so several stacks can run in
+ * one process (tests do), each with its own ports and data.
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Server } from 'node:http';
-import { ENV, FUNCTIONS, type FunctionSpec } from '../lambdas/catalog';
-import { TABLES } from '../lambdas/shared/tables';
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { documentClient } from '../lambdas/adapters/dynamo';
+import type { Workflow } from '../lambdas/adapters/workflow';
+import { composeDeps, type Adapters, type Deps } from '../lambdas/app/deps';
+import { FUNCTIONS, type FunctionSpec } from '../lambdas/catalog';
+import { createPolicyRegistry } from '../lambdas/domain';
+import { TABLES, type TableKey } from '../lambdas/shared/tables';
 import { ASL_FUNCTION_PLACEHOLDERS, fillPlaceholders } from '../statemachines/placeholders';
 import { createApiServer, type ApiRoute } from './api-server';
-import { createAwsEndpoint } from './aws-endpoint';
 import { ensureTables, LOCAL_CREDENTIALS, startDynamo, type LocalDynamo } from './dynamo';
 import { functionArn, LOCAL_REGION, type LambdaHandler } from './lambda-context';
-import { LINK_SECRET_ARN, loadOrCreateLinkSecret } from './link-secret';
-import { startMail, type LocalMail } from './mail';
+import { loadOrCreateLinkSecret } from './link-secret';
+import { smtpMailer, startMail, type LocalMail } from './mail';
 import { closeServer, listenOnLoopback, LOOPBACK } from './net';
 import { createLocalStepFunctions, DEFAULT_STATE_MACHINE_ARN, type LocalStepFunctions } from './step-functions';
+import { localWorkflow } from './workflow';
 
 export interface LocalStackOptions {
   /** @default 3000; 0 picks a free port */
@@ -33,11 +37,13 @@ export interface LocalStackOptions {
   mailWebPort?: number;
   /** @default '.data' (relative to the working directory) */
   dataDir?: string;
-  /** Extra policy objects, handed to handlers as EXTRA_POLICIES_JSON. */
+  /** Extra policy objects, added to the functions' policy registry. */
   extraPolicies?: unknown[];
   log?: (line: string) => void;
-  /** Added to (and overriding) the handlers' environment. */
-  env?: Record<string, string>;
+  /** SMTP URL the functions send through. @default maildev's SMTP port (tests put a switchable proxy in between) */
+  smtpUrl?: string;
+  /** Wraps the Workflow port every function gets (tests observe the Step Functions calls with it). */
+  wrapWorkflow?: (workflow: Workflow) => Workflow;
 }
 
 export interface LocalStack {
@@ -47,6 +53,10 @@ export interface LocalStack {
   mailApiUrl: string;
   smtpPort: number;
   dataDir: string;
+  /** Client configuration for dynalite (endpoint, region, credentials), for tools and tests that read tables. */
+  dynamoClientConfig: DynamoDBClientConfig;
+  /** The in-process state machine (describe and wait for executions). */
+  stepFunctions: LocalStepFunctions;
   stop(): Promise<void>;
 }
 
@@ -54,22 +64,11 @@ export const MAIL_FROM = 'purchasing@sample-city.example';
 const REPOSITORY_ROOT = path.resolve(__dirname, '..');
 const ASL_FILE = path.join(REPOSITORY_ROOT, 'statemachines', 'purchase-approval.asl.json');
 
-/** Ports bound earlier in this process, by role (see the header comment). */
-const rememberedPorts = new Map<string, number>();
-/** The PUBLIC_BASE_URL and MAIL_TRANSPORT the cached handler modules were loaded with. */
-let loadedWith: string | undefined;
-let stackRunning = false;
-
-const portFor = (role: string, asked: number | undefined, fallback: number): number => {
-  const port = asked ?? fallback;
-  return port === 0 ? rememberedPorts.get(role) ?? 0 : port;
-};
-
-const loadHandler = async (spec: FunctionSpec): Promise<LambdaHandler> => {
-  const module = (await import(path.join(REPOSITORY_ROOT, spec.entry))) as { handler?: LambdaHandler; default?: { handler?: LambdaHandler } };
-  const handler = module.handler ?? module.default?.handler;
-  if (typeof handler !== 'function') throw new Error(`${spec.entry} does not export a handler`);
-  return handler;
+/** The catalog function's handler, composed with `deps` (its module exports `makeHandler`). */
+const composeHandler = async (spec: FunctionSpec, deps: Deps): Promise<LambdaHandler> => {
+  const module = (await import(path.join(REPOSITORY_ROOT, spec.module))) as { makeHandler?: (deps: Deps) => LambdaHandler };
+  if (typeof module.makeHandler !== 'function') throw new Error(`${spec.module} does not export makeHandler`);
+  return module.makeHandler(deps);
 };
 
 /** The ASL with every `${…FunctionArn}` filled with the local function's ARN. */
@@ -79,8 +78,6 @@ export async function loadDefinition(): Promise<string> {
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
-  if (stackRunning) throw new Error('a local stack is already running in this process (handlers share process.env)');
-  stackRunning = true;
   const log = options.log ?? (() => undefined);
   const dataDir = path.resolve(options.dataDir ?? '.data');
   // Stopped in reverse order of start, except the API, which stops taking requests first.
@@ -93,68 +90,42 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
 
   try {
-    // The stack's own SDK client (table creation) comes before the handlers' environment is set.
-    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     await mkdir(dataDir, { recursive: true });
 
     // The API first: the well-known port is the one most likely to be taken, so fail before the rest.
     let routes: ApiRoute[] | undefined;
     const api: Server = createApiServer({ routes: () => routes, log });
-    const apiPort = await listenOnLoopback(api, portFor('api', options.apiPort, 3000), 'API');
-    rememberedPorts.set('api', apiPort);
+    const apiPort = await listenOnLoopback(api, options.apiPort ?? 3000, 'API');
     closeApi = async () => { routes = undefined; await closeServer(api); };
     const apiUrl = `http://${LOOPBACK}:${apiPort}`;
 
-    const dynamo: LocalDynamo = await startDynamo(dataDir, rememberedPorts.get('dynamo') ?? 0);
-    rememberedPorts.set('dynamo', dynamo.port);
+    const dynamo: LocalDynamo = await startDynamo(dataDir);
     stops.push(() => dynamo.stop());
     const created = await ensureTables(dynamo.endpoint, Object.values(TABLES));
     if (created.length) log(`dynamodb: created tables ${created.join(', ')}`);
+    const dynamoClientConfig: DynamoDBClientConfig = { endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+    const dynamoClient = new DynamoDBClient(dynamoClientConfig);
+    stops.push(async () => dynamoClient.destroy());
 
-    const mail: LocalMail = await startMail(dataDir, portFor('smtp', options.smtpPort, 1025), portFor('mailWeb', options.mailWebPort, 1080));
-    rememberedPorts.set('smtp', mail.smtpPort);
-    rememberedPorts.set('mailWeb', Number(new URL(mail.webUrl).port));
+    const mail: LocalMail = await startMail(dataDir, options.smtpPort ?? 1025, options.mailWebPort ?? 1080);
     stops.push(() => mail.stop());
+    const mailer = smtpMailer(options.smtpUrl ?? `smtp://${LOOPBACK}:${mail.smtpPort}`, MAIL_FROM);
+    stops.push(async () => mailer.close());
 
+    // The functions get the workflow before the engine that runs their tasks exists.
     let stepFunctions: LocalStepFunctions | undefined;
-    const linkSecret = await loadOrCreateLinkSecret(dataDir);
-    const endpoint = createAwsEndpoint({ stepFunctions: () => stepFunctions, secrets: [linkSecret], log });
-    const endpointPort = await listenOnLoopback(endpoint, rememberedPorts.get('endpoint') ?? 0, 'AWS endpoint (Step Functions, Secrets Manager)');
-    rememberedPorts.set('endpoint', endpointPort);
-    stops.push(() => closeServer(endpoint));
-    const endpointUrl = `http://${LOOPBACK}:${endpointPort}`;
-
-    // The environment the CDK stack gives the functions, pointed at the local services.
-    const mailTransport = `smtp://${LOOPBACK}:${mail.smtpPort}`;
-    const environment: Record<string, string> = {
-      ...Object.fromEntries(Object.values(TABLES).map((table) => [table.envVar, table.id])),
-      [ENV.stateMachineArn]: DEFAULT_STATE_MACHINE_ARN,
-      [ENV.mailTransport]: mailTransport,
-      [ENV.mailFrom]: MAIL_FROM,
-      [ENV.publicBaseUrl]: apiUrl,
-      [ENV.linkSecretArn]: LINK_SECRET_ARN,
-      ...(options.extraPolicies ? { [ENV.extraPolicies]: JSON.stringify(options.extraPolicies) } : {}),
-      AWS_REGION: LOCAL_REGION,
-      AWS_DEFAULT_REGION: LOCAL_REGION,
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-      AWS_ENDPOINT_URL_SFN: endpointUrl,
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: endpointUrl,
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      POWERTOOLS_SERVICE_NAME: 'purchase-approval',
-      ...options.env,
+    const workflow = localWorkflow(() => stepFunctions);
+    const adapters: Adapters = {
+      dynamo: documentClient(dynamoClient),
+      tableNames: Object.fromEntries(Object.entries(TABLES).map(([key, table]) => [key, table.id])) as Record<TableKey, string>,
+      workflow: options.wrapWorkflow ? options.wrapWorkflow(workflow) : workflow,
+      mailer,
+      linkSecret: (await loadOrCreateLinkSecret(dataDir)).source,
+      publicBaseUrl: apiUrl,
+      policies: createPolicyRegistry(options.extraPolicies ? { extra: options.extraPolicies } : {}),
     };
-    delete process.env.AWS_SESSION_TOKEN; // a real session token would pair with the fake keys
-    Object.assign(process.env, environment);
-    const signature = `${apiUrl} ${mailTransport}`;
-    if (loadedWith && loadedWith !== signature) {
-      log(`warning: handler modules were loaded for ${loadedWith}; cached modules may still use those ports`);
-    }
-    loadedWith ??= signature;
-
     const handlers = new Map<string, LambdaHandler>();
-    for (const spec of FUNCTIONS) handlers.set(spec.id, await loadHandler(spec));
+    for (const spec of FUNCTIONS) handlers.set(spec.id, await composeHandler(spec, composeDeps(spec.id, adapters)));
 
     stepFunctions = await createLocalStepFunctions({
       definition: await loadDefinition(),
@@ -176,14 +147,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       mailApiUrl: mail.apiUrl,
       smtpPort: mail.smtpPort,
       dataDir,
+      dynamoClientConfig,
+      stepFunctions: machine,
       stop: () => {
-        stopping ??= stopAll().finally(() => { stackRunning = false; });
+        stopping ??= stopAll();
         return stopping;
       },
     };
   } catch (error) {
     await stopAll();
-    stackRunning = false;
     throw error;
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The one place that decides how a product function is built and run (as Powertools' `examples/app`
- * does): Node.js 22 on arm64, a minified CommonJS bundle made by the local esbuild with source maps,
- * the AWS SDK bundled in, X-Ray, its own log group with the stage's retention, and a role that may
+ * does): Node.js 22 on arm64, a minified CommonJS bundle made by the local esbuild with source maps
+ * and class names kept (infra/bundling.ts, shared with `npm run bench`), the AWS SDK bundled in, X-Ray, its own log group with the stage's retention, and a role that may
  * write only to that log group. `bindTable` gives a function a table's env var and grant together,
  * so the two can never disagree, and the grant holds only the actions the store code sends.
  */
@@ -15,6 +15,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { Access } from '../../lambdas/catalog';
 import type { TableDefinition } from '../../lambdas/shared/tables';
+import { LAMBDA_BUNDLE } from '../bundling';
 
 /** Repository root: entries in the catalog are relative to it. */
 export const REPO_ROOT = path.join(__dirname, '..', '..');
@@ -47,6 +48,23 @@ export interface AppFunctionProps {
   readonly description?: string;
   readonly environment?: Record<string, string>;
 }
+
+/** The shared esbuild options (infra/bundling.ts) in the construct's terms, field by field. */
+export const lambdaBundling = (options: typeof LAMBDA_BUNDLE = LAMBDA_BUNDLE): nodejs.BundlingOptions => ({
+  format: options.format === 'cjs' ? nodejs.OutputFormat.CJS : nodejs.OutputFormat.ESM,
+  // `bundle: true, platform: 'node'` is what the construct always does.
+  target: options.target,
+  mainFields: [...options.mainFields],
+  minify: options.minify,
+  keepNames: options.keepNames,
+  sourceMap: options.sourcemap,
+  sourcesContent: options.sourcesContent,
+  bundleAwsSDK: true,
+  externalModules: [...options.external],
+  esbuildArgs: Object.fromEntries(Object.entries(options.alias).map(([module, file]) => [`--alias:${module}`, file])),
+  forceDockerBundling: false,
+  logLevel: nodejs.LogLevel.WARNING,
+});
 
 export class AppFunction extends nodejs.NodejsFunction {
   constructor(scope: Construct, id: string, props: AppFunctionProps) {
@@ -81,24 +99,7 @@ export class AppFunction extends nodejs.NodejsFunction {
         POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
         ...props.environment,
       },
-      bundling: {
-        // CommonJS: an ESM bundle that contains the SDK fails at run time with
-        // `Dynamic require of "node:https"` (see TOOLCHAIN.md).
-        format: nodejs.OutputFormat.CJS,
-        target: 'node22',
-        platform: 'node',
-        // Prefer the ESM builds of dependencies so esbuild can drop what is unused.
-        mainFields: ['module', 'main'],
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        // Bundle the SDK: the versions in package-lock.json are the versions that run, not
-        // whatever the Lambda runtime happens to ship this month.
-        bundleAwsSDK: true,
-        externalModules: [],
-        forceDockerBundling: false,
-        logLevel: nodejs.LogLevel.WARNING,
-      },
+      bundling: lambdaBundling(),
     });
     logGroup.grantWrite(role);
 

@@ -172,7 +172,6 @@ export class StatelessStack extends Stack {
     }
 
     if (spec.sendsMail) {
-      fn.addEnvironment(ENV.mailTransport, 'ses');
       fn.addEnvironment(ENV.mailFrom, config.mailFrom);
       fn.addToRolePolicy(
         new iam.PolicyStatement({

@@ -1,12 +1,12 @@
 /**
- * The link-signing secret (Secrets Manager on AWS; the local stack serves the same API). Fetched
- * once per container and kept in memory; never logged.
+ * The link-signing secret. On AWS it is read from Secrets Manager once per container and kept in
+ * memory; the local stack passes the secret it keeps on disk. Never logged.
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 
 export type SecretSource = () => Promise<Buffer>;
 
-export const secretsManagerSource = (client: SecretsManagerClient, secretId: string): SecretSource => {
+export const secretsManagerSource = (secretId: string, client: SecretsManagerClient = new SecretsManagerClient({})): SecretSource => {
   let cached: Promise<Buffer> | undefined;
   return () => {
     cached ??= client.send(new GetSecretValueCommand({ SecretId: secretId })).then((out) => {

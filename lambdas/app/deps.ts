@@ -1,20 +1,16 @@
 /**
- * The ports every use case receives, and how a Lambda container builds them from its catalog
- * entry: only the tables, state machine access, mail and secret that the catalog grants the
- * function are wired; touching anything else fails loudly instead of silently using a default.
+ * The ports every use case receives, and the one place that turns a function's catalog grants
+ * into them. A composition root brings the adapters (lambdas/functions/* on AWS, local/stack.ts
+ * on this machine); only the tables, state machine access, mail and secret that the catalog grants
+ * the function are wired, and touching anything else fails loudly instead of silently using a default.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { functionById } from '../catalog';
-import { ENV } from '../catalog';
-import { createPolicyRegistry, type PolicyRegistry } from '../domain';
-import { createMailer, type Mailer } from '../adapters/mailer';
-import { secretsManagerSource, type SecretSource } from '../adapters/link-secret';
-import { StepFunctionsWorkflow, type Workflow } from '../adapters/workflow';
-import { optionalEnv, requireEnv } from '../shared/config';
-import { TABLES } from '../shared/tables';
+import type { PolicyRegistry } from '../domain';
+import type { SecretSource } from '../adapters/link-secret';
+import type { Mailer } from '../adapters/mailer';
+import type { Workflow } from '../adapters/workflow';
+import type { TableKey } from '../shared/tables';
 import { ApprovalsTable } from '../store/approvals-table';
 import { AuditTable } from '../store/audit-table';
 import { IdempotencyTable } from '../store/idempotency-table';
@@ -37,6 +33,20 @@ export interface Deps {
   publicBaseUrl: string;
 }
 
+/** What a composition root brings. Adapters for grants the function lacks may be left out. */
+export interface Adapters {
+  dynamo: DynamoDBDocumentClient;
+  /** The physical name of each table the function may use (from its environment on AWS). */
+  tableNames: Partial<Record<TableKey, string>>;
+  workflow?: Workflow;
+  mailer?: Mailer;
+  linkSecret?: SecretSource;
+  publicBaseUrl?: string;
+  policies: PolicyRegistry;
+  /** @default the system clock */
+  clock?: () => Date;
+}
+
 /** A stand-in for a port this function was not granted: any use is a wiring bug, said plainly. */
 const notGranted = <T extends object>(functionId: string, port: string): T =>
   new Proxy({} as T, {
@@ -46,39 +56,36 @@ const notGranted = <T extends object>(functionId: string, port: string): T =>
     },
   });
 
-const policiesFromEnv = (): PolicyRegistry => {
-  const extra = optionalEnv(ENV.extraPolicies);
-  return createPolicyRegistry(extra ? { extra: JSON.parse(extra) as unknown[] } : {});
+/** Throws when the catalog grants something the composition root did not bring. */
+const brought = <T>(functionId: string, port: string, adapter: T | undefined): T => {
+  if (adapter === undefined) throw new Error(`${functionId} is granted ${port} (lambdas/catalog.ts) but its composition brings no adapter for it`);
+  return adapter;
 };
 
-/** Builds the ports for one catalog function from the environment the stack gave it. */
-export const depsFor = (functionId: string, env: NodeJS.ProcessEnv = process.env): Deps => {
+/** The ports of one catalog function, from the adapters its composition root brings. */
+export const composeDeps = (functionId: string, adapters: Adapters): Deps => {
   const spec = functionById(functionId);
-  const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
-  const clock = () => new Date();
-  const table = (key: keyof typeof TABLES) => (spec.tables[key] ? requireEnv(TABLES[key].envVar, env) : undefined);
+  const clock = adapters.clock ?? (() => new Date());
+  const table = (key: TableKey): string | undefined => (spec.tables[key] ? brought(functionId, `the ${key} table`, adapters.tableNames[key]) : undefined);
   const requestsName = table('requests');
   const approvalsName = table('approvals');
   const auditName = table('audit');
   const idempotencyName = table('idempotency');
+  const { dynamo } = adapters;
   return {
     requests: requestsName ? new RequestsTable(dynamo, requestsName) : notGranted(functionId, 'the requests table'),
     approvals: approvalsName ? new ApprovalsTable(dynamo, approvalsName) : notGranted(functionId, 'the approvals table'),
     audit: auditName ? new AuditTable(dynamo, auditName, clock) : notGranted(functionId, 'the audit table'),
     idempotency: idempotencyName ? new IdempotencyTable(dynamo, idempotencyName) : notGranted(functionId, 'the idempotency table'),
-    workflow: spec.stateMachine
-      ? new StepFunctionsWorkflow(new SFNClient({}), requireEnv(ENV.stateMachineArn, env))
-      : notGranted(functionId, 'the state machine'),
-    mailer: spec.sendsMail
-      ? createMailer(requireEnv(ENV.mailTransport, env), requireEnv(ENV.mailFrom, env))
-      : notGranted(functionId, 'mail'),
+    workflow: spec.stateMachine ? brought(functionId, 'the state machine', adapters.workflow) : notGranted(functionId, 'the state machine'),
+    mailer: spec.sendsMail ? brought(functionId, 'mail', adapters.mailer) : notGranted(functionId, 'mail'),
     linkSecret: spec.linkSecret
-      ? secretsManagerSource(new SecretsManagerClient({}), requireEnv(ENV.linkSecretArn, env))
-      : () => Promise.reject(new Error(`${functionId} is not granted the link secret`)),
-    policies: policiesFromEnv(),
+      ? brought(functionId, 'the link secret', adapters.linkSecret)
+      : () => Promise.reject(new Error(`${functionId} is not granted the link secret (see lambdas/catalog.ts)`)),
+    policies: adapters.policies,
     clock,
     newRequestId,
     newApprovalId,
-    publicBaseUrl: spec.sendsMail ? requireEnv(ENV.publicBaseUrl, env).replace(/\/+$/, '') : '',
+    publicBaseUrl: spec.sendsMail ? brought(functionId, 'a public base URL', adapters.publicBaseUrl).replace(/\/+$/, '') : '',
   };
 };

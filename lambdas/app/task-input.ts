@@ -2,7 +2,7 @@
  * Task payloads come from the state machine, not from users; still, a malformed one is a bug to
  * stop loudly at the boundary rather than a half-done write further in.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { OUTCOMES, PHASES } from '../domain/vocabulary';
 import { WorkflowStateError } from '../shared/errors';
 

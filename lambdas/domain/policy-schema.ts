@@ -7,7 +7,7 @@
  * Amounts are dollars here because people edit these files; the code converts to cents.
  * Every rule carries a `citation` so a decision can say where it comes from.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isCalendarDate } from './dates';
 import { hasAtMostTwoDecimals } from './money';
 import { CATEGORIES, FUNDING_SOURCES, METHOD_TYPES, SOLE_SOURCE_GROUNDS } from './vocabulary';

@@ -6,7 +6,7 @@
  * (infra/request-models.ts, by `z.toJSONSchema`) and, later, an OpenAPI document (`API_BODIES`).
  * Errors come back as one plain sentence per field.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isCalendarDate } from './dates';
 import { LIMITS } from './limits';
 import { centsToDollars, dollarsProblem, dollarsToCents } from './money';

@@ -3,12 +3,12 @@
  * deadline phase (reminder, escalation) or expires it: `{ phase, seconds }`.
  */
 import { advanceDeadline } from '../app/checkpoints';
-import { depsFor, type Deps } from '../app/deps';
 import { parseTaskInput, taskInputs } from '../app/task-input';
 
-export const makeHandler = (deps: Deps) => async (event: unknown) => {
+/** The ports this handler uses; composed by lambdas/functions/advance-deadline.ts on AWS and by the local stack. */
+export type HandlerDeps = Parameters<typeof advanceDeadline>[0];
+
+export const makeHandler = (deps: HandlerDeps) => async (event: unknown) => {
   const { requestId, index, phase } = parseTaskInput(taskInputs.deadline, event);
   return advanceDeadline(deps, requestId, index, phase);
 };
-
-export const handler = makeHandler(depsFor('AdvanceDeadline'));

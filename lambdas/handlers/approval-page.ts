@@ -5,13 +5,15 @@
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { openApprovalPage } from '../app/decide';
-import { depsFor, type Deps } from '../app/deps';
 import { closedPage } from '../app/decision-pages';
 import { renderApprovalPage } from '../presentation';
 import { errorPage } from '../shared/error-page';
 import { basePath } from '../shared/http';
 
-export const makeHandler = (deps: Deps) => async (event: APIGatewayProxyEvent) => {
+/** The ports this handler uses; composed by lambdas/functions/approval-page.ts on AWS and by the local stack. */
+export type HandlerDeps = Parameters<typeof openApprovalPage>[0];
+
+export const makeHandler = (deps: HandlerDeps) => async (event: APIGatewayProxyEvent) => {
   try {
     const result = await openApprovalPage(deps, event.pathParameters?.approvalId ?? '', basePath(event));
     return result.kind === 'open' ? renderApprovalPage(result.view) : closedPage(result);
@@ -19,5 +21,3 @@ export const makeHandler = (deps: Deps) => async (event: APIGatewayProxyEvent) =
     return errorPage(error, 'Something went wrong on our side. Please try the link again in a minute.');
   }
 };
-
-export const handler = makeHandler(depsFor('ApprovalPage'));

@@ -4,13 +4,15 @@
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { cancelRequest } from '../app/lifecycle';
-import { depsFor, type Deps } from '../app/deps';
 import { isWellFormedRequestId } from '../app/tokens';
 import { requestLinks } from '../app/views';
 import { RequestNotFoundError, RequestValidationError } from '../shared/errors';
 import { apiHandler, basePath, json, jsonBody } from '../shared/http';
 
-export const makeHandler = (deps: Deps) => apiHandler(async (event: APIGatewayProxyEvent) => {
+/** The ports this handler uses; composed by lambdas/functions/cancel-request.ts on AWS and by the local stack. */
+export type HandlerDeps = Parameters<typeof cancelRequest>[0];
+
+export const makeHandler = (deps: HandlerDeps) => apiHandler(async (event: APIGatewayProxyEvent) => {
   const id = event.pathParameters?.id ?? '';
   if (!isWellFormedRequestId(id)) throw new RequestNotFoundError('no such request');
   const body = event.body && event.body.trim() !== '' ? jsonBody(event) : {};
@@ -20,5 +22,3 @@ export const makeHandler = (deps: Deps) => apiHandler(async (event: APIGatewayPr
   const record = await cancelRequest(deps, id, body as { reason?: unknown });
   return json(200, { id: record.id, status: record.status, links: requestLinks(record.id, basePath(event)) });
 });
-
-export const handler = makeHandler(depsFor('CancelRequest'));

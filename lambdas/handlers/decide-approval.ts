@@ -6,7 +6,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { decideApproval, type DecisionResult } from '../app/decide';
 import { closedPage } from '../app/decision-pages';
-import { depsFor, type Deps } from '../app/deps';
 import { renderDecisionRecordedPage, renderFormErrorPage, type RenderedPage } from '../presentation';
 import { HTTP_STATUS } from '../shared/error-codes';
 import { errorPage } from '../shared/error-page';
@@ -33,7 +32,10 @@ const asPage = (result: DecisionResult, form: Record<string, string>): RenderedP
   }
 };
 
-export const makeHandler = (deps: Deps) => async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+/** The ports this handler uses; composed by lambdas/functions/decide-approval.ts on AWS and by the local stack. */
+export type HandlerDeps = Parameters<typeof decideApproval>[0];
+
+export const makeHandler = (deps: HandlerDeps) => async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
   const jsonWanted = wantsJson(event);
   try {
     const form = formBody(event);
@@ -45,5 +47,3 @@ export const makeHandler = (deps: Deps) => async (event: APIGatewayProxyEvent): 
       : errorPage(error, 'Something went wrong on our side. Your decision may not be recorded; open the link again to check.');
   }
 };
-
-export const handler = makeHandler(depsFor('DecideApproval'));

@@ -3,12 +3,12 @@
  * for the first deadline: `{ phase: 'request', seconds }`.
  */
 import { openCheckpoint } from '../app/checkpoints';
-import { depsFor, type Deps } from '../app/deps';
 import { parseTaskInput, taskInputs } from '../app/task-input';
 
-export const makeHandler = (deps: Deps) => async (event: unknown) => {
+/** The ports this handler uses; composed by lambdas/functions/open-checkpoint.ts on AWS and by the local stack. */
+export type HandlerDeps = Parameters<typeof openCheckpoint>[0];
+
+export const makeHandler = (deps: HandlerDeps) => async (event: unknown) => {
   const { requestId, index } = parseTaskInput(taskInputs.checkpoint, event);
   return openCheckpoint(deps, requestId, index);
 };
-
-export const handler = makeHandler(depsFor('OpenCheckpoint'));

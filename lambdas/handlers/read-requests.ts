@@ -6,7 +6,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { verifyChain } from '../audit/chain';
 import { auditCsv } from '../audit/csv';
-import { depsFor, type Deps } from '../app/deps';
+import type { Deps } from '../app/deps';
 import { previewRouting } from '../app/routing';
 import { isWellFormedRequestId } from '../app/tokens';
 import { requestListItem, requestView } from '../app/views';
@@ -47,7 +47,10 @@ const listQuery = (event: APIGatewayProxyEvent) => {
   return { status, department: q.department, limit, cursor: q.cursor };
 };
 
-export const makeHandler = (deps: Deps) => apiHandler(async (event: APIGatewayProxyEvent) => {
+/** The ports this handler uses; composed by lambdas/functions/read-requests.ts on AWS and by the local stack. */
+export type HandlerDeps = Pick<Deps, 'requests' | 'audit'> & Parameters<typeof previewRouting>[0];
+
+export const makeHandler = (deps: HandlerDeps) => apiHandler(async (event: APIGatewayProxyEvent) => {
   const route = `${event.httpMethod} ${event.resource}`;
   switch (route) {
     case 'GET /health':
@@ -96,5 +99,3 @@ export const makeHandler = (deps: Deps) => apiHandler(async (event: APIGatewayPr
       return errorJson('not_found', 'no such route');
   }
 });
-
-export const handler = makeHandler(depsFor('ReadRequests'));

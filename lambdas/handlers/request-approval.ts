@@ -4,12 +4,12 @@
  * Returns nothing; the execution waits for SendTaskSuccess/SendTaskFailure from the decision.
  */
 import { requestApproval } from '../app/checkpoints';
-import { depsFor, type Deps } from '../app/deps';
 import { parseTaskInput, taskInputs } from '../app/task-input';
 
-export const makeHandler = (deps: Deps) => async (event: unknown) => {
+/** The ports this handler uses; composed by lambdas/functions/request-approval.ts on AWS and by the local stack. */
+export type HandlerDeps = Parameters<typeof requestApproval>[0];
+
+export const makeHandler = (deps: HandlerDeps) => async (event: unknown) => {
   await requestApproval(deps, parseTaskInput(taskInputs.approval, event));
   return {};
 };
-
-export const handler = makeHandler(depsFor('RequestApproval'));

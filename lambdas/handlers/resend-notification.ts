@@ -7,13 +7,15 @@
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { resendNotification } from '../app/checkpoints';
-import { depsFor, type Deps } from '../app/deps';
 import { isWellFormedRequestId } from '../app/tokens';
 import { requestLinks } from '../app/views';
 import { RequestNotFoundError } from '../shared/errors';
 import { apiHandler, basePath, errorJson, json } from '../shared/http';
 
-export const makeHandler = (deps: Deps) => apiHandler(async (event: APIGatewayProxyEvent) => {
+/** The ports this handler uses; composed by lambdas/functions/resend-notification.ts on AWS and by the local stack. */
+export type HandlerDeps = Parameters<typeof resendNotification>[0];
+
+export const makeHandler = (deps: HandlerDeps) => apiHandler(async (event: APIGatewayProxyEvent) => {
   const id = event.pathParameters?.id ?? '';
   if (!isWellFormedRequestId(id)) throw new RequestNotFoundError('no such request');
   const result = await resendNotification(deps, id);
@@ -26,5 +28,3 @@ export const makeHandler = (deps: Deps) => apiHandler(async (event: APIGatewayPr
       return errorJson('conflict', `nothing to resend: ${result.reason}`);
   }
 });
-
-export const handler = makeHandler(depsFor('ResendNotification'));

@@ -3,13 +3,13 @@
  * approval chain, split check), records the decision and returns `{ status, checkpointCount }`.
  * Throws RequestCancelledError when the requester withdrew first.
  */
-import { depsFor, type Deps } from '../app/deps';
 import { routeSubmittedRequest } from '../app/routing';
 import { parseTaskInput, taskInputs } from '../app/task-input';
 
-export const makeHandler = (deps: Deps) => async (event: unknown) => {
+/** The ports this handler uses; composed by lambdas/functions/route-request.ts on AWS and by the local stack. */
+export type HandlerDeps = Parameters<typeof routeSubmittedRequest>[0];
+
+export const makeHandler = (deps: HandlerDeps) => async (event: unknown) => {
   const { requestId } = parseTaskInput(taskInputs.route, event);
   return routeSubmittedRequest(deps, requestId);
 };
-
-export const handler = makeHandler(depsFor('RouteRequest'));

@@ -3,16 +3,16 @@
  * request's id, status and links, or a 4xx naming each bad field (nothing stored).
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { depsFor, type Deps } from '../app/deps';
 import { submitRequest } from '../app/submit';
 import { requestLinks } from '../app/views';
 import { apiHandler, basePath, header, json, jsonBody } from '../shared/http';
 
-export const makeHandler = (deps: Deps) => apiHandler(async (event: APIGatewayProxyEvent) => {
+/** The ports this handler uses; composed by lambdas/functions/submit-request.ts on AWS and by the local stack. */
+export type HandlerDeps = Parameters<typeof submitRequest>[0];
+
+export const makeHandler = (deps: HandlerDeps) => apiHandler(async (event: APIGatewayProxyEvent) => {
   const body = jsonBody(event);
   const { created, record } = await submitRequest(deps, body, header(event, 'idempotency-key'));
   const links = requestLinks(record.id, basePath(event));
   return json(202, { id: record.id, status: record.status, created, links }, { Location: links.self });
 });
-
-export const handler = makeHandler(depsFor('SubmitRequest'));

@@ -126,7 +126,7 @@ describe('REST API', () => {
         expect(render(env.PUBLIC_BASE_URL)).toContain('execute-api');
         expect(render(env.PUBLIC_BASE_URL)).toMatch(/"Ref":"Api[0-9A-F]{8}".*\/prod\//);
         expect(render(env.PUBLIC_BASE_URL)).not.toContain('ApiDeploymentStage');
-        expect(env).toMatchObject({ MAIL_TRANSPORT: 'ses', MAIL_FROM: 'purchasing@city.gov' });
+        expect(env).toMatchObject({ MAIL_FROM: 'purchasing@city.gov' });
       } else {
         expect(env.PUBLIC_BASE_URL).toBeUndefined();
         expect(env.MAIL_FROM).toBeUndefined();

@@ -16,13 +16,12 @@ const cooperative = { type: 'cooperative', alliance: 'NCPA', contractNumber: '01
 let h: Harness;
 let sfn: SfnObserver;
 beforeAll(async () => {
-  sfn = await startSfnObserver();
-  // The handlers reach Step Functions through the observer; everything else is untouched.
-  h = await startHarness({ env: { AWS_ENDPOINT_URL_SFN: sfn.url } });
+  sfn = startSfnObserver();
+  // The functions' workflow port is watched by the observer; everything else is untouched.
+  h = await startHarness({ stack: { wrapWorkflow: sfn.wrap } });
 }, 60_000);
 afterAll(async () => {
   await h?.close();
-  await sfn?.close();
 });
 
 const run = Date.now().toString(36);
@@ -91,7 +90,7 @@ test('200 concurrent decision POSTs (approve and reject mixed, each with a valid
   // Exactly one SendTask* call reached Step Functions, and it was accepted.
   const sendTask = sfn.sendTaskCalls(callsBefore);
   expect(sfn.sendTaskCalls().length - sendTaskBefore).toBe(1);
-  expect(sendTask).toEqual([expect.objectContaining({ operation: winner.decision === 'approve' ? 'SendTaskSuccess' : 'SendTaskFailure', status: 200 })]);
+  expect(sendTask).toEqual([expect.objectContaining({ operation: winner.decision === 'approve' ? 'SendTaskSuccess' : 'SendTaskFailure', outcome: 'delivered' })]);
 }, 120_000);
 
 test('500 concurrent submissions over 50 Idempotency-Keys (10 each): exactly 50 requests, each key one id, no duplicate in GET /requests', async () => {

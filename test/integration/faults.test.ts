@@ -65,7 +65,7 @@ describe('the mail transport down', () => {
   let smtp: SmtpSwitch;
   beforeAll(async () => {
     smtp = await smtpSwitch();
-    h = await startHarness({ env: { MAIL_TRANSPORT: `smtp://127.0.0.1:${smtp.port}` } });
+    h = await startHarness({ stack: { smtpUrl: `smtp://127.0.0.1:${smtp.port}` } });
     smtp.target = h.stack.smtpPort;
   }, 60_000);
   afterAll(async () => {
@@ -248,7 +248,6 @@ describe('kill -9 of the local stack', () => {
  * DynamoDB client that fails the calls a test picks. Mail goes to an in-memory outbox.
  */
 describe('a crash mid-route and storage errors, through the real ASL and runner', () => {
-  const sfnArn = 'arn:aws:states:us-east-1:000000000000:stateMachine:PurchaseApproval';
   type Fault = { when: (command: { constructor: { name: string }; input: any }) => boolean; error: () => Error; left: number };
   const faults: Fault[] = [];
   const injected: string[] = [];
@@ -297,9 +296,6 @@ describe('a crash mid-route and storage errors, through the real ASL and runner'
       newApprovalId,
       publicBaseUrl: 'http://127.0.0.1:1',
     };
-    // The handler modules build their default ports from the environment when loaded (unused here).
-    for (const table of Object.values(TABLES)) process.env[table.envVar] ??= table.id;
-    for (const [name, value] of Object.entries({ MAIL_TRANSPORT: 'smtp://127.0.0.1:1', MAIL_FROM: 'x@sample-city.example', PUBLIC_BASE_URL: 'http://127.0.0.1:1', STATE_MACHINE_ARN: sfnArn, LINK_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:x' })) process.env[name] ??= value;
     /* eslint-disable @typescript-eslint/no-require-imports */
     const makeHandler = (file: string) => (require(`../../lambdas/handlers/${file}`) as { makeHandler: (d: Deps) => unknown }).makeHandler(deps);
     const handlers = {

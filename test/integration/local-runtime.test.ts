@@ -1,7 +1,7 @@
 /**
  * The machinery of the local stack (`npm start`), tested with its own fixtures so it does not
  * depend on the product's handlers: the Step Functions runner (callbacks, timeouts, error names,
- * restart without losing a pending approval), the AWS JSON endpoint through the real SDK clients,
+ * restart without losing a pending approval), the in-process Workflow port the functions get,
  * dynalite tables, maildev over SMTP, and the API Gateway proxy event. Every server listens on a
  * free loopback port; every data directory is a fresh temporary one.
  */
@@ -10,24 +10,22 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import {
-  DescribeExecutionCommand, ExecutionAlreadyExists, ExecutionDoesNotExist, InvalidOutput, InvalidToken,
-  SendTaskFailureCommand, SendTaskHeartbeatCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand, TaskTimedOut,
-} from '@aws-sdk/client-sfn';
-import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DescribeTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import nodemailer from 'nodemailer';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { createLocalStepFunctions, type LocalStepFunctions } from '../../local/step-functions';
-import { createAwsEndpoint } from '../../local/aws-endpoint';
-import { LINK_SECRET_ARN, loadOrCreateLinkSecret } from '../../local/link-secret';
+import { loadOrCreateLinkSecret } from '../../local/link-secret';
 import { ensureTables, LOCAL_CREDENTIALS, startDynamo } from '../../local/dynamo';
 import { startMail } from '../../local/mail';
 import { createApiServer, type ApiRoute } from '../../local/api-server';
 import { closeServer, listenOnLoopback } from '../../local/net';
 import type { LambdaHandler } from '../../local/lambda-context';
 import { startLocalStack } from '../../local/stack';
+import { localWorkflow } from '../../local/workflow';
 import { TABLES } from '../../lambdas/shared/tables';
+// Powertools tags the SDK user agent through AWS_SDK_UA_APP_ID when its logger loads; loaded here
+// first, so the environment check in 'the whole local stack' sees what the stack itself does.
+import '../../lambdas/shared/logger';
 import { fixtureHandlers } from '../fixtures/local/handlers';
 
 jest.setTimeout(30_000);
@@ -218,61 +216,42 @@ describe('local Step Functions runner (fixture ASL)', () => {
   });
 });
 
-describe('AWS JSON endpoint through the real SDK clients', () => {
+describe('the in-process Workflow port over the runner (what the functions get locally)', () => {
   let sfn: LocalStepFunctions;
   let fixture: ReturnType<typeof fixtureHandlers>;
-  let endpointUrl: string;
-  let endpoint: ReturnType<typeof createAwsEndpoint>;
   let dataDir: string;
 
   beforeAll(async () => {
     dataDir = await freshDataDir();
     ({ sfn, fixture } = await fixtureRunner(dataDir));
-    endpoint = createAwsEndpoint({ stepFunctions: () => sfn, secrets: [await loadOrCreateLinkSecret(dataDir)] });
-    endpointUrl = `http://127.0.0.1:${await listenOnLoopback(endpoint, 0, 'test endpoint')}`;
   });
-  afterAll(async () => {
-    await sfn.stop();
-    await closeServer(endpoint);
-  });
+  afterAll(async () => { await sfn.stop(); });
 
-  it('starts, describes and completes an execution; errors arrive as the SDK exception classes', async () => {
-    const client = new SFNClient({ endpoint: endpointUrl, region, credentials });
+  it('starts once per name, delivers a decision, and reads stale and unknown tokens as Step Functions answers them', async () => {
+    const workflow = localWorkflow(() => sfn);
     const notified = fixture.nextNotify();
-    const start = new StartExecutionCommand({ stateMachineArn: sfn.stateMachineArn, name: 'sdk-1', input: input() });
-    const started = await client.send(start);
-    expect(started.executionArn).toBe('arn:aws:states:us-east-1:000000000000:execution:PurchaseApproval:sdk-1');
-    expect(started.startDate).toBeInstanceOf(Date);
-    expect((await client.send(start)).executionArn).toBe(started.executionArn);
-    await expect(client.send(new StartExecutionCommand({ stateMachineArn: sfn.stateMachineArn, name: 'sdk-1', input: '{}' }))).rejects.toBeInstanceOf(ExecutionAlreadyExists);
-
+    await workflow.start('port-1', JSON.parse(input()));
+    // Already running under that name: what the caller wanted, not an error.
+    await expect(workflow.start('port-1', JSON.parse(input()))).resolves.toBeUndefined();
     const { taskToken } = await notified;
-    await client.send(new SendTaskHeartbeatCommand({ taskToken }));
-    await expect(client.send(new SendTaskSuccessCommand({ taskToken, output: '{oops' }))).rejects.toBeInstanceOf(InvalidOutput);
-    const running = await client.send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
-    expect(running).toMatchObject({ status: 'RUNNING', name: 'sdk-1', input: input() });
 
-    await client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify({ approvedBy: 'sdk' }) }));
-    await sfn.waitForExecution(started.executionArn!);
-    const done = await client.send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
-    expect(done.status).toBe('SUCCEEDED');
-    expect(done.stopDate).toBeInstanceOf(Date);
-    expect(JSON.parse(done.output!)).toMatchObject({ outcome: 'APPROVED' });
-
-    await expect(client.send(new SendTaskSuccessCommand({ taskToken, output: '{}' }))).rejects.toBeInstanceOf(TaskTimedOut);
-    await expect(client.send(new SendTaskFailureCommand({ taskToken: 'nope', error: 'X' }))).rejects.toBeInstanceOf(InvalidToken);
-    await expect(client.send(new DescribeExecutionCommand({ executionArn: `${started.executionArn}x` }))).rejects.toBeInstanceOf(ExecutionDoesNotExist);
-    client.destroy();
+    await expect(workflow.succeed(taskToken, { approvedBy: 'port' })).resolves.toBe('delivered');
+    const done = await sfn.waitForExecution('arn:aws:states:us-east-1:000000000000:execution:PurchaseApproval:port-1');
+    expect(JSON.parse(done.output!)).toMatchObject({ outcome: 'APPROVED', decision: { approvedBy: 'port' } });
+    await expect(workflow.succeed(taskToken, {})).resolves.toBe('stale');
+    await expect(workflow.fail('made-up', 'ApprovalRejectedError', 'no')).resolves.toBe('stale');
   });
 
-  it('serves the link secret by ARN, the same after a reload from disk', async () => {
-    const client = new SecretsManagerClient({ endpoint: endpointUrl, region, credentials });
-    const secret = await client.send(new GetSecretValueCommand({ SecretId: LINK_SECRET_ARN }));
-    expect(Buffer.from(secret.SecretString!, 'base64')).toHaveLength(32);
-    expect(secret.ARN).toBe(LINK_SECRET_ARN);
-    expect((await loadOrCreateLinkSecret(dataDir)).value).toBe(secret.SecretString);
-    await expect(client.send(new GetSecretValueCommand({ SecretId: 'other' }))).rejects.toBeInstanceOf(ResourceNotFoundException);
-    client.destroy();
+  it('says plainly when the engine is not running yet', async () => {
+    await expect(localWorkflow(() => undefined).start('early', {})).rejects.toThrow('the local state machine is not running');
+  });
+
+  it('keeps the link secret on disk: the same signing key after a reload', async () => {
+    const first = await loadOrCreateLinkSecret(dataDir);
+    expect(Buffer.from(first.value, 'base64')).toHaveLength(32);
+    const again = await loadOrCreateLinkSecret(dataDir);
+    expect(again.value).toBe(first.value);
+    expect((await again.source()).equals(await first.source())).toBe(true);
   });
 });
 
@@ -388,21 +367,22 @@ describe('the whole local stack', () => {
 
   it('starts on free ports, serves the catalog routes, stops freeing its ports, and restarts on the same ones', async () => {
     const dataDir = await freshDataDir();
+    const environment = { ...process.env };
     const stack = await startLocalStack({ apiPort: 0, smtpPort: 0, mailWebPort: 0, dataDir });
     const apiPort = Number(new URL(stack.apiUrl).port);
     const mailWebPort = Number(new URL(stack.mailWebUrl).port);
     try {
       expect(stack.apiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-      expect(process.env.PUBLIC_BASE_URL).toBe(stack.apiUrl);
-      expect(process.env.MAIL_TRANSPORT).toBe(`smtp://127.0.0.1:${stack.smtpPort}`);
+      // The functions get their adapters in process: the stack leaves the environment as it found it.
+      expect(process.env).toEqual(environment);
       const missing = await fetch(`${stack.apiUrl}/nope`);
       expect(missing.status).toBe(404);
       expect((await fetch(`${stack.apiUrl}/health`, { method: 'POST' })).status).toBe(405);
       expect((await fetch(`${stack.mailApiUrl}/email`)).status).toBe(200);
-      const client = new SFNClient({ endpoint: process.env.AWS_ENDPOINT_URL_SFN!, region, credentials });
-      await expect(client.send(new DescribeExecutionCommand({ executionArn: 'arn:aws:states:us-east-1:000000000000:execution:PurchaseApproval:none' }))).rejects.toBeInstanceOf(ExecutionDoesNotExist);
+      expect(() => stack.stepFunctions.describeExecution('arn:aws:states:us-east-1:000000000000:execution:PurchaseApproval:none')).toThrow(expect.objectContaining({ code: 'ExecutionDoesNotExist' }));
+      const client = new DynamoDBClient(stack.dynamoClientConfig);
+      expect((await client.send(new DescribeTableCommand({ TableName: TABLES.requests.id }))).Table?.TableStatus).toBe('ACTIVE');
       client.destroy();
-      await expect(startLocalStack({ dataDir })).rejects.toThrow(/already running/);
     } finally {
       await stack.stop();
     }
@@ -416,6 +396,19 @@ describe('the whole local stack', () => {
       expect((await fetch(`${again.apiUrl}/nope`)).status).toBe(404);
     } finally {
       await again.stop();
+    }
+  });
+
+  it('runs two stacks side by side in one process, each with its own ports and data', async () => {
+    const [one, two] = await Promise.all([
+      startLocalStack({ apiPort: 0, smtpPort: 0, mailWebPort: 0, dataDir: await freshDataDir() }),
+      startLocalStack({ apiPort: 0, smtpPort: 0, mailWebPort: 0, dataDir: await freshDataDir() }),
+    ]);
+    try {
+      expect(one.apiUrl).not.toBe(two.apiUrl);
+      for (const stack of [one, two]) expect(await (await fetch(`${stack.apiUrl}/health`)).json()).toEqual({ status: 'ok' });
+    } finally {
+      await Promise.all([one.stop(), two.stop()]);
     }
   });
 

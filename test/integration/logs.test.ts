@@ -25,7 +25,7 @@ let db: DynamoDBDocumentClient;
 const stackLog: string[] = [];
 beforeAll(async () => {
   h = await startHarness({ extraPolicies: [fastEscalation], log: (line) => stackLog.push(line) });
-  db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB }));
+  db = DynamoDBDocumentClient.from(new DynamoDBClient(h.stack.dynamoClientConfig));
 }, 60_000);
 afterAll(async () => {
   db?.destroy();

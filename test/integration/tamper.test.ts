@@ -20,8 +20,8 @@ let h: Harness;
 let db: DynamoDBDocumentClient;
 beforeAll(async () => {
   h = await startHarness();
-  // The stack runs in this process: its handlers' endpoint is the running dynalite.
-  db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB }));
+  // The stack's own dynalite, through the real SDK.
+  db = DynamoDBDocumentClient.from(new DynamoDBClient(h.stack.dynamoClientConfig));
 }, 60_000);
 afterAll(async () => {
   db?.destroy();

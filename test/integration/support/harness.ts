@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalStack, type LocalStack } from '../../../local/stack';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../../local/stack';
 import designExample from '../../fixtures/requests/formal-cooperative.json';
 
 export const freePort = (): Promise<number> => new Promise((resolve, reject) => {
@@ -35,8 +35,8 @@ export interface Harness {
 
 export interface HarnessOptions {
   extraPolicies?: unknown[];
-  /** Added to the handlers' environment (e.g. an endpoint override for a test's observer). */
-  env?: Record<string, string>;
+  /** Local stack options a test needs (a mail proxy, an observer around the workflow port). */
+  stack?: Pick<LocalStackOptions, 'smtpUrl' | 'wrapWorkflow'>;
   log?: (line: string) => void;
 }
 
@@ -44,7 +44,7 @@ export const startHarness = async (options: HarnessOptions = {}): Promise<Harnes
   const dataDir = mkdtempSync(join(tmpdir(), 'par-it-'));
   const ports = await freePorts();
   const start = () => startLocalStack({
-    ...ports, dataDir, extraPolicies: options.extraPolicies, log: options.log ?? (() => undefined), ...(options.env ? { env: options.env } : {}),
+    ...ports, dataDir, extraPolicies: options.extraPolicies, log: options.log ?? (() => undefined), ...options.stack,
   });
   let stack = await start();
   const harness: Harness = {

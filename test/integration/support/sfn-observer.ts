@@ -1,77 +1,48 @@
 /**
- * Watches the Step Functions API calls the handlers make, from outside: a pass-through HTTP proxy
- * that the handlers are pointed at (`AWS_ENDPOINT_URL_SFN`) and that forwards each call to the
- * local stack's AWS endpoint unchanged, recording the operation, the task token's fingerprint and
- * the answer. It lets a test count how many SendTask* calls reached the workflow.
- *
- * The local stack serves Step Functions and Secrets Manager from one endpoint and does not expose
- * its URL, so the upstream is read from AWS_ENDPOINT_URL_SECRETS_MANAGER when a call arrives.
+ * Watches the Step Functions calls the functions make, at the Workflow port: the local stack wraps
+ * the port every function gets (`wrapWorkflow`), and the observer records each call (operation,
+ * the task token's fingerprint, the answer) before passing it on unchanged. It lets a test count
+ * how many SendTask* calls reached the workflow.
  */
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingMessage } from 'node:http';
+import type { TaskResponseOutcome, Workflow } from '../../../lambdas/adapters/workflow';
 
 export interface ObservedCall {
-  /** e.g. `SendTaskSuccess` */
+  /** `StartExecution`, `SendTaskSuccess` or `SendTaskFailure` */
   operation: string;
   /** sha256 of the task token (never the token itself), when the call carried one */
   token?: string;
-  status: number;
-  errorType?: string;
+  /** `delivered` or `stale` for SendTask*, `started` for StartExecution, or the name of the error it threw */
+  outcome: TaskResponseOutcome | 'started' | string;
 }
 
 export interface SfnObserver {
-  url: string;
+  /** Pass as the local stack's `wrapWorkflow`. */
+  wrap(workflow: Workflow): Workflow;
   calls: ObservedCall[];
   sendTaskCalls(since?: number): ObservedCall[];
-  close(): Promise<void>;
 }
 
-const readAll = async (request: IncomingMessage): Promise<Buffer> => {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request as AsyncIterable<Buffer>) chunks.push(chunk);
-  return Buffer.concat(chunks);
-};
-
-export const startSfnObserver = async (upstream: () => string | undefined = () => process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER): Promise<SfnObserver> => {
+export const startSfnObserver = (): SfnObserver => {
   const calls: ObservedCall[] = [];
-  const server = createServer((request, response) => {
-    void (async () => {
-      const body = await readAll(request);
-      const target = String(request.headers['x-amz-target'] ?? '');
-      const operation = target.split('.').pop() ?? target;
-      let token: string | undefined;
-      try {
-        const parsed = JSON.parse(body.toString('utf8')) as { taskToken?: unknown };
-        if (typeof parsed.taskToken === 'string') token = createHash('sha256').update(parsed.taskToken).digest('hex');
-      } catch { /* not JSON: forwarded as is */ }
-      const base = upstream();
-      if (!base) {
-        response.writeHead(503).end();
-        return;
-      }
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(request.headers)) {
-        if (value === undefined || ['host', 'connection', 'content-length', 'transfer-encoding'].includes(name)) continue;
-        headers[name] = Array.isArray(value) ? value.join(', ') : value;
-      }
-      const answer = await fetch(new URL(request.url ?? '/', base), { method: request.method, headers, body: request.method === 'POST' ? body : undefined });
-      const payload = Buffer.from(await answer.arrayBuffer());
-      calls.push({ operation, token, status: answer.status, errorType: answer.headers.get('x-amzn-errortype') ?? undefined });
-      const out: Record<string, string> = {};
-      answer.headers.forEach((value, name) => { if (!['content-length', 'connection', 'transfer-encoding', 'content-encoding'].includes(name)) out[name] = value; });
-      response.writeHead(answer.status, { ...out, 'content-length': String(payload.length) });
-      response.end(payload);
-    })().catch(() => {
-      if (!response.headersSent) response.writeHead(502);
-      response.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
+  const fingerprint = (token: string) => createHash('sha256').update(token).digest('hex');
+  const record = async <T extends string | void>(operation: string, token: string | undefined, call: () => Promise<T>): Promise<T> => {
+    try {
+      const answer = await call();
+      calls.push({ operation, token, outcome: answer || 'started' });
+      return answer;
+    } catch (error) {
+      calls.push({ operation, token, outcome: (error as Error).name });
+      throw error;
+    }
+  };
   return {
-    url: `http://127.0.0.1:${port}`,
+    wrap: (workflow) => ({
+      start: (name, input) => record('StartExecution', undefined, () => workflow.start(name, input)),
+      succeed: (taskToken, output) => record('SendTaskSuccess', fingerprint(taskToken), () => workflow.succeed(taskToken, output)),
+      fail: (taskToken, error, cause) => record('SendTaskFailure', fingerprint(taskToken), () => workflow.fail(taskToken, error, cause)),
+    }),
     calls,
     sendTaskCalls: (since = 0) => calls.slice(since).filter((c) => c.operation.startsWith('SendTask')),
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
 };

@@ -1,0 +1,86 @@
+/**
+ * The AWS side of every function's composition root (the files beside this one, which the
+ * catalog names as bundle entries): the environment the CDK stack gives the function is read once,
+ * into a frozen config, and a missing variable fails the container's start with every missing
+ * name listed. DynamoDB is built here because every function uses it; each entry file brings the
+ * other clients it needs itself, so a bundle holds only the SDK clients its function calls.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { documentClient } from '../adapters/dynamo';
+import type { SecretSource } from '../adapters/link-secret';
+import type { Mailer } from '../adapters/mailer';
+import type { Workflow } from '../adapters/workflow';
+import { composeDeps, type Deps } from '../app/deps';
+import { ENV, functionById } from '../catalog';
+import { createPolicyRegistry, type PolicyRegistry } from '../domain';
+import { TABLES, type TableKey } from '../shared/tables';
+
+export class MissingConfigurationError extends Error {
+  override name = 'MissingConfigurationError';
+}
+
+export interface FunctionConfig {
+  readonly functionId: string;
+  /** Physical names of the tables the catalog grants the function. */
+  readonly tableNames: Readonly<Partial<Record<TableKey, string>>>;
+  readonly stateMachineArn?: string;
+  readonly linkSecretArn?: string;
+  readonly mail?: Readonly<{ from: string; publicBaseUrl: string }>;
+}
+
+/** The variables the catalog entry implies, read once; throws naming every one that is missing. */
+export const readFunctionConfig = (functionId: string, env: NodeJS.ProcessEnv = process.env): FunctionConfig => {
+  const spec = functionById(functionId);
+  const missing: string[] = [];
+  const read = (name: string): string => {
+    const value = env[name]?.trim();
+    if (!value) missing.push(name);
+    return value ?? '';
+  };
+  const tableNames: Partial<Record<TableKey, string>> = {};
+  for (const key of Object.keys(spec.tables) as TableKey[]) tableNames[key] = read(TABLES[key].envVar);
+  const config: FunctionConfig = {
+    functionId,
+    tableNames: Object.freeze(tableNames),
+    ...(spec.stateMachine ? { stateMachineArn: read(ENV.stateMachineArn) } : {}),
+    ...(spec.linkSecret ? { linkSecretArn: read(ENV.linkSecretArn) } : {}),
+    ...(spec.sendsMail ? { mail: Object.freeze({ from: read(ENV.mailFrom), publicBaseUrl: read(ENV.publicBaseUrl) }) } : {}),
+  };
+  if (missing.length) throw new MissingConfigurationError(`${functionId}: environment variable${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not set`);
+  return Object.freeze(config);
+};
+
+/**
+ * The shipped policies, validated when a function first reads one. Validation (zod, about as long
+ * as loading the rest of the bundle) would otherwise run in every cold start, and seven of the
+ * eleven functions never read a policy.
+ */
+const shippedPolicies = (): PolicyRegistry => {
+  let registry: PolicyRegistry | undefined;
+  const loaded = () => (registry ??= createPolicyRegistry());
+  return { get: (id) => loaded().get(id), ids: () => loaded().ids() };
+};
+
+/** The clients a function needs beyond DynamoDB, each built from its part of the config. */
+export interface AwsAdapterFactories {
+  workflow?: (stateMachineArn: string) => Workflow;
+  mailer?: (from: string) => Mailer;
+  linkSecret?: (secretArn: string) => SecretSource;
+}
+
+/** The ports of one function on AWS. Called once per container, when its bundle loads. */
+export const awsDeps = (functionId: string, factories: AwsAdapterFactories = {}, env: NodeJS.ProcessEnv = process.env): Deps => {
+  const config = readFunctionConfig(functionId, env);
+  const spec = functionById(functionId);
+  const extra = [factories.workflow && !spec.stateMachine && 'a workflow', factories.mailer && !spec.sendsMail && 'a mailer', factories.linkSecret && !spec.linkSecret && 'a link secret'].filter(Boolean);
+  // An adapter the catalog does not grant would only make the bundle bigger (and have no permission).
+  if (extra.length) throw new Error(`${functionId} brings ${extra.join(', ')} that lambdas/catalog.ts does not grant it`);
+  return composeDeps(functionId, {
+    dynamo: documentClient(new DynamoDBClient({})),
+    tableNames: config.tableNames,
+    ...(config.stateMachineArn && factories.workflow ? { workflow: factories.workflow(config.stateMachineArn) } : {}),
+    ...(config.linkSecretArn && factories.linkSecret ? { linkSecret: factories.linkSecret(config.linkSecretArn) } : {}),
+    ...(config.mail && factories.mailer ? { mailer: factories.mailer(config.mail.from), publicBaseUrl: config.mail.publicBaseUrl } : {}),
+    policies: shippedPolicies(),
+  });
+};

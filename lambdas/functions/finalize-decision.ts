@@ -1,0 +1,6 @@
+/** FinalizeDecision on AWS (the bundle entry lambdas/catalog.ts names): DynamoDB, SES. */
+import { sesMailer } from '../adapters/ses-mailer';
+import { makeHandler } from '../handlers/finalize-decision';
+import { awsDeps } from './aws';
+
+export const handler = makeHandler(awsDeps('FinalizeDecision', { mailer: sesMailer }));

@@ -1,0 +1,6 @@
+/** ResendNotification on AWS (the bundle entry lambdas/catalog.ts names): DynamoDB, SES. */
+import { sesMailer } from '../adapters/ses-mailer';
+import { makeHandler } from '../handlers/resend-notification';
+import { awsDeps } from './aws';
+
+export const handler = makeHandler(awsDeps('ResendNotification', { mailer: sesMailer }));

@@ -1,0 +1,51 @@
+/** The SES v2 mailer: simple content in UTF-8, a recipient header that cannot be bent, failures as MailDeliveryError. */
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
+import { MailDeliveryError } from '../../../lambdas/adapters/mailer';
+import { mailbox, sesMailer } from '../../../lambdas/adapters/ses-mailer';
+
+const mail = { to: { name: 'Dana Ortiz', email: 'dana.ortiz@sample-city.example' }, subject: 'Approval needed: Chairs', text: 'plain', html: '<p>html</p>' };
+
+describe('sesMailer', () => {
+  it('sends the subject, text and HTML as simple UTF-8 content from the configured sender', async () => {
+    const send = jest.fn().mockResolvedValue({ MessageId: 'm-1' });
+    await sesMailer('purchasing@city.gov', { send } as unknown as SESv2Client).send(mail);
+    expect(send).toHaveBeenCalledTimes(1);
+    expect(send.mock.calls[0][0].input).toEqual({
+      FromEmailAddress: 'purchasing@city.gov',
+      Destination: { ToAddresses: ['"Dana Ortiz" <dana.ortiz@sample-city.example>'] },
+      Content: {
+        Simple: {
+          Subject: { Data: 'Approval needed: Chairs', Charset: 'UTF-8' },
+          Body: { Text: { Data: 'plain', Charset: 'UTF-8' }, Html: { Data: '<p>html</p>', Charset: 'UTF-8' } },
+        },
+      },
+    });
+  });
+
+  it('turns an SES refusal into MailDeliveryError, naming the domain only and keeping the cause', async () => {
+    const refusal = Object.assign(new Error('Email address is not verified.'), { name: 'MessageRejected' });
+    const failing = sesMailer('purchasing@city.gov', { send: jest.fn().mockRejectedValue(refusal) } as unknown as SESv2Client);
+    const error = await failing.send(mail).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MailDeliveryError);
+    expect(error).toMatchObject({ name: 'MailDeliveryError', message: 'mail to a sample-city.example address failed: Email address is not verified.', cause: refusal });
+  });
+});
+
+describe('mailbox', () => {
+  it('quotes an ASCII name, escaping quotes and backslashes', () => {
+    expect(mailbox({ name: 'Ortiz, "Dana" \\ Purchasing', email: 'd@x.example' })).toBe('"Ortiz, \\"Dana\\" \\\\ Purchasing" <d@x.example>');
+  });
+
+  it('encodes any other name as RFC 2047 words of at most 75 characters, whole characters each', () => {
+    const name = 'José Núñez-Öztürk de la Peña y Ñandú, Compras Municipales';
+    const header = mailbox({ name, email: 'j@x.example' });
+    const words = header.replace(/ <j@x\.example>$/, '').split(' ');
+    for (const word of words) expect(word.length).toBeLessThanOrEqual(75);
+    expect(words.map((w) => Buffer.from(/^=\?UTF-8\?B\?(.*)\?=$/.exec(w)![1]!, 'base64').toString('utf8')).join('')).toBe(name);
+  });
+
+  it('never lets a line break or other control into the header', () => {
+    expect(mailbox({ name: 'Dana\r\nBcc: all@x.example', email: 'd@x.example' })).toBe('"Dana Bcc: all@x.example" <d@x.example>');
+    expect(mailbox({ name: '\n', email: 'd@x.example' })).toBe('d@x.example');
+  });
+});
