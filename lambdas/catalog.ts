@@ -14,9 +14,13 @@ export interface FunctionSpec {
   id: string;
   /** Handler file, relative to the repository root; the export is always `handler`. */
   entry: string;
-  /** `api`: API Gateway proxy integration (REST, payload v1). `task`: invoked by the state machine. */
-  kind: 'api' | 'task';
+  /**
+   * `api`: API Gateway proxy integration (REST, payload v1). `task`: invoked by the state machine.
+   * `scheduled`: invoked every `everyMinutes` (EventBridge Scheduler on AWS, a timer locally).
+   */
+  kind: 'api' | 'task' | 'scheduled';
   routes?: Route[];
+  everyMinutes?: number;
   tables: Partial<Record<TableKey, Access>>;
   /** `start`: StartExecution on the state machine; `respond`: SendTaskSuccess/Failure/Heartbeat. */
   stateMachine?: 'start' | 'respond';
@@ -83,6 +87,11 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     id: 'FinalizeDecision', entry: 'lambdas/handlers/finalize-decision.ts', kind: 'task',
     tables: { requests: 'readWrite', audit: 'readWrite' }, sendsMail: true,
   },
+  {
+    // Finishes submissions a crash left SUBMITTED without a workflow (lambdas/app/reconcile.ts).
+    id: 'ReconcileSubmissions', entry: 'lambdas/handlers/reconcile-submissions.ts', kind: 'scheduled', everyMinutes: 5,
+    tables: { requests: 'read', audit: 'readWrite' }, stateMachine: 'start',
+  },
 ];
 
 export const functionById = (id: string): FunctionSpec => {
@@ -101,4 +110,6 @@ export const ENV = {
   linkSecretArn: 'LINK_SECRET_ARN',
   /** Optional JSON array of extra policy objects (local development and tests only). */
   extraPolicies: 'EXTRA_POLICIES_JSON',
+  /** Optional: how long a request may stay SUBMITTED before the reconciler finishes its submission (default 120). */
+  reconcileGraceSeconds: 'RECONCILE_GRACE_SECONDS',
 } as const;

@@ -18,7 +18,7 @@ import { ASL_FUNCTION_PLACEHOLDERS, fillPlaceholders } from '../statemachines/pl
 import { createApiServer, type ApiRoute } from './api-server';
 import { createAwsEndpoint } from './aws-endpoint';
 import { ensureTables, LOCAL_CREDENTIALS, startDynamo, type LocalDynamo } from './dynamo';
-import { functionArn, LOCAL_REGION, type LambdaHandler } from './lambda-context';
+import { functionArn, invokeHandler, LOCAL_REGION, type LambdaHandler } from './lambda-context';
 import { LINK_SECRET_ARN, loadOrCreateLinkSecret } from './link-secret';
 import { startMail, type LocalMail } from './mail';
 import { closeServer, listenOnLoopback, LOOPBACK } from './net';
@@ -168,6 +168,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     routes = FUNCTIONS.filter((f) => f.kind === 'api').flatMap((f) =>
       (f.routes ?? []).map((route) => ({ method: route.method, path: route.path, functionId: f.id, handler: handlers.get(f.id)! })));
+
+    // Submissions a crash left half-done are finished at start-up and then on a timer (EventBridge
+    // Scheduler on AWS), every grace period, so nothing stays SUBMITTED for long.
+    let reconciling = false;
+    const reconcile = () => {
+      if (reconciling) return;
+      reconciling = true;
+      void invokeHandler('ReconcileSubmissions', handlers.get('ReconcileSubmissions')!, {})
+        .catch((error: Error) => log(`reconciler: ${error.message}`)).finally(() => { reconciling = false; });
+    };
+    // Imported after the environment is set, as the handlers are (their logger reads it once).
+    const { graceSecondsFrom } = (await import(path.join(REPOSITORY_ROOT, 'lambdas/app/reconcile.ts'))) as { graceSecondsFrom: () => number };
+    const reconciler = setInterval(reconcile, Math.max(1, graceSecondsFrom()) * 1000);
+    stops.push(async () => clearInterval(reconciler));
+    reconcile();
 
     let stopping: Promise<void> | undefined;
     return {
