@@ -22,9 +22,13 @@ export interface FunctionSpec {
    * environment once, builds the clients the function uses and exports `handler`.
    */
   entry: string;
-  /** `api`: API Gateway proxy integration (REST, payload v1). `task`: invoked by the state machine. */
-  kind: 'api' | 'task';
+  /**
+   * `api`: API Gateway proxy integration (REST, payload v1). `task`: invoked by the state machine.
+   * `scheduled`: invoked every `everyMinutes` (EventBridge Scheduler on AWS, a timer locally).
+   */
+  kind: 'api' | 'task' | 'scheduled';
   routes?: Route[];
+  everyMinutes?: number;
   tables: Partial<Record<TableKey, Access>>;
   /** `start`: StartExecution on the state machine; `respond`: SendTaskSuccess/Failure/Heartbeat. */
   stateMachine?: 'start' | 'respond';
@@ -91,6 +95,11 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     id: 'FinalizeDecision', module: 'lambdas/handlers/finalize-decision.ts', entry: 'lambdas/functions/finalize-decision.ts', kind: 'task',
     tables: { requests: 'readWrite', audit: 'readWrite' }, sendsMail: true,
   },
+  {
+    // Finishes submissions a crash left SUBMITTED without a workflow (lambdas/app/reconcile.ts).
+    id: 'ReconcileSubmissions', module: 'lambdas/handlers/reconcile-submissions.ts', entry: 'lambdas/functions/reconcile-submissions.ts', kind: 'scheduled', everyMinutes: 5,
+    tables: { requests: 'read', audit: 'readWrite' }, stateMachine: 'start',
+  },
 ];
 
 export const functionById = (id: string): FunctionSpec => {
@@ -105,4 +114,6 @@ export const ENV = {
   mailFrom: 'MAIL_FROM',
   publicBaseUrl: 'PUBLIC_BASE_URL',
   linkSecretArn: 'LINK_SECRET_ARN',
+  /** Optional: how long a request may stay SUBMITTED before the reconciler finishes its submission (default 120). */
+  reconcileGraceSeconds: 'RECONCILE_GRACE_SECONDS',
 } as const;

@@ -18,10 +18,12 @@ import { composeDeps, type Adapters, type Deps } from '../lambdas/app/deps';
 import { FUNCTIONS, type FunctionSpec } from '../lambdas/catalog';
 import { createPolicyRegistry } from '../lambdas/domain';
 import { TABLES, type TableKey } from '../lambdas/shared/tables';
+import { DEFAULT_GRACE_SECONDS } from '../lambdas/app/reconcile';
+import { makeHandler as makeReconcileHandler } from '../lambdas/handlers/reconcile-submissions';
 import { ASL_FUNCTION_PLACEHOLDERS, fillPlaceholders } from '../statemachines/placeholders';
 import { createApiServer, type ApiRoute } from './api-server';
 import { ensureTables, LOCAL_CREDENTIALS, startDynamo, type LocalDynamo } from './dynamo';
-import { functionArn, LOCAL_REGION, type LambdaHandler } from './lambda-context';
+import { functionArn, invokeHandler, LOCAL_REGION, type LambdaHandler } from './lambda-context';
 import { loadOrCreateLinkSecret } from './link-secret';
 import { smtpMailer, startMail, type LocalMail } from './mail';
 import { closeServer, listenOnLoopback, LOOPBACK } from './net';
@@ -42,6 +44,8 @@ export interface LocalStackOptions {
   log?: (line: string) => void;
   /** SMTP URL the functions send through. @default maildev's SMTP port (tests put a switchable proxy in between) */
   smtpUrl?: string;
+  /** How long a request may stay SUBMITTED before the reconciler finishes its submission. @default 120 */
+  reconcileGraceSeconds?: number;
   /** Wraps the Workflow port every function gets (tests observe the Step Functions calls with it). */
   wrapWorkflow?: (workflow: Workflow) => Workflow;
 }
@@ -139,6 +143,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     routes = FUNCTIONS.filter((f) => f.kind === 'api').flatMap((f) =>
       (f.routes ?? []).map((route) => ({ method: route.method, path: route.path, functionId: f.id, handler: handlers.get(f.id)! })));
+
+    // Submissions a crash left half-done are finished at start-up and then on a timer (EventBridge
+    // Scheduler on AWS), every grace period, so nothing stays SUBMITTED for long.
+    const reconcileGraceSeconds = options.reconcileGraceSeconds ?? DEFAULT_GRACE_SECONDS;
+    const reconcileHandler = makeReconcileHandler(composeDeps('ReconcileSubmissions', adapters), reconcileGraceSeconds);
+    let reconciling = false;
+    const reconcile = () => {
+      if (reconciling) return;
+      reconciling = true;
+      void invokeHandler('ReconcileSubmissions', reconcileHandler, {})
+        .catch((error: Error) => log(`reconciler: ${error.message}`)).finally(() => { reconciling = false; });
+    };
+    const reconciler = setInterval(reconcile, Math.max(1, reconcileGraceSeconds) * 1000);
+    stops.push(async () => clearInterval(reconciler));
+    reconcile();
 
     let stopping: Promise<void> | undefined;
     return {

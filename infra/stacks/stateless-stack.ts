@@ -14,6 +14,8 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -117,6 +119,21 @@ export class StatelessStack extends Stack {
     }
 
     this.stateMachine = this.buildStateMachine(config, stateMachineName, functions);
+
+    // Scheduled functions (the reconciler of half-done submissions) run on EventBridge Scheduler.
+    for (const spec of FUNCTIONS.filter((f) => f.kind === 'scheduled')) {
+      const fn = functions.get(spec.id)!;
+      const role = new iam.Role(this, `${spec.id}ScheduleRole`, { assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com') });
+      new scheduler.Schedule(this, `${spec.id}Schedule`, {
+        schedule: scheduler.ScheduleExpression.rate(Duration.minutes(spec.everyMinutes ?? 5)),
+        target: new schedulerTargets.LambdaInvoke(fn, { role, retryAttempts: 0 }),
+        description: `${spec.id} every ${spec.everyMinutes ?? 5} minutes — purchase approval router, ${config.stage}`,
+      });
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${nagResource(this, `${fn.functionArn}:*`)}]`,
+        reason: `lambda:InvokeFunction on the versions of ${spec.id} only, added by the scheduler target's grant; the wildcard stands for the version qualifier of this one function.`,
+      });
+    }
 
     this.alarmTopic = this.buildAlarms(config, functions);
 

@@ -10,8 +10,8 @@ import type { Deps } from './deps';
 import { validatePurchaseRequest } from './submit';
 
 const DAY_MS = 86_400_000;
-/** Requests that never became commitments do not count towards a split. */
-const NOT_COMMITTED: RequestStatus[] = ['CANCELLED', 'REJECTED', 'RETURNED', 'EXPIRED'];
+/** Requests never routed (still SUBMITTED) or that never became commitments do not count towards a split. */
+const NOT_COMMITTED: RequestStatus[] = ['SUBMITTED', 'CANCELLED', 'REJECTED', 'RETURNED', 'EXPIRED'];
 
 const splitWindowDays = (policy: Policy): number => ('splitting' in policy && policy.splitting ? policy.splitting.windowDays : 90);
 

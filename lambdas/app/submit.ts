@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '../audit/chain';
 import { parsePurchaseRequest, validateAgainstPolicy, type PurchaseRequest } from '../domain';
 import { IdempotencyKeyReusedError, RequestValidationError } from '../shared/errors';
+import type { NewAuditEvent } from '../store/audit-table';
 import type { RequestRecord } from '../store/records';
 import type { Deps } from './deps';
 
@@ -65,22 +66,32 @@ export const submitRequest = async (deps: SubmitDeps, body: unknown, idempotency
   return { created: true, record: await store(deps, id, request, now) };
 };
 
+const submittedEvent = (request: PurchaseRequest): NewAuditEvent => ({
+  type: 'request-submitted',
+  actor: { kind: 'requester', name: request.requester.name, email: request.requester.email },
+  data: { title: request.title, amountCents: request.amountCents, department: request.department, vendor: request.vendor.name, method: request.method?.type ?? null, policy: request.policy },
+});
+
+/**
+ * Finishes a stored submission: its `request-submitted` event (once) and its workflow (named
+ * after the request, so once). A retried submission and the reconciler both end here.
+ */
+export const completeSubmission = async (deps: Pick<SubmitDeps, 'audit' | 'workflow'>, record: RequestRecord): Promise<void> => {
+  await deps.audit.appendOnce(record.id, submittedEvent(record.request), () => true);
+  await deps.workflow.start(record.id, { requestId: record.id });
+};
+
 /** Stores (or completes) a submission; each step is safe to repeat. */
 const store = async (deps: SubmitDeps, id: string, request: PurchaseRequest, now: Date, existing?: RequestRecord): Promise<RequestRecord> => {
-  let record = existing;
-  if (!record) {
-    record = { id, submittedAt: now.toISOString(), updatedAt: now.toISOString(), status: 'SUBMITTED', request };
-    const created = await deps.requests.create(record);
-    if (created) {
-      await deps.audit.append(id, {
-        type: 'request-submitted',
-        actor: { kind: 'requester', name: request.requester.name, email: request.requester.email },
-        data: { title: request.title, amountCents: request.amountCents, department: request.department, vendor: request.vendor.name, method: request.method?.type ?? null, policy: request.policy },
-      });
-    } else {
-      record = (await deps.requests.get(id))!;
+  if (!existing) {
+    const record: RequestRecord = { id, submittedAt: now.toISOString(), updatedAt: now.toISOString(), status: 'SUBMITTED', request };
+    if (await deps.requests.create(record)) {
+      await deps.audit.append(id, submittedEvent(request));
+      await deps.workflow.start(id, { requestId: id });
+      return record;
     }
+    existing = (await deps.requests.get(id))!;
   }
-  await deps.workflow.start(id, { requestId: id });
-  return record;
+  await completeSubmission(deps, existing);
+  return existing;
 };

@@ -27,7 +27,10 @@ export const TABLES = {
     envVar: 'REQUESTS_TABLE',
     partitionKey: { name: 'pk', type: 'S' },
     sortKey: { name: 'sk', type: 'S' },
-    // Sparse indexes: only request items carry these attributes.
+    // Sparse indexes: only request items carry these attributes. The three list indexes are
+    // bucketed by the month of submission (`REQUEST#2026-11`, `APPROVED#2026-11`,
+    // `Public Works#2026-11`, see store/request-buckets.ts), so no partition key takes every
+    // request of every year; bySplitKey is keyed by department and vendor, already many keys.
     globalIndexes: [
       { name: 'byStatus', partitionKey: { name: 'statusKey', type: 'S' }, sortKey: submittedAt },
       { name: 'byDepartment', partitionKey: { name: 'departmentKey', type: 'S' }, sortKey: submittedAt },

@@ -4,14 +4,15 @@
  * single-item conditional write (no transactions: dynalite has none, and none are needed).
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { splitKey } from '../domain';
 import type { RoutingDecision } from '../domain';
-import { TABLES, type AttributeType, type IndexDefinition, type KeyAttribute } from '../shared/tables';
 import { queryAll } from './query-all';
+import {
+  decodeCursor, encodeCursor, FIRST_MONTH, LIST_KEY, listKeyAttributes, MAX_QUERIES_PER_PAGE, newestMonth, previousMonth,
+  statusKeyOf, bucketKey, type ListIndex, type ListPosition,
+} from './request-buckets';
 import { keys, type CheckpointRecord, type CheckpointState, type DecisionRecord, type RequestRecord, type RequestStatus } from './records';
-
-const LIST_KEY = 'REQUEST';
 
 export interface ListQuery { status?: RequestStatus; department?: string; limit: number; cursor?: string }
 export interface ListPage { items: RequestRecord[]; nextCursor?: string }
@@ -26,7 +27,8 @@ const isConditionFailure = (error: unknown) => error instanceof ConditionalCheck
   || (error instanceof Error && error.name === 'ConditionalCheckFailedException');
 
 export class RequestsTable {
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly tableName: string) {}
+  /** `now` picks the newest list bucket; request ids (ULIDs) take their month from the same wall clock. */
+  constructor(private readonly db: DynamoDBDocumentClient, private readonly tableName: string, private readonly now: () => number = Date.now) {}
 
   /** Stores a new request; false if the id exists already. */
   async create(record: RequestRecord): Promise<boolean> {
@@ -36,10 +38,8 @@ export class RequestsTable {
         Item: {
           ...keys.request(record.id),
           ...record,
-          statusKey: record.status,
-          departmentKey: record.request.department,
+          ...listKeyAttributes(record.id, record.status, record.request.department),
           splitKey: splitKey(record.request.department, record.request.vendor.name),
-          listKey: LIST_KEY,
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       }));
@@ -100,7 +100,7 @@ export class RequestsTable {
    * request is not in one of `from` (someone else moved it first).
    */
   async transition(id: string, from: readonly RequestStatus[], to: RequestStatus, set: Partial<RequestRecord> = {}): Promise<boolean> {
-    return this.guardedUpdate(keys.request(id), { ...set, status: to, statusKey: to }, { attribute: 'status', oneOf: from });
+    return this.guardedUpdate(keys.request(id), { ...set, status: to, statusKey: statusKeyOf(id, to) }, { attribute: 'status', oneOf: from });
   }
 
   /** Sets attributes on a request without a status condition (bookkeeping such as currentIndex). */
@@ -178,64 +178,59 @@ export class RequestsTable {
     });
   }
 
-  /** Newest first, through byStatus, byDepartment or byRecency; the cursor is opaque to callers. */
+  /**
+   * Newest first, through byStatus, byDepartment or byRecency, walking their month buckets from
+   * the newest back to the service's first month. The cursor is opaque to callers and names the
+   * bucket and the last key read in it; a page stops early (with a cursor) after
+   * MAX_QUERIES_PER_PAGE Queries so a stretch of empty months never makes one call slow.
+   */
   async list(query: ListQuery): Promise<ListPage> {
-    const [indexName, keyName, keyValue] = query.status
-      ? ['byStatus', 'statusKey', query.status]
-      : query.department ? ['byDepartment', 'departmentKey', query.department] : ['byRecency', 'listKey', LIST_KEY];
-    const filter = query.status && query.department ? { FilterExpression: 'departmentKey = :d' } : {};
-    const out = await this.db.send(new QueryCommand({
-      TableName: this.tableName,
-      IndexName: indexName,
-      KeyConditionExpression: `${keyName} = :k`,
-      ExpressionAttributeValues: { ':k': keyValue, ...(filter.FilterExpression ? { ':d': query.department } : {}) },
-      ...filter,
-      ScanIndexForward: false,
-      Limit: query.limit,
-      ExclusiveStartKey: query.cursor ? decodeCursor(query.cursor) : undefined,
-    }));
-    return {
-      items: (out.Items ?? []).map((i) => stripKeys<RequestRecord>(i)),
-      nextCursor: out.LastEvaluatedKey ? encodeCursor(out.LastEvaluatedKey) : undefined,
-    };
+    const index: ListIndex = query.status
+      ? { indexName: 'byStatus', keyName: 'statusKey', value: query.status }
+      : query.department ? { indexName: 'byDepartment', keyName: 'departmentKey', value: query.department } : { indexName: 'byRecency', keyName: 'listKey', value: LIST_KEY };
+    const nowMs = this.now();
+    let position: ListPosition | undefined = query.cursor ? decodeCursor(query.cursor, index, nowMs) : { month: newestMonth(nowMs) };
+    const items: RequestRecord[] = [];
+    for (let queries = 1; position; queries += 1) {
+      const filtered = Boolean(query.status && query.department);
+      const out: QueryCommandOutput = await this.db.send(new QueryCommand({
+        TableName: this.tableName,
+        IndexName: index.indexName,
+        KeyConditionExpression: `${index.keyName} = :k`,
+        ExpressionAttributeValues: { ':k': bucketKey(index.value, position.month), ...(filtered ? { ':d': bucketKey(query.department!, position.month) } : {}) },
+        ...(filtered ? { FilterExpression: 'departmentKey = :d' } : {}),
+        ScanIndexForward: false,
+        Limit: query.limit - items.length,
+        ExclusiveStartKey: position.startKey,
+      }));
+      items.push(...(out.Items ?? []).map((i) => stripKeys<RequestRecord>(i)));
+      position = out.LastEvaluatedKey
+        ? { month: position.month, startKey: out.LastEvaluatedKey as Record<string, string> }
+        : position.month > FIRST_MONTH ? { month: previousMonth(position.month) } : undefined;
+      if (position && (items.length >= query.limit || queries >= MAX_QUERIES_PER_PAGE)) return { items, nextCursor: encodeCursor(position) };
+    }
+    return { items };
+  }
+
+  /**
+   * Requests still SUBMITTED that were submitted before `before`, oldest first: the byStatus
+   * buckets of the last `months` months (this one included). The reconciler's only read.
+   */
+  async submittedBefore(before: string, months = 2): Promise<RequestRecord[]> {
+    const found: RequestRecord[] = [];
+    let month = newestMonth(this.now());
+    for (let i = 0; i <= months && month >= FIRST_MONTH; i += 1, month = previousMonth(month)) {
+      const items = await queryAll(this.db, {
+        TableName: this.tableName,
+        IndexName: 'byStatus',
+        KeyConditionExpression: 'statusKey = :k AND submittedAt < :before',
+        ExpressionAttributeValues: { ':k': bucketKey('SUBMITTED', month), ':before': before },
+      });
+      found.push(...items.map((i) => stripKeys<RequestRecord>(i)));
+    }
+    return found.sort((a, b) => a.submittedAt.localeCompare(b.submittedAt));
   }
 }
 
-export class InvalidCursorError extends Error {
-  override name = 'InvalidCursorError';
-  readonly code = 'validation_failed';
-  get fields() { return [{ field: 'cursor', message: this.message }]; }
-}
-
-const encodeCursor = (key: Record<string, unknown>) => Buffer.from(JSON.stringify(key)).toString('base64url');
-/**
- * A cursor is a LastEvaluatedKey we issued: the table's key plus one index's key, every attribute
- * of the type TABLES declares. Anything else is forged or stale, the caller's mistake (400): a
- * value of the wrong type must never reach the SDK, which throws on numbers beyond 2^53 (a 500).
- */
-const CURSOR_SHAPES: ReadonlyArray<ReadonlyMap<string, AttributeType>> = TABLES.requests.globalIndexes.map((index: IndexDefinition) => new Map(
-  [TABLES.requests.partitionKey, TABLES.requests.sortKey, index.partitionKey, index.sortKey]
-    .filter((a): a is KeyAttribute => a !== undefined)
-    .map((a) => [a.name, a.type]),
-));
-const MAX_KEY_STRING = 2048;
-const fitsType = (value: unknown, type: AttributeType): boolean => (type === 'S'
-  ? typeof value === 'string' && value.length > 0 && value.length <= MAX_KEY_STRING
-  : typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= Number.MAX_SAFE_INTEGER);
-
-const decodeCursor = (cursor: string): Record<string, unknown> => {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch { /* refused below */ }
-  if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
-    const key = parsed as Record<string, unknown>;
-    const names = Object.keys(key);
-    const fits = CURSOR_SHAPES.some((shape) => shape.size === names.length
-      && names.every((name) => shape.has(name) && fitsType(key[name], shape.get(name)!)));
-    if (fits) return key;
-  }
-  throw new InvalidCursorError('the cursor is not one this service issued');
-};
-
+export { InvalidCursorError } from './request-buckets';
 export { isConditionFailure };
