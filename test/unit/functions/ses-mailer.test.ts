@@ -1,5 +1,6 @@
 /** The SES v2 mailer: simple content in UTF-8, a recipient header that cannot be bent, failures as MailDeliveryError. */
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
+import { MailConfigurationError } from '../../../lambdas/adapters/mail-errors';
 import { MailDeliveryError } from '../../../lambdas/adapters/mailer';
 import { mailbox, sesMailer } from '../../../lambdas/adapters/ses-mailer';
 
@@ -22,12 +23,20 @@ describe('sesMailer', () => {
     });
   });
 
-  it('turns an SES refusal into MailDeliveryError, naming the domain only and keeping the cause', async () => {
+  it('turns a passing SES failure (throttling) into MailDeliveryError, naming the domain only and keeping the cause', async () => {
+    const throttled = Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'TooManyRequestsException' });
+    const failing = sesMailer('purchasing@city.gov', { send: jest.fn().mockRejectedValue(throttled) } as unknown as SESv2Client);
+    const error = await failing.send(mail).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MailDeliveryError);
+    expect(error).toMatchObject({ name: 'MailDeliveryError', message: 'mail to a sample-city.example address failed: Maximum sending rate exceeded.', cause: throttled });
+  });
+
+  it('turns a configuration refusal (unverified identity) into a MailConfigurationError that no retry repeats', async () => {
     const refusal = Object.assign(new Error('Email address is not verified.'), { name: 'MessageRejected' });
     const failing = sesMailer('purchasing@city.gov', { send: jest.fn().mockRejectedValue(refusal) } as unknown as SESv2Client);
     const error = await failing.send(mail).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(MailDeliveryError);
-    expect(error).toMatchObject({ name: 'MailDeliveryError', message: 'mail to a sample-city.example address failed: Email address is not verified.', cause: refusal });
+    expect(error).toBeInstanceOf(MailConfigurationError);
+    expect(error).toMatchObject({ retryable: false });
   });
 });
 
