@@ -1,8 +1,10 @@
 /**
  * `npm start`: the whole product on this machine (see stack.ts). Ports and the data directory
- * can be changed with PORT, SMTP_PORT, MAIL_WEB_PORT and DATA_DIR. Ctrl-C stops it cleanly;
+ * can be changed with PORT, SMTP_PORT, MAIL_WEB_PORT and DATA_DIR; RECONCILE_GRACE_SECONDS sets how
+ * long a submission may stay half-done before the reconciler finishes it. Ctrl-C stops it cleanly;
  * pending approvals and their mailed links keep working after the next start.
  */
+import { graceSecondsFrom } from '../lambdas/app/reconcile';
 import { startLocalStack } from './stack';
 import { PortInUseError } from './net';
 
@@ -23,6 +25,7 @@ const main = async () => {
     smtpPort: portFromEnv('SMTP_PORT'),
     mailWebPort: portFromEnv('MAIL_WEB_PORT'),
     dataDir: process.env.DATA_DIR || '.data',
+    reconcileGraceSeconds: graceSecondsFrom(process.env),
     log: (line: string) => console.log(`  ${line}`),
   };
   let stack;

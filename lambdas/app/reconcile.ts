@@ -7,12 +7,22 @@
  * submit uses: the event is written once, and StartExecution under the request id is a no-op
  * while that execution runs, so a request whose workflow is merely slow is left as it is.
  */
+import { ENV } from '../catalog';
 import { logger } from '../shared/logger';
 import type { Deps } from './deps';
 import { completeSubmission } from './submit';
 
 /** Longer than any healthy submission takes to leave SUBMITTED (routing is the first task). */
 export const DEFAULT_GRACE_SECONDS = 120;
+
+/** The grace period an environment asks for (RECONCILE_GRACE_SECONDS), else the default; nonsense is refused. */
+export const graceSecondsFrom = (env: Readonly<Record<string, string | undefined>>): number => {
+  const text = env[ENV.reconcileGraceSeconds]?.trim();
+  if (!text) return DEFAULT_GRACE_SECONDS;
+  const seconds = Number(text);
+  if (!Number.isFinite(seconds) || seconds < 0) throw new Error(`${ENV.reconcileGraceSeconds} must be a number of seconds, got "${text}"`);
+  return seconds;
+};
 
 export interface ReconcileResult {
   /** Requests found SUBMITTED for longer than the grace period. */
