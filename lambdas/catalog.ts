@@ -61,7 +61,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
   {
     id: 'ResendNotification', entry: 'lambdas/handlers/resend-notification.ts', kind: 'api',
     routes: [{ method: 'POST', path: '/requests/{id}/resend-notification' }],
-    tables: { requests: 'read', approvals: 'readWrite', audit: 'readWrite' }, sendsMail: true,
+    tables: { requests: 'readWrite', approvals: 'readWrite', audit: 'readWrite' }, sendsMail: true,
   },
   {
     id: 'RouteRequest', entry: 'lambdas/handlers/route-request.ts', kind: 'task',

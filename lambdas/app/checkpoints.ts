@@ -11,7 +11,8 @@ import { RequestCancelledError, RequestNotFoundError, WorkflowStateError } from 
 import { logger } from '../shared/logger';
 import type { CallbackRecord, CheckpointRecord, Phase, RequestRecord } from '../store/records';
 import type { OutgoingMail } from '../adapters/mailer';
-import { recordDecisionEvent } from './decision-audit';
+import { flushAudit } from '../store/audit-flush';
+import { approvalNotDelivered, approvalSent, checkpointExpired, checkpointOpened } from './audit-events';
 import type { Deps } from './deps';
 import { checkpointView, requestSummary } from './views';
 
@@ -31,34 +32,28 @@ const failIfCancelled = (record: RequestRecord) => {
   if (record.status === 'CANCELLED') throw new RequestCancelledError('the request was cancelled');
 };
 
-/** The OpenCheckpoint task: the checkpoint becomes the one holding the request; its clock starts. */
+/**
+ * The OpenCheckpoint task: the checkpoint becomes the one holding the request; its clock starts.
+ * The opening and its audit event are one write; the flush at the start writes whatever an
+ * earlier task (or a decision) left pending.
+ */
 export const openCheckpoint = async (deps: Pick<Deps, 'requests' | 'audit' | 'policies' | 'clock'>, requestId: string, index: number): Promise<WaitInstruction> => {
-  const { record, checkpoint, all } = await load(deps, requestId, index);
+  await flushAudit(deps, requestId);
+  const { record, checkpoint } = await load(deps, requestId, index);
   failIfCancelled(record);
-  const previous = all.find((c) => c.index === index - 1);
-  if (previous?.decision) await recordDecisionEvent(deps.audit, previous);
   const now = deps.clock();
   if (checkpoint.state === 'waiting') {
     const deadlines = deadlinesFor(deps.policies.get(record.request.policy), now);
-    if (await deps.requests.openCheckpoint(requestId, index, { openedAt: now.toISOString(), deadlines })) {
+    if (await deps.requests.openCheckpoint(requestId, index, { openedAt: now.toISOString(), deadlines }, [checkpointOpened(checkpoint, deadlines, now.toISOString())])) {
       await deps.requests.annotate(requestId, { currentIndex: index, updatedAt: now.toISOString() });
-      await deps.audit.append(requestId, {
-        type: 'checkpoint-opened', actor: { kind: 'system' },
-        data: { index, role: checkpoint.role, approver: checkpoint.approver, onBehalfOf: checkpoint.onBehalfOf ?? null, deadlines },
-      });
+      await flushAudit(deps, requestId);
       logger.info('checkpoint opened', { requestId, index, role: checkpoint.role, deadlines });
       return { phase: 'request', seconds: secondsUntil(deadlines.remindAt, now) };
     }
   }
   const current = await deps.requests.getCheckpoint(requestId, index);
-  if (current?.state === 'pending' && current.deadlines) {
-    // A retry after a failure between opening the checkpoint and recording it: finish the job.
-    await deps.requests.annotate(requestId, { currentIndex: index });
-    await deps.audit.appendOnce(requestId, {
-      type: 'checkpoint-opened', actor: { kind: 'system' },
-      data: { index, role: current.role, approver: current.approver, onBehalfOf: current.onBehalfOf ?? null, deadlines: current.deadlines },
-    }, (e) => e.data.index === index);
-  }
+  // A retry after a failure right after opening the checkpoint: finish the bookkeeping.
+  if (current?.state === 'pending' && current.deadlines) await deps.requests.annotate(requestId, { currentIndex: index });
   return { phase: 'request', seconds: current?.deadlines ? secondsUntil(current.deadlines.remindAt, now) : 1 };
 };
 
@@ -74,6 +69,7 @@ export const requestApproval = async (
   input: { requestId: string; index: number; phase: Phase; taskToken: string },
 ): Promise<void> => {
   const { requestId, index, phase, taskToken } = input;
+  await flushAudit(deps, requestId);
   const { record, checkpoint, all } = await load(deps, requestId, index);
   failIfCancelled(record);
   const callback = await deps.approvals.storeToken(requestId, index, taskToken, phase);
@@ -86,7 +82,7 @@ export const requestApproval = async (
   await notifyRecipient(deps, { record, checkpoint, all, callback, phase });
 };
 
-type NotifyDeps = Pick<Deps, 'approvals' | 'audit' | 'mailer' | 'clock' | 'newApprovalId' | 'publicBaseUrl'>;
+type NotifyDeps = Pick<Deps, 'requests' | 'approvals' | 'audit' | 'mailer' | 'clock' | 'newApprovalId' | 'publicBaseUrl'>;
 
 /**
  * Makes sure this phase's recipient has a link and emails it once: `sent`, `already` (a retry
@@ -109,16 +105,8 @@ const notifyRecipient = async (
     await deps.approvals.putLink({ approvalId: candidate, requestId, index, recipient: person, kind, createdAt: now.toISOString() });
     approvalId = await deps.approvals.rememberLink(requestId, index, linkField, candidate);
   }
-  const sentType = phase === 'request' ? 'approval-requested' : phase === 'reminder' ? 'reminder-sent' : 'approval-escalated';
-  const sentEvent = (resent: boolean) => ({
-    type: sentType, actor: { kind: 'system' as const },
-    data: { index, role: checkpoint.role, recipient: person, dueAt: checkpoint.deadlines?.expireAt ?? null, ...(resent ? { resent: true } : {}) },
-  });
-  if (callback.notified?.[phase]) {
-    // This phase's email went out before a retry; its event may not have been written.
-    await deps.audit.appendOnce(requestId, sentEvent(false), (e) => e.data.index === index);
-    return 'already';
-  }
+  // This phase's email went out before a retry (its event was recorded with it).
+  if (checkpoint.notified?.[phase]) return 'already';
 
   const email = renderApprovalRequestEmail({
     request: requestSummary(record),
@@ -131,15 +119,14 @@ const notifyRecipient = async (
   });
   const delivered = await sendWithRetry(deps, { to: person, ...email });
   if (!delivered.ok) {
-    await deps.audit.append(requestId, {
-      type: 'notification-failed', actor: { kind: 'system' },
-      data: { index, role: checkpoint.role, phase, recipient: person, attempts: delivered.attempts, error: delivered.error, resend: Boolean(args.resend) },
-    });
+    await deps.requests.recordEvents(requestId, [approvalNotDelivered(checkpoint, phase, person, delivered, deps.clock().toISOString(), Boolean(args.resend))], index);
+    await flushAudit(deps, requestId);
     logger.warn('approval email could not be delivered', { requestId, index, phase, attempts: delivered.attempts, resend: Boolean(args.resend) });
     return 'failed';
   }
-  await deps.approvals.markNotified(requestId, index, phase, now.toISOString());
-  await deps.audit.append(requestId, sentEvent(Boolean(args.resend)));
+  const sentAt = deps.clock().toISOString();
+  await deps.requests.markNotified(requestId, index, phase, sentAt, [approvalSent(checkpoint, phase, person, sentAt, Boolean(args.resend))]);
+  await flushAudit(deps, requestId);
   logger.info('approval requested', { requestId, index, phase, ...(args.resend ? { resent: true } : {}) });
   return 'sent';
 };
@@ -164,7 +151,7 @@ export const resendNotification = async (deps: Pick<Deps, 'requests'> & NotifyDe
   const callback = await deps.approvals.getCallback(requestId, checkpoint.index);
   if (!callback?.phase) return { kind: 'nothing-to-resend', reason: 'the approval email is still being sent' };
   const phase = callback.phase;
-  if (callback.notified?.[phase]) return { kind: 'nothing-to-resend', reason: 'the approval email was delivered' };
+  if (checkpoint.notified?.[phase]) return { kind: 'nothing-to-resend', reason: 'the approval email was delivered' };
   const sent = await notifyRecipient(deps, { record, checkpoint, all: checkpoints, callback, phase, resend: true });
   const about = { index: checkpoint.index, role: checkpoint.role, phase };
   if (sent === 'already') return { kind: 'nothing-to-resend', reason: 'the approval email was delivered' };
@@ -212,21 +199,18 @@ const NEXT_PHASE: Record<Phase, { next: Phase | 'expired'; until: 'escalateAt' |
 
 /** The AdvanceDeadline task, after a wait timed out: remind, escalate, or expire the checkpoint. */
 export const advanceDeadline = async (deps: Pick<Deps, 'requests' | 'audit' | 'clock'>, requestId: string, index: number, phase: Phase): Promise<WaitInstruction> => {
+  await flushAudit(deps, requestId);
   const { record, checkpoint } = await load(deps, requestId, index);
   failIfCancelled(record);
   const now = deps.clock();
   // Decided while the token was changing hands: go back to RequestApproval, which delivers it.
-  if (checkpoint.state === 'expired') {
-    // A retry after a failure between expiring the checkpoint and recording it.
-    await deps.audit.appendOnce(requestId, { type: 'checkpoint-expired', actor: { kind: 'system' }, data: { index, role: checkpoint.role, approver: checkpoint.approver } }, (e) => e.data.index === index);
-    return { phase: 'expired', seconds: 1 };
-  }
+  if (checkpoint.state === 'expired') return { phase: 'expired', seconds: 1 }; // a retry after expiring it
   if (checkpoint.state !== 'pending') return { phase, seconds: 1 };
   const step = NEXT_PHASE[phase];
   if (step.next === 'expired' || !checkpoint.deadlines) {
-    const expired = await deps.requests.closeCheckpoint(requestId, index, ['pending'], 'expired', now.toISOString());
+    const expired = await deps.requests.closeCheckpoint(requestId, index, ['pending'], 'expired', now.toISOString(), [checkpointExpired(checkpoint, now.toISOString())]);
     if (!expired) return { phase, seconds: 1 };
-    await deps.audit.appendOnce(requestId, { type: 'checkpoint-expired', actor: { kind: 'system' }, data: { index, role: checkpoint.role, approver: checkpoint.approver } }, (e) => e.data.index === index);
+    await flushAudit(deps, requestId);
     logger.info('checkpoint expired', { requestId, index, role: checkpoint.role });
     return { phase: 'expired', seconds: 0 };
   }

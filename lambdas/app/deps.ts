@@ -64,7 +64,7 @@ export const depsFor = (functionId: string, env: NodeJS.ProcessEnv = process.env
   return {
     requests: requestsName ? new RequestsTable(dynamo, requestsName) : notGranted(functionId, 'the requests table'),
     approvals: approvalsName ? new ApprovalsTable(dynamo, approvalsName) : notGranted(functionId, 'the approvals table'),
-    audit: auditName ? new AuditTable(dynamo, auditName, clock) : notGranted(functionId, 'the audit table'),
+    audit: auditName ? new AuditTable(dynamo, auditName) : notGranted(functionId, 'the audit table'),
     idempotency: idempotencyName ? new IdempotencyTable(dynamo, idempotencyName) : notGranted(functionId, 'the idempotency table'),
     workflow: spec.stateMachine
       ? new StepFunctionsWorkflow(new SFNClient({}), requireEnv(ENV.stateMachineArn, env))

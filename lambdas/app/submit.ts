@@ -7,7 +7,9 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '../audit/chain';
 import { parsePurchaseRequest, validateAgainstPolicy, type PurchaseRequest } from '../domain';
 import { IdempotencyKeyReusedError, RequestValidationError } from '../shared/errors';
+import { flushAudit } from '../store/audit-flush';
 import type { RequestRecord } from '../store/records';
+import { requesterActor, requestSubmitted } from './audit-events';
 import type { Deps } from './deps';
 
 const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
@@ -65,22 +67,18 @@ export const submitRequest = async (deps: SubmitDeps, body: unknown, idempotency
   return { created: true, record: await store(deps, id, request, now) };
 };
 
-/** Stores (or completes) a submission; each step is safe to repeat. */
+/**
+ * Stores (or completes) a submission; each step is safe to repeat. The request and its
+ * `request-submitted` event are one write; the flush puts the event on the chain (or finishes
+ * that for a first submission that crashed before it).
+ */
 const store = async (deps: SubmitDeps, id: string, request: PurchaseRequest, now: Date, existing?: RequestRecord): Promise<RequestRecord> => {
   let record = existing;
   if (!record) {
-    record = { id, submittedAt: now.toISOString(), updatedAt: now.toISOString(), status: 'SUBMITTED', request };
-    const created = await deps.requests.create(record);
-    if (created) {
-      await deps.audit.append(id, {
-        type: 'request-submitted',
-        actor: { kind: 'requester', name: request.requester.name, email: request.requester.email },
-        data: { title: request.title, amountCents: request.amountCents, department: request.department, vendor: request.vendor.name, method: request.method?.type ?? null, policy: request.policy },
-      });
-    } else {
-      record = (await deps.requests.get(id))!;
-    }
+    const fresh: RequestRecord = { id, submittedAt: now.toISOString(), updatedAt: now.toISOString(), status: 'SUBMITTED', request };
+    record = (await deps.requests.create(fresh, [requestSubmitted(fresh, requesterActor(fresh))])) ? fresh : (await deps.requests.get(id))!;
   }
+  await flushAudit(deps, id);
   await deps.workflow.start(id, { requestId: id });
   return record;
 };
