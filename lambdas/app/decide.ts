@@ -14,7 +14,7 @@ import { WORKFLOW_ERRORS } from '../../statemachines/placeholders';
 import { COMMENT_MAX_LENGTH, type ApprovalPageView, type CheckpointView, type RequestSummary } from '../presentation';
 import { logger } from '../shared/logger';
 import type { CheckpointRecord, DecisionRecord, LinkRecord, RequestRecord } from '../store/records';
-import { flushAudit } from '../store/audit-flush';
+import { flushAuditOrLeavePending } from '../store/audit-flush';
 import { checkpointDecided } from './audit-events';
 import type { Deps } from './deps';
 import { checkAntiForgery, isWellFormedApprovalId, issueAntiForgery } from './tokens';
@@ -126,7 +126,7 @@ export const decideApproval = async (
   const loaded = await load(deps, approvalId);
   if (!loaded) return { kind: 'not-found' };
   // Events a crashed earlier decision left pending reach the chain before anyone reads "decided".
-  await flushAudit(deps, loaded.record.id);
+  await flushAuditOrLeavePending(deps, loaded.record.id);
   const now = deps.clock();
   const closed = closedReason(loaded, now);
   if (closed) return closed;
@@ -157,7 +157,7 @@ export const decideApproval = async (
   const isLast = checkpoint.index === loaded.all.length - 1;
   const settles = decision.decision === 'reject' || isLast;
   const tookEffect = await deps.requests.settle(record.id, { index: checkpoint.index, decision: decision.decision, at: decision.decidedAt }, settles);
-  await flushAudit(deps, record.id);
+  await flushAuditOrLeavePending(deps, record.id);
 
   const callback = await deps.approvals.getCallback(record.id, checkpoint.index);
   if (!tookEffect) {

@@ -7,7 +7,7 @@ import { renderOutcomeEmail } from '../presentation';
 import { RequestNotCancellableError, RequestNotFoundError, RequestValidationError, WorkflowStateError } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { FINAL_STATUSES, OPEN_STATUSES, type CheckpointRecord, type RequestRecord, type RequestStatus } from '../store/records';
-import { flushAudit } from '../store/audit-flush';
+import { flushAudit, flushAuditOrLeavePending } from '../store/audit-flush';
 import { outcomeNotDelivered, requestCancelled, requesterActor, requesterNotified, requestFinalized } from './audit-events';
 import type { Deps } from './deps';
 import { checkpointView, requestSummary } from './views';
@@ -25,7 +25,7 @@ export const cancelRequest = async (
     throw new RequestValidationError([{ field: 'reason', message: `must be text of at most ${REASON_LIMIT} characters` }]);
   }
   const reason = typeof body.reason === 'string' ? body.reason.trim() || undefined : undefined;
-  await flushAudit(deps, id);
+  await flushAuditOrLeavePending(deps, id);
   const record = await deps.requests.get(id);
   if (!record) throw new RequestNotFoundError(`no request ${id}`);
   const now = deps.clock().toISOString();
@@ -34,7 +34,7 @@ export const cancelRequest = async (
     const current = await deps.requests.get(id);
     throw new RequestNotCancellableError(current?.settled ? `${current.settled.decision === 'approve' ? 'approved' : 'rejected'} at its last checkpoint` : current?.status ?? record.status);
   }
-  await flushAudit(deps, id);
+  await flushAuditOrLeavePending(deps, id);
   // Release the wait, if one is live; a task that starts later sees CANCELLED and stops itself.
   const { checkpoints } = await deps.requests.getWithCheckpoints(id);
   for (const checkpoint of checkpoints.filter((c) => c.state === 'pending')) {

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '../audit/chain';
 import { parsePurchaseRequest, validateAgainstPolicy, type PurchaseRequest } from '../domain';
 import { IdempotencyKeyReusedError, RequestValidationError } from '../shared/errors';
-import { flushAudit } from '../store/audit-flush';
+import { flushAuditOrLeavePending } from '../store/audit-flush';
 import type { RequestRecord } from '../store/records';
 import { requesterActor, requestSubmitted } from './audit-events';
 import type { Deps } from './deps';
@@ -78,7 +78,7 @@ const store = async (deps: SubmitDeps, id: string, request: PurchaseRequest, now
     const fresh: RequestRecord = { id, submittedAt: now.toISOString(), updatedAt: now.toISOString(), status: 'SUBMITTED', request };
     record = (await deps.requests.create(fresh, [requestSubmitted(fresh, requesterActor(fresh))])) ? fresh : (await deps.requests.get(id))!;
   }
-  await flushAudit(deps, id);
+  await flushAuditOrLeavePending(deps, id);
   await deps.workflow.start(id, { requestId: id });
   return record;
 };

@@ -15,6 +15,7 @@
  * chain (or not) by key and finishes.
  */
 import { GENESIS_HASH, sealEvent, type AuditEvent } from '../audit/chain';
+import { logger } from '../shared/logger';
 import type { AuditTable } from './audit-table';
 import type { PendingEvent } from './records';
 import type { RequestsTable } from './requests-table';
@@ -55,4 +56,18 @@ export const flushAudit = async (ports: AuditPorts, requestId: string): Promise<
 
   if (last && (!head || last.seq > head.seq)) await ports.requests.anchorHead(requestId, { seq: last.seq, hash: last.hash });
   for (const item of items) await ports.requests.clearPending(item);
+};
+
+/**
+ * For the API routes: a flush that fails (a storage error) after the caller's own write has
+ * committed must not turn that success into an error or stop what follows (starting the
+ * workflow, answering the task token). The events stay pending and the next flush (every task
+ * runs one at its start) writes them.
+ */
+export const flushAuditOrLeavePending = async (ports: AuditPorts, requestId: string): Promise<void> => {
+  try {
+    await flushAudit(ports, requestId);
+  } catch (error) {
+    logger.warn('audit events left pending for the next flush', { requestId, error: (error as Error).name });
+  }
 };
