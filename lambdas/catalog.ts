@@ -68,10 +68,6 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     tables: { requests: 'readWrite', audit: 'readWrite' },
   },
   {
-    id: 'OpenCheckpoint', entry: 'lambdas/handlers/open-checkpoint.ts', kind: 'task',
-    tables: { requests: 'readWrite', audit: 'readWrite' },
-  },
-  {
     id: 'RequestApproval', entry: 'lambdas/handlers/request-approval.ts', kind: 'task',
     tables: { requests: 'readWrite', approvals: 'readWrite', audit: 'readWrite' }, stateMachine: 'respond', sendsMail: true,
   },
