@@ -38,6 +38,8 @@ export interface LocalStackOptions {
   log?: (line: string) => void;
   /** Added to (and overriding) the handlers' environment. */
   env?: Record<string, string>;
+  /** Workflow task timeouts run this many times faster (tests of deadlines; callback waits are at least 30 s). */
+  timeScale?: number;
 }
 
 export interface LocalStack {
@@ -161,6 +163,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       handlers: Object.fromEntries(FUNCTIONS.filter((f) => f.kind === 'task').map((f) => [f.id, handlers.get(f.id)!])),
       dataDir,
       stateMachineArn: DEFAULT_STATE_MACHINE_ARN,
+      ...(options.timeScale ? { timeScale: options.timeScale } : {}),
       log,
     });
     const machine = stepFunctions;

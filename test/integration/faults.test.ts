@@ -306,7 +306,6 @@ describe('a crash mid-route and storage errors, through the real ASL and runner'
     const makeHandler = (file: string) => (require(`../../lambdas/handlers/${file}`) as { makeHandler: (d: Deps) => unknown }).makeHandler(deps);
     const handlers = {
       RouteRequest: makeHandler('route-request'),
-      OpenCheckpoint: makeHandler('open-checkpoint'),
       RequestApproval: makeHandler('request-approval'),
       AdvanceDeadline: makeHandler('advance-deadline'),
       FinalizeDecision: makeHandler('finalize-decision'),
@@ -316,7 +315,7 @@ describe('a crash mid-route and storage errors, through the real ASL and runner'
       handlers: handlers as never,
       dataDir: dir,
       // The ASL's own retry policy (States.TaskFailed, 4 attempts, backoff 2), with short pauses.
-      retryIntervalOverrides: { RouteRequest: 20, OpenCheckpoint: 20, RequestApproval: 20, AdvanceDeadline: 20, FinalizeDecision: 20 },
+      retryIntervalOverrides: { RouteRequest: 20, RequestApproval: 20, AwaitDecision: 20, AdvanceDeadline: 20, FinalizeDecision: 20 },
     });
     stopAll = async () => {
       await sfn.stop();

@@ -38,6 +38,8 @@ export interface HarnessOptions {
   /** Added to the handlers' environment (e.g. an endpoint override for a test's observer). */
   env?: Record<string, string>;
   log?: (line: string) => void;
+  /** Workflow timeouts run this many times faster (deadline tests; see LocalStackOptions). */
+  timeScale?: number;
 }
 
 export const startHarness = async (options: HarnessOptions = {}): Promise<Harness> => {
@@ -45,6 +47,7 @@ export const startHarness = async (options: HarnessOptions = {}): Promise<Harnes
   const ports = await freePorts();
   const start = () => startLocalStack({
     ...ports, dataDir, extraPolicies: options.extraPolicies, log: options.log ?? (() => undefined), ...(options.env ? { env: options.env } : {}),
+    ...(options.timeScale ? { timeScale: options.timeScale } : {}),
   });
   let stack = await start();
   const harness: Harness = {
