@@ -125,8 +125,6 @@ export const decideApproval = async (
 ): Promise<DecisionResult> => {
   const loaded = await load(deps, approvalId);
   if (!loaded) return { kind: 'not-found' };
-  // Events a crashed earlier decision left pending reach the chain before anyone reads "decided".
-  await flushAuditOrLeavePending(deps, loaded.record.id);
   const now = deps.clock();
   const closed = closedReason(loaded, now);
   if (closed) return closed;

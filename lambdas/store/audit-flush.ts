@@ -10,7 +10,8 @@
  *    writes seq n+1 only while that seq is free, having read events 1..n: so "not on the chain"
  *    is checked against exactly the chain the event extends, and two flushers never both write it.
  * 3. The head (last seq and hash) is anchored on the request item, only forward.
- * 4. The flushed lists are removed, each only if still exactly as read.
+ * 4. The flushed lists are removed, each only if still exactly as read (the request item's in
+ *    the same write as the head, when it has pending events).
  * A crash between any two steps leaves the events pending; the next flush finds them on the
  * chain (or not) by key and finishes.
  */
@@ -54,8 +55,13 @@ export const flushAudit = async (ports: AuditPorts, requestId: string): Promise<
     }
   }
 
-  if (last && (!head || last.seq > head.seq)) await ports.requests.anchorHead(requestId, { seq: last.seq, hash: last.hash });
-  for (const item of items) await ports.requests.clearPending(item);
+  const newHead = last && (!head || last.seq > head.seq) ? { seq: last.seq, hash: last.hash } : undefined;
+  const requestItem = items.find((item) => item.key.sk === 'REQUEST');
+  // The head first (or with the request item's clearing): pending events are only dropped once
+  // the head names them, so a crash in between leaves them pending, never unanchored.
+  const clearedWithHead = newHead !== undefined && requestItem !== undefined && await ports.requests.clearPending(requestItem, newHead);
+  if (newHead && !clearedWithHead) await ports.requests.anchorHead(requestId, newHead);
+  for (const item of items) if (!(item === requestItem && clearedWithHead)) await ports.requests.clearPending(item);
 };
 
 /**

@@ -253,17 +253,25 @@ export class RequestsTable {
 
   /**
    * Drops events that are now on the chain, only if the item's list is still exactly what was
-   * read: an event appended meanwhile stays (its writer flushes it). False when the list changed.
+   * read: an event appended meanwhile stays (its writer flushes it). On the request item the new
+   * chain head can ride along (one write instead of two), only moving forward. False when a
+   * condition failed: the list changed, or someone anchored a later head.
    */
-  async clearPending(item: PendingOnItem): Promise<boolean> {
+  async clearPending(item: PendingOnItem, head?: ChainHead): Promise<boolean> {
+    const values: Record<string, unknown> = { ':n': item.events.length, ':first': item.events[0]!.eventKey, ':firstAt': item.events[0]!.at };
+    let condition = 'size(pendingAudit) = :n AND pendingAudit[0].eventKey = :first AND pendingAudit[0].#at = :firstAt';
+    if (head) {
+      Object.assign(values, { ':head': head, ':seq': head.seq });
+      condition += ' AND (attribute_not_exists(auditHead) OR auditHead.seq < :seq)';
+    }
     try {
       await this.db.send(new UpdateCommand({
         TableName: this.tableName,
         Key: item.key,
-        UpdateExpression: 'REMOVE pendingAudit',
-        ConditionExpression: 'size(pendingAudit) = :n AND pendingAudit[0].eventKey = :first AND pendingAudit[0].#at = :firstAt',
+        UpdateExpression: head ? 'REMOVE pendingAudit SET auditHead = :head' : 'REMOVE pendingAudit',
+        ConditionExpression: condition,
         ExpressionAttributeNames: { '#at': 'at' },
-        ExpressionAttributeValues: { ':n': item.events.length, ':first': item.events[0]!.eventKey, ':firstAt': item.events[0]!.at },
+        ExpressionAttributeValues: values,
       }));
       return true;
     } catch (error) {
