@@ -115,11 +115,13 @@ export const requestApproval = async (
   input: { requestId: string; index?: number; phase: Phase; taskToken: string },
 ): Promise<void> => {
   const { requestId, phase, taskToken } = input;
-  await flushAudit(deps, requestId);
   const { record, all } = await load(deps, requestId);
   let checkpoint = input.index === undefined ? nextCheckpoint(requestId, all) : checkpointAt(requestId, all, input.index);
   if (checkpoint.state === 'waiting') checkpoint = await openCheckpoint(deps, record, checkpoint);
   const callback = await deps.approvals.storeToken(requestId, checkpoint.index, taskToken, phase);
+  // The flush every task runs, here once this attempt's token is stored: whoever sees an event a
+  // failed attempt left (say, its approval-requested) then also finds the token that is live.
+  await flushAudit(deps, requestId);
 
   if (checkpoint.state !== 'pending') {
     await deliverRecordedOutcome(deps, checkpoint, taskToken);

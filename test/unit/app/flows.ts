@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { requestApproval } from '../../../lambdas/app/checkpoints';
 import { decideApproval, type DecisionForm } from '../../../lambdas/app/decide';
-import { openCheckpoint } from '../../../lambdas/app/checkpoints';
 import { routeSubmittedRequest } from '../../../lambdas/app/routing';
 import { submitRequest } from '../../../lambdas/app/submit';
 import { issueAntiForgery } from '../../../lambdas/app/tokens';
@@ -19,10 +18,9 @@ export const submitAndRoute = async (w: World, name: 'micro-direct' | 'informal-
   return record.id;
 };
 
-/** OpenCheckpoint then RequestApproval for `index`; returns the approval id mailed to the approver. */
+/** RequestApproval's first wait (which opens the next checkpoint, `index`); returns the approval id mailed to the approver. */
 export const askApprover = async (w: World, requestId: string, index: number): Promise<string> => {
-  await openCheckpoint(w.deps, requestId, index);
-  await requestApproval(w.deps, { requestId, index, phase: 'request', taskToken: `token-${index}` });
+  await requestApproval(w.deps, { requestId, phase: 'request', taskToken: `token-${index}` });
   const link = [...w.approvals.links.values()].find((l) => l.requestId === requestId && l.index === index && l.kind === 'primary');
   return link!.approvalId;
 };
