@@ -65,24 +65,36 @@ const countTransitions = async () => {
     Object.fromEntries(Object.keys(ASL_FUNCTION_PLACEHOLDERS).map((k) => [k, `arn:aws:lambda:us-east-1:000000000000:function:${k}`]))));
   // aws-local-stepfunctions 3.0.0 reads TimeoutSecondsPath from the task's effective input (after
   // Parameters) instead of the state input; the local runner works around it, here a fixed timeout does.
-  const callback = definition.States.RequestApproval;
-  delete callback.TimeoutSecondsPath;
-  callback.TimeoutSeconds = 3600;
+  for (const callback of [definition.States.RequestApproval, definition.States.AwaitDecision]) {
+    delete callback.TimeoutSecondsPath;
+    callback.TimeoutSeconds = 3600;
+  }
   const machine = new StateMachine(definition);
-  const scenario = async (label: string, checkpoints: number, route: 'PENDING_APPROVAL' | 'RETURNED', rejectAt?: number) => {
-    let approvals = 0;
+  const named = (name: string) => Object.assign(new Error(name), { name });
+  /** `waits`: per checkpoint, the answers to its waits in order ('timeout' = a deadline passed). */
+  const scenario = async (label: string, route: 'PENDING_APPROVAL' | 'RETURNED', waits: string[][]) => {
+    const answers = waits.map((list, index) => list.map((answer) => ({ answer, index }))).flat();
+    let deadlines = 0;
     const run = machine.run({ requestId: 'bench' }, {
       context: { Execution: { Id: 'bench', Name: 'bench' }, Task: { Token: 'token' } } as never,
       overrides: {
         taskResourceLocalHandlers: {
-          RouteRequest: () => ({ status: route, checkpointCount: checkpoints }),
-          OpenCheckpoint: () => ({ phase: 'request', seconds: 60 }),
+          RouteRequest: () => ({ status: route, lastIndex: waits.length - 1, firstWaitSeconds: 3600 }),
           RequestApproval: () => {
-            approvals += 1;
-            if (approvals === rejectAt) { const e = new Error('rejected'); e.name = 'ApprovalRejectedError'; throw e; }
-            return { decision: 'approve' };
+            const { answer, index } = answers.shift()!;
+            if (answer === 'approve') return { decision: 'approve', index };
+            throw named(answer === 'timeout' ? 'States.Timeout' : answer === 'reject' ? 'ApprovalRejectedError' : answer);
           },
-          AdvanceDeadline: () => ({ phase: 'expired', seconds: 0 }),
+          AwaitDecision: () => {
+            const { answer, index } = answers.shift()!;
+            if (answer === 'approve') return { decision: 'approve', index };
+            throw named(answer === 'timeout' ? 'States.Timeout' : 'ApprovalRejectedError');
+          },
+          AdvanceDeadline: () => {
+            deadlines += 1;
+            if (answers[0]?.answer === 'expire') throw named('CheckpointExpiredError');
+            return { index: 0, phase: deadlines === 1 ? 'reminder' : 'escalation', seconds: 3600 };
+          },
           FinalizeDecision: () => ({ status: 'done' }),
         },
       },
@@ -92,13 +104,15 @@ const countTransitions = async () => {
     await run.result;
     return { label, entered };
   };
+  const approved = (k: number) => Array.from({ length: k }, () => ['approve']);
   const results = [
-    await scenario('returned at routing', 0, 'RETURNED'),
-    await scenario('1 checkpoint, approved (micro)', 1, 'PENDING_APPROVAL'),
-    await scenario('4 checkpoints, approved (formal cooperative)', 4, 'PENDING_APPROVAL'),
-    await scenario('rejected at checkpoint 2 of 4', 4, 'PENDING_APPROVAL', 2),
+    await scenario('returned at routing', 'RETURNED', []),
+    ...(await Promise.all([1, 2, 3, 4].map((k) => scenario(`${k} checkpoint${k > 1 ? 's' : ''}, approved`, 'PENDING_APPROVAL', approved(k))))),
+    await scenario('rejected at checkpoint 2 of 4', 'PENDING_APPROVAL', [['approve'], ['reject'], [], []]),
+    await scenario('1 checkpoint, reminder + escalation, then approved', 'PENDING_APPROVAL', [['timeout', 'timeout', 'approve']]),
+    await scenario('1 checkpoint, reminder + escalation, expired', 'PENDING_APPROVAL', [['timeout', 'timeout', 'timeout', 'expire']]),
   ];
-  row('State transitions per request', results.map((r) => `${r.label}: ${r.entered}`).join('; '), 'states entered in the real ASL; AWS bills Standard workflows per transition; each reminder or escalation adds 3 (AdvanceDeadline, IsExpired, RequestApproval)');
+  row('State transitions per request', results.map((r) => `${r.label}: ${r.entered}`).join('; '), 'states entered in the real ASL; AWS bills Standard workflows per transition; k approved checkpoints cost 2k + 3; each reminder or escalation adds 2 (AdvanceDeadline, AwaitDecision)');
   return results;
 };
 

@@ -73,14 +73,10 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
   {
     id: 'ResendNotification', module: 'lambdas/handlers/resend-notification.ts', entry: 'lambdas/functions/resend-notification.ts', kind: 'api',
     routes: [{ method: 'POST', path: '/requests/{id}/resend-notification' }],
-    tables: { requests: 'read', approvals: 'readWrite', audit: 'readWrite' }, sendsMail: true,
+    tables: { requests: 'readWrite', approvals: 'readWrite', audit: 'readWrite' }, sendsMail: true,
   },
   {
     id: 'RouteRequest', module: 'lambdas/handlers/route-request.ts', entry: 'lambdas/functions/route-request.ts', kind: 'task',
-    tables: { requests: 'readWrite', audit: 'readWrite' },
-  },
-  {
-    id: 'OpenCheckpoint', module: 'lambdas/handlers/open-checkpoint.ts', entry: 'lambdas/functions/open-checkpoint.ts', kind: 'task',
     tables: { requests: 'readWrite', audit: 'readWrite' },
   },
   {
@@ -98,7 +94,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
   {
     // Finishes submissions a crash left SUBMITTED without a workflow (lambdas/app/reconcile.ts).
     id: 'ReconcileSubmissions', module: 'lambdas/handlers/reconcile-submissions.ts', entry: 'lambdas/functions/reconcile-submissions.ts', kind: 'scheduled', everyMinutes: 5,
-    tables: { requests: 'read', audit: 'readWrite' }, stateMachine: 'start',
+    tables: { requests: 'readWrite', audit: 'readWrite' }, stateMachine: 'start',
   },
 ];
 

@@ -2,8 +2,9 @@
  * `npm run audit:verify -- <requestId> [--api <url> | --data-dir <dir>] [--json]`
  *
  * Verifies a request's audit trail from the hash chain, independently of the server's own
- * `verified` flag: the events are fetched raw and the chain is checked here with the same pure
- * `verifyChain` (lambdas/audit/chain.ts).
+ * `verified` flag: the events and the chain head anchored on the request are fetched raw and
+ * checked here with the same pure `verifyTrail` (lambdas/audit/chain.ts), so an edited, missing
+ * or deleted last event is reported.
  *
  * Where the events come from:
  * - `--api <url>`: the running API (`GET /requests/{id}/audit`); only the raw events are used.
@@ -21,9 +22,10 @@ import type { Server } from 'node:http';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
-import { verifyChain, type AuditEvent } from '../lambdas/audit/chain';
+import { verifyTrail, type AuditEvent, type ChainHead } from '../lambdas/audit/chain';
 import { TABLES } from '../lambdas/shared/tables';
 import { AuditTable } from '../lambdas/store/audit-table';
+import { RequestsTable } from '../lambdas/store/requests-table';
 import { LOCAL_CREDENTIALS } from './dynamo';
 import { LOCAL_REGION } from './lambda-context';
 import { closeServer, listenOnLoopback, LOOPBACK } from './net';
@@ -55,25 +57,28 @@ export const parseArgs = (argv: string[]): Options => {
   return options as Options;
 };
 
-const fromApi = async (api: string, requestId: string): Promise<AuditEvent[]> => {
+interface Trail { events: AuditEvent[]; head?: ChainHead }
+
+const fromApi = async (api: string, requestId: string): Promise<Trail> => {
   const response = await fetch(`${api}/requests/${encodeURIComponent(requestId)}/audit`);
   if (response.status === 404) throw new NotFound(`no audit trail for ${requestId}`);
   if (!response.ok) throw new Error(`the API answered ${response.status}`);
-  const body = (await response.json()) as { events?: AuditEvent[] };
+  const body = (await response.json()) as { events?: AuditEvent[]; head?: ChainHead | null };
   if (!Array.isArray(body.events)) throw new Error('the API answer has no events');
-  return body.events;
+  return { events: body.events, head: body.head ?? undefined };
 };
 
-const fromDataDir = async (dataDir: string, requestId: string): Promise<AuditEvent[]> => {
+const fromDataDir = async (dataDir: string, requestId: string): Promise<Trail> => {
   const server: Server = dynalite({ path: path.join(path.resolve(dataDir), 'dynamodb') });
   const port = await listenOnLoopback(server, 0, 'DynamoDB (dynalite, read for audit:verify)');
   const client = new DynamoDBClient({ endpoint: `http://${LOOPBACK}:${port}`, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   const db = DynamoDBDocumentClient.from(client);
   try {
-    // The same reader the API uses; the clock is only for appends, which this never makes.
-    const events = await new AuditTable(db, TABLES.audit.id, () => new Date()).list(requestId);
-    if (events.length === 0) throw new NotFound(`no audit trail for ${requestId} in ${dataDir}`);
-    return events;
+    // The same readers the API uses, in the same order (the head first).
+    const head = (await new RequestsTable(db, TABLES.requests.id).get(requestId))?.auditHead;
+    const events = await new AuditTable(db, TABLES.audit.id).list(requestId);
+    if (events.length === 0 && !head) throw new NotFound(`no audit trail for ${requestId} in ${dataDir}`);
+    return { events, head };
   } finally {
     client.destroy();
     await closeServer(server);
@@ -99,32 +104,33 @@ export const main = async (argv: string[]): Promise<number> => {
   }
   const defaultApi = `http://${LOOPBACK}:${process.env.PORT || 3000}`;
   let source: string;
-  let events: AuditEvent[];
+  let trail: Trail;
   try {
     if (options.api) {
       source = options.api;
-      events = await fromApi(options.api, options.requestId);
+      trail = await fromApi(options.api, options.requestId);
     } else if (options.dataDir || !(await apiAnswers(defaultApi))) {
       const dataDir = options.dataDir ?? (process.env.DATA_DIR || '.data');
       source = path.resolve(dataDir);
-      events = await fromDataDir(dataDir, options.requestId);
+      trail = await fromDataDir(dataDir, options.requestId);
     } else {
       source = defaultApi;
-      events = await fromApi(defaultApi, options.requestId);
+      trail = await fromApi(defaultApi, options.requestId);
     }
   } catch (error) {
     console.error(error instanceof NotFound ? error.message : `cannot read the audit trail: ${(error as Error).message}`);
     return 2;
   }
 
-  const ordered = [...events].sort((a, b) => a.seq - b.seq);
-  const result = verifyChain(ordered);
+  const ordered = [...trail.events].sort((a, b) => a.seq - b.seq);
+  const result = verifyTrail(ordered, trail.head);
   if (options.json) {
     console.log(JSON.stringify({ requestId: options.requestId, source, ...result }));
   } else if (result.verified) {
     console.log(`request ${options.requestId}: ${result.count} events, hash chain verified (source: ${source})`);
   } else {
-    console.log(`request ${options.requestId}: verification FAILED at seq ${result.failedAtSeq}: ${result.reason} (${result.count} events, source: ${source})`);
+    const where = result.failedAtSeq === undefined ? '' : ` at seq ${result.failedAtSeq}`;
+    console.log(`request ${options.requestId}: verification FAILED${where}: ${result.reason} (${result.count} events, source: ${source})`);
   }
   return result.verified ? 0 : 1;
 };

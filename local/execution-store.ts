@@ -1,39 +1,25 @@
 /**
  * Executions of the local state machine, one small JSON file each under
- * `<dataDir>/stepfunctions/executions/`. Written atomically (temporary file, then rename) so a
- * kill -9 leaves either the previous or the next snapshot, never half of one. The file holds the
- * current position (last entered top-level state and its input, plus the task token and absolute
- * deadline while paused in a callback task): enough to resume after a restart. The directory is
- * local developer data; task tokens in it never reach a log.
+ * `<dataDir>/stepfunctions/executions/`, written atomically (temporary file, then rename) so a
+ * kill -9 leaves the previous or the next snapshot, never half of one. A record holds what a
+ * restart needs to replay the execution from its start: the original input, the secret its task
+ * tokens derive from, and for each callback wait so far its deadline and, once answered, the
+ * answer. The directory is local developer data; nothing in it reaches a log.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, writeFile, unlink } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
-export interface CallbackPosition {
-  token: string;
-  /** Epoch milliseconds when the task times out; null when the task has no timeout. */
+/** A callback wait: its deadline (epoch ms, null without a timeout) and how it was answered. */
+export interface WaitRecord {
   deadline: number | null;
-  /**
-   * True once the notification handler returned. A restart before that re-runs the task from
-   * scratch with a new token (the handler may not have stored the token); after it, the task keeps
-   * this token and deadline, and its idempotent handler runs again with them (no second mail; a
-   * decision recorded while the runner was down is delivered at once).
-   */
-  handlerDone: boolean;
-}
-
-export interface ExecutionPosition {
-  state: string;
-  input: unknown;
-  enteredAt: string;
-  callback?: CallbackPosition;
+  answer?: { output: unknown } | { error: string; cause: string };
 }
 
 export interface ExecutionRecord {
-  version: 1;
+  version: 2;
   executionArn: string;
   stateMachineArn: string;
   name: string;
@@ -45,7 +31,9 @@ export interface ExecutionRecord {
   output?: string;
   error?: string;
   cause?: string;
-  position?: ExecutionPosition;
+  /** Task tokens are an HMAC of the wait's number under this key, so a replay mints the same ones. */
+  tokenKey: string;
+  waits: WaitRecord[];
 }
 
 /** File names keep the execution name readable; anything outside a safe set is %-encoded. */
@@ -68,7 +56,7 @@ export class ExecutionStore {
       if (!file.endsWith('.json')) continue;
       try {
         const record = JSON.parse(await readFile(full, 'utf8')) as ExecutionRecord;
-        if (record.version === 1 && typeof record.name === 'string') records.push(record);
+        if (record.version === 2 && typeof record.name === 'string') records.push(record);
       } catch {
         // A file that does not parse cannot be resumed; leave it for a person to look at.
       }
@@ -82,37 +70,5 @@ export class ExecutionStore {
     const temporary = `${target}.${randomBytes(4).toString('hex')}.tmp`;
     await writeFile(temporary, JSON.stringify(record), { mode: 0o600 });
     await rename(temporary, target);
-  }
-}
-
-/**
- * Serialises the writes of one execution and coalesces bursts: a caller gets a promise that
- * settles once a snapshot taken after its call is on disk.
- */
-export class SnapshotWriter {
-  private chain: Promise<void> = Promise.resolve();
-  private queued: Promise<void> | null = null;
-  private force = false;
-
-  /** `write(force)`: the owner decides whether to write; `force` is set if any caller forced. */
-  constructor(private readonly write: (force: boolean) => Promise<void>) {}
-
-  flush(force = false): Promise<void> {
-    this.force ||= force;
-    if (this.queued) return this.queued;
-    const next = this.chain.then(() => {
-      this.queued = null; // later changes need a later write
-      const forced = this.force;
-      this.force = false;
-      return this.write(forced);
-    });
-    this.queued = next;
-    this.chain = next.catch(() => undefined);
-    return next;
-  }
-
-  /** Settles when every write asked for so far has finished. */
-  idle(): Promise<void> {
-    return this.chain;
   }
 }

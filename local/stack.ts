@@ -48,6 +48,8 @@ export interface LocalStackOptions {
   reconcileGraceSeconds?: number;
   /** Wraps the Workflow port every function gets (tests observe the Step Functions calls with it). */
   wrapWorkflow?: (workflow: Workflow) => Workflow;
+  /** Workflow task timeouts run this many times faster (tests of deadlines; callback waits are at least 30 s). */
+  timeScale?: number;
 }
 
 export interface LocalStack {
@@ -136,6 +138,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       handlers: Object.fromEntries(FUNCTIONS.filter((f) => f.kind === 'task').map((f) => [f.id, handlers.get(f.id)!])),
       dataDir,
       stateMachineArn: DEFAULT_STATE_MACHINE_ARN,
+      ...(options.timeScale ? { timeScale: options.timeScale } : {}),
       log,
     });
     const machine = stepFunctions;

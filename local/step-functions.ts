@@ -3,32 +3,30 @@
  * product needs: callback tasks (`.waitForTaskToken`) answered through SendTaskSuccess/Failure,
  * task timeouts evaluated like AWS, executions kept on disk, and resume after a restart.
  *
+ * Resume is a replay: every task handler is idempotent, so a resumed execution runs again from its
+ * start with its original input. Plain tasks run again; a callback wait that was answered before
+ * the restart gets the same answer at once; the wait still open re-runs its handler (no second
+ * mail) with the same token (tokens are an HMAC of the wait's number) and keeps its deadline.
+ *
  * Engine facts this file works around (aws-local-stepfunctions 3.0.0, checked in its source and by
  * test/integration/local-runtime.test.ts):
- * - `TimeoutSecondsPath` is read from the task's Parameters output, not from the state input, so
- *   `"$.wait.seconds"` fails the execution with an uncatchable States.Runtime (after the handler
- *   already ran). The runner therefore owns every task timeout: the engine gets a far timeout and
- *   the override rejects with the engine's own `StatesTimeoutError` class (so `States.TaskFailed`
- *   still excludes timeouts, as on AWS).
- * - The context object is spread once per run: a `Task` object with a `Token` getter survives the
- *   spread and mints a token each time `$$.Task.Token` is read; `Execution.Input`/`StartTime` are
- *   overwritten by the engine (after a resume they describe the resumed run).
- * - An override receives only the processed input; the raw state input (needed for the timeout
- *   path and for the resume position) comes from the `StateEntered`/`StateRetried` events, which
- *   are dispatched synchronously right before the override is called.
+ * - `TimeoutSecondsPath` is read from the task's Parameters output, not from the state input, and
+ *   a Task without a timeout gets 60 s. The engine's copy of the definition therefore evaluates
+ *   the path as an extra Parameters field (removed before the handler sees it) and reads every
+ *   task's timeout from `$$.Task.TimeoutSeconds`, which the runner sets as the task starts: a
+ *   replayed wait keeps its first deadline, and the timeout stays the engine's own States.Timeout.
+ * - The context object is spread once per run: a `Task` object with getters survives the spread.
  */
 import './polyfills';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import type * as Engine from 'aws-local-stepfunctions' with { 'resolution-mode': 'import' };
-import { ExecutionStore, SnapshotWriter, type ExecutionRecord, type ExecutionStatus } from './execution-store';
+import { ExecutionStore, type ExecutionRecord, type ExecutionStatus, type WaitRecord } from './execution-store';
 import { invokeHandler, LOCAL_ACCOUNT, LOCAL_REGION, type LambdaHandler } from './lambda-context';
-import { readReferencePath } from './reference-path';
 
 // The package is an ES module with a CommonJS build; TypeScript (node16, CommonJS here) only
 // allows its types through `resolution-mode`, so the value comes from `require`.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { StateMachine } = require('aws-local-stepfunctions') as typeof Engine;
-type StateMachine = Engine.StateMachine;
 type StateMachineDefinition = Engine.StateMachineDefinition;
 
 export const DEFAULT_STATE_MACHINE_ARN = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:PurchaseApproval`;
@@ -44,6 +42,8 @@ export interface LocalStepFunctionsOptions {
   stateMachineArn?: string;
   /** Passed to the engine; only to shorten retry pauses in tests. */
   retryIntervalOverrides?: Record<string, number | number[]>;
+  /** Task timeouts run this many times faster than the ASL says (tests of deadlines only). @default 1 */
+  timeScale?: number;
   log?: (line: string) => void;
 }
 
@@ -51,7 +51,7 @@ export type StepFunctionsErrorCode =
   | 'TaskTimedOut' | 'InvalidToken' | 'ExecutionDoesNotExist' | 'ExecutionAlreadyExists' | 'InvalidOutput'
   | 'InvalidName' | 'InvalidArn' | 'InvalidExecutionInput' | 'StateMachineDoesNotExist';
 
-/** An error with the `__type` the AWS JSON protocol reports, so SDK clients throw the named exception. */
+/** An error named like the AWS API's exception, so callers can tell them apart as with the SDK. */
 export class StepFunctionsError extends Error {
   constructor(readonly code: StepFunctionsErrorCode, message: string) {
     super(message);
@@ -78,6 +78,7 @@ export interface LocalStepFunctions {
   describeExecution(executionArn: string): ExecutionDescription;
   sendTaskSuccess(taskToken: string, output: string): void;
   sendTaskFailure(taskToken: string, error?: string, cause?: string): void;
+  /** HeartbeatSeconds is not enforced locally; this only checks that the token is live. */
   sendTaskHeartbeat(taskToken: string): void;
   /** Resolves once the execution is no longer RUNNING (tests and tools; not an AWS call). */
   waitForExecution(executionArn: string): Promise<ExecutionDescription>;
@@ -85,140 +86,72 @@ export interface LocalStepFunctions {
   stop(): Promise<void>;
 }
 
-// ---------------------------------------------------------------------------------------------
-// ASL shapes the runner reads (loosely typed: the engine validates the definition itself).
-
-interface AslState {
-  Type: string;
-  Resource?: string;
-  Parameters?: unknown;
-  TimeoutSeconds?: number;
-  TimeoutSecondsPath?: string;
-  Iterator?: AslDefinition;
-  ItemProcessor?: AslDefinition;
-  Branches?: AslDefinition[];
-  [field: string]: unknown;
-}
-interface AslDefinition { StartAt: string; States: Record<string, AslState>; [field: string]: unknown }
+interface AslState { Type: string; Resource?: string; Parameters?: Record<string, unknown>; TimeoutSeconds?: number; TimeoutSecondsPath?: string }
+interface AslDefinition { StartAt: string; States: Record<string, AslState> }
 
 const CALLBACK_RESOURCE = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
 const LAMBDA_INVOKE_RESOURCE = 'arn:aws:states:::lambda:invoke';
-/** The longest timer Node keeps (about 24.8 days); the engine's own task timer is set to this. */
-const MAX_TIMER_MS = 2_147_483_647;
-const ENGINE_TASK_TIMEOUT_SECONDS = Math.floor(MAX_TIMER_MS / 1000);
+/** The extra Parameters field that carries a TimeoutSecondsPath value to the runner. */
+const TIMEOUT_FIELD = 'localTimeoutSeconds';
+/** The longest timer Node keeps (about 24.8 days): the timeout of a task without one. */
+const NO_TIMEOUT_SECONDS = Math.floor(2_147_483_647 / 1000);
 const EXECUTION_NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]{1,80}$/;
 
 /**
  * Copies made with JSON, not structuredClone: the engine only treats objects whose prototype is
- * this realm's Object.prototype as payload templates, and under jest structuredClone returns
- * objects of another realm, whose nested `"key.$"` fields the engine would then leave unresolved.
+ * this realm's Object.prototype as payload templates (under jest structuredClone returns another realm's).
  */
 const jsonClone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 /** `arn:aws:lambda:…:function:Name[:qualifier]` or a bare name → `Name`. */
-const functionIdOf = (arnOrName: string): string => {
-  const match = /:function:([^:]+)/.exec(arnOrName);
-  return match ? match[1]! : arnOrName;
-};
-
-const everyTaskState = (definition: AslDefinition, visit: (name: string, state: AslState) => void): void => {
-  for (const [name, state] of Object.entries(definition.States)) {
-    if (state.Type === 'Task') visit(name, state);
-    for (const nested of [state.Iterator, state.ItemProcessor, ...(state.Branches ?? [])]) {
-      if (nested) everyTaskState(nested, visit);
-    }
-  }
-};
-
-/** The runner enforces task timeouts; the engine gets the farthest timer Node can keep. */
-const withEngineTimeouts = (definition: AslDefinition): AslDefinition => {
-  const copy = jsonClone(definition);
-  everyTaskState(copy, (_name, state) => {
-    delete state.TimeoutSecondsPath;
-    state.TimeoutSeconds = ENGINE_TASK_TIMEOUT_SECONDS;
-  });
-  return copy;
-};
-
-/**
- * The engine's own `StatesTimeoutError` class is not exported. One throw-away run with a 1 ms
- * task timeout hands it over (as the `cause` of the ExecutionError), so the runner's timeouts are
- * indistinguishable from the engine's, `States.TaskFailed` matching included.
- */
-let timeoutErrorClass: Promise<new () => Error> | undefined;
-const statesTimeoutErrorClass = (): Promise<new () => Error> => {
-  timeoutErrorClass ??= (async () => {
-    const probe = new StateMachine(
-      { StartAt: 'Probe', States: { Probe: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:000000000000:function:Probe', TimeoutSeconds: 0.001, End: true } } } as unknown as StateMachineDefinition,
-      { validationOptions: { noValidate: true } },
-    );
-    try {
-      await probe.run(null, { overrides: { taskResourceLocalHandlers: { Probe: () => new Promise<never>(() => undefined) } } }).result;
-    } catch (error) {
-      const cause = (error as { cause?: Error }).cause;
-      if (cause?.name === 'States.Timeout') return cause.constructor as new () => Error;
-    }
-    return class StatesTimeoutError extends Error {
-      constructor() { super('States.Timeout'); this.name = 'States.Timeout'; }
-    };
-  })();
-  return timeoutErrorClass;
-};
+const functionIdOf = (arnOrName: string): string => /:function:([^:]+)/.exec(arnOrName)?.[1] ?? arnOrName;
 
 /** A handler's throw as a task failure: Error = its name (Catch by name), Cause = AWS-style JSON. */
 const asTaskError = (thrown: unknown): Error => {
   const name = thrown instanceof Error ? thrown.name : 'Error';
   const message = thrown instanceof Error ? thrown.message : String(thrown);
   const trace = thrown instanceof Error && thrown.stack ? thrown.stack.split('\n').slice(1, 6).map((l) => l.trim()) : [];
-  const error = new Error(JSON.stringify({ errorType: name, errorMessage: message, trace }));
-  error.name = name;
-  return error;
+  return Object.assign(new Error(JSON.stringify({ errorType: name, errorMessage: message, trace })), { name });
 };
 
-/** setTimeout beyond ~24.8 days fires at once in Node; chain shorter timers instead. */
-const setLongTimeout = (fire: () => void, delayMs: number): (() => void) => {
-  let timer: NodeJS.Timeout;
-  const arm = (remaining: number) => {
-    timer = setTimeout(() => (remaining > MAX_TIMER_MS ? arm(remaining - MAX_TIMER_MS) : fire()), Math.min(Math.max(remaining, 0), MAX_TIMER_MS));
-  };
-  arm(delayMs);
-  return () => clearTimeout(timer);
+/** The engine's copy: timeouts come from the runner (see the header), TimeoutSecondsPath via Parameters. */
+const engineDefinitionOf = (definition: AslDefinition): AslDefinition => {
+  const copy = jsonClone(definition);
+  for (const [name, state] of Object.entries(copy.States)) {
+    if (state.Type !== 'Task') continue;
+    if (state.TimeoutSecondsPath) {
+      if (!state.Parameters) throw new Error(`the local runner needs Parameters on ${name} to read its TimeoutSecondsPath`);
+      state.Parameters[`${TIMEOUT_FIELD}.$`] = state.TimeoutSecondsPath;
+    }
+    delete state.TimeoutSeconds;
+    state.TimeoutSecondsPath = '$$.Task.TimeoutSeconds';
+  }
+  return copy;
 };
 
-// ---------------------------------------------------------------------------------------------
-
-interface PendingCallback {
-  execution: LiveExecution;
-  resolve: (output: unknown) => void;
-  reject: (error: Error) => void;
-}
-
-interface LiveExecution {
-  record: ExecutionRecord;
-  writer: SnapshotWriter;
-  /** Set by stop(): nothing more is written or invoked, so the disk keeps the resume point. */
-  frozen: boolean;
-  abort?: () => void;
-  ended: Promise<void>;
-  markEnded: () => void;
-  /** Tokens minted by `$$.Task.Token` and not yet claimed by a callback task. */
-  minted: Set<string>;
-  /** Tokens this execution is waiting on, and the cleanup for each. */
-  waiting: Map<string, () => void>;
-  /** Raw state inputs from StateEntered/StateRetried events, claimed in order by task overrides. */
-  entries: Map<string, unknown[]>;
-  entryWaiters: Map<string, ((input: unknown) => void)[]>;
-  /** After a restart: the stored token and deadline the resumed callback task keeps (its handler re-runs with them). */
-  resumeCallback?: { state: string; token: string; deadline: number | null };
-}
-
-/** Tokens name their execution so a late answer after a restart still gets TaskTimedOut. */
-const mintToken = (executionName: string): string =>
-  `${randomBytes(32).toString('base64url')}.${Buffer.from(executionName).toString('base64url')}`;
+/** Tokens name their execution (so a late answer gets TaskTimedOut) and are unguessable. */
+const tokenFor = (record: ExecutionRecord, wait: number): string =>
+  `${createHmac('sha256', Buffer.from(record.tokenKey, 'base64url')).update(String(wait)).digest('base64url')}.${Buffer.from(record.name).toString('base64url')}`;
 const executionNameInToken = (token: string): string | undefined => {
   const match = /^[A-Za-z0-9_-]{43}\.([A-Za-z0-9_-]+)$/.exec(token);
   return match ? Buffer.from(match[1]!, 'base64url').toString('utf8') : undefined;
 };
+
+interface LiveExecution {
+  record: ExecutionRecord;
+  /** Set by stop(): nothing more is written or invoked, so the disk keeps the replay point. */
+  frozen: boolean;
+  abort?: () => void;
+  ended: Promise<void>;
+  markEnded: () => void;
+  /** Number of the next callback wait in this run (replays count from 0 again). */
+  nextWait: number;
+  /** The timeout of the task starting now, read by the engine through `$$.Task.TimeoutSeconds`. */
+  timeoutSeconds: number;
+  saving: Promise<void>;
+}
+
+interface PendingWait { execution: LiveExecution; wait: WaitRecord; settle: (answer: NonNullable<WaitRecord['answer']>) => void }
 
 const describe = (record: ExecutionRecord): ExecutionDescription => ({
   executionArn: record.executionArn,
@@ -235,254 +168,118 @@ const describe = (record: ExecutionRecord): ExecutionDescription => ({
 
 export async function createLocalStepFunctions(options: LocalStepFunctionsOptions): Promise<LocalStepFunctions> {
   const log = options.log ?? (() => undefined);
+  const timeScale = options.timeScale ?? 1;
   const stateMachineArn = options.stateMachineArn ?? DEFAULT_STATE_MACHINE_ARN;
-  const stateMachineName = stateMachineArn.split(':').pop()!;
   const executionArnPrefix = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:`;
   const definition = (typeof options.definition === 'string' ? JSON.parse(options.definition) : jsonClone(options.definition)) as AslDefinition;
+  const nested = Object.keys(definition.States).filter((name) => ['Map', 'Parallel'].includes(definition.States[name]!.Type));
+  if (nested.length) throw new Error(`the local runner runs top-level states only; ${nested.join(', ')} would call AWS`);
+  new StateMachine(definition as unknown as StateMachineDefinition); // validates the real definition (about 70 ms)
+  const machine = new StateMachine(engineDefinitionOf(definition) as unknown as StateMachineDefinition, { validationOptions: { noValidate: true } });
 
-  // Validate the real definition once (about 70 ms); every machine built afterwards skips it.
-  new StateMachine(definition as unknown as StateMachineDefinition);
-  const engineDefinition = withEngineTimeouts(definition);
-  const machines = new Map<string, StateMachine>();
-  const machineStartingAt = (state: string): StateMachine => {
-    let machine = machines.get(state);
-    if (!machine) {
-      machine = new StateMachine({ ...engineDefinition, StartAt: state } as unknown as StateMachineDefinition, { validationOptions: { noValidate: true } });
-      machines.set(state, machine);
-    }
-    return machine;
-  };
-
-  const TimeoutError = await statesTimeoutErrorClass();
   const store = new ExecutionStore(options.dataDir);
   const executions = new Map<string, LiveExecution>();
-  const pending = new Map<string, PendingCallback>();
+  const pending = new Map<string, PendingWait>();
   const inFlightHandlers = new Set<Promise<unknown>>();
-  const topLevelTasks = new Set(Object.entries(definition.States).filter(([, s]) => s.Type === 'Task').map(([n]) => n));
-  const taskStates = new Map<string, AslState>();
-  everyTaskState(definition, (name, state) => taskStates.set(name, state));
   let stopped = false;
 
-  const handlerFor = (functionId: string): LambdaHandler => {
-    const handler = options.handlers[functionId];
-    if (!handler) throw Object.assign(new Error(`no local handler for function ${functionId}`), { name: 'Lambda.ResourceNotFoundException' });
-    return handler;
+  const save = (execution: LiveExecution): Promise<void> => {
+    if (execution.frozen) return execution.saving;
+    const snapshot = jsonClone(execution.record);
+    execution.saving = execution.saving.then(() => store.save(snapshot)).catch((error: Error) => log(`step functions: could not save ${snapshot.name}: ${error.message}`));
+    return execution.saving;
   };
+
   const callHandler = (functionId: string, event: unknown): Promise<unknown> => {
-    const call = (async () => invokeHandler(functionId, handlerFor(functionId), event))();
+    const handler = options.handlers[functionId];
+    const call = handler
+      ? (async () => invokeHandler(functionId, handler, event))().catch((error: unknown) => { throw asTaskError(error); })
+      : Promise.reject(Object.assign(new Error(`no local handler for function ${functionId}`), { name: 'Lambda.ResourceNotFoundException' }));
     inFlightHandlers.add(call);
     void call.catch(() => undefined).finally(() => inFlightHandlers.delete(call));
     return call;
   };
 
-  const persist = (execution: LiveExecution): Promise<void> => execution.writer.flush();
-
-  const newLiveExecution = (record: ExecutionRecord): LiveExecution => {
-    let markEnded!: () => void;
-    const ended = new Promise<void>((resolve) => { markEnded = resolve; });
-    const execution: LiveExecution = {
-      record, frozen: false, ended, markEnded, minted: new Set(), waiting: new Map(), entries: new Map(), entryWaiters: new Map(),
-      writer: new SnapshotWriter(async (force) => {
-        if (!execution.frozen || force) await store.save(execution.record);
-      }),
+  /** A callback wait: replayed from its answer, or armed (its deadline kept across replays) and its handler run. */
+  const waitForCallback = async (execution: LiveExecution, functionId: string, event: unknown, seconds: number | undefined): Promise<unknown> => {
+    const number = execution.nextWait++;
+    const token = tokenFor(execution.record, number);
+    const wait = (execution.record.waits[number] ??= { deadline: seconds === undefined ? null : Date.now() + (seconds * 1000) / timeScale });
+    execution.timeoutSeconds = wait.deadline === null ? NO_TIMEOUT_SECONDS : Math.max(1, Math.ceil((wait.deadline - Date.now()) / 1000));
+    const replay = (answer: NonNullable<WaitRecord['answer']>) => {
+      if ('output' in answer) return answer.output;
+      throw Object.assign(new Error(answer.cause), { name: answer.error });
     };
-    if (record.status !== 'RUNNING') markEnded();
-    return execution;
-  };
-
-  /** The raw input of the state whose override is running (see the header comment). */
-  const claimEntry = (execution: LiveExecution, state: string): Promise<unknown> => {
-    const queued = execution.entries.get(state);
-    if (queued?.length) return Promise.resolve(queued.shift());
-    return new Promise((resolve) => {
-      const waiters = execution.entryWaiters.get(state) ?? [];
-      waiters.push(resolve);
-      execution.entryWaiters.set(state, waiters);
-    });
-  };
-  const offerEntry = (execution: LiveExecution, state: string, input: unknown): void => {
-    const waiter = execution.entryWaiters.get(state)?.shift();
-    if (waiter) { waiter(input); return; }
-    const queued = execution.entries.get(state) ?? [];
-    queued.push(input);
-    execution.entries.set(state, queued);
-  };
-
-  /** Timeout of a task attempt in ms (null: none, as AWS's default), read from the raw state input. */
-  const taskTimeoutMs = (state: AslState, rawInput: unknown): number | null => {
-    if (state.TimeoutSeconds !== undefined) return state.TimeoutSeconds * 1000;
-    if (state.TimeoutSecondsPath !== undefined) {
-      const seconds = readReferencePath(state.TimeoutSecondsPath, rawInput);
-      if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 1) {
-        throw Object.assign(new Error(`TimeoutSecondsPath ${state.TimeoutSecondsPath} must point to a positive integer`), { name: 'States.Runtime' });
-      }
-      return seconds * 1000;
-    }
-    return null;
-  };
-
-  const forgetToken = (token: string): void => {
-    const entry = pending.get(token);
-    if (!entry) return;
-    pending.delete(token);
-    entry.execution.waiting.get(token)?.();
-    entry.execution.waiting.delete(token);
-  };
-
-  /** The token `$$.Task.Token` put into this callback task's payload. */
-  const claimToken = (execution: LiveExecution, payload: unknown): string => {
-    const seen = JSON.stringify(payload ?? null);
-    const token = [...execution.minted].find((candidate) => seen.includes(candidate));
-    execution.minted.clear();
-    // A callback task that never reads $$.Task.Token can only time out, as on AWS.
-    return token ?? mintToken(execution.record.name);
-  };
-
-  const runTask = async (execution: LiveExecution, stateName: string, processedInput: unknown): Promise<unknown> => {
-    // stop() is under way. Settling (not hanging) lets the aborted engine loop end and clear its timers.
-    if (execution.frozen || stopped) return null;
-    const startedAt = Date.now();
-    const state = taskStates.get(stateName)!;
-    const resource = state.Resource ?? '';
-    const isCallback = resource === CALLBACK_RESOURCE;
-    const viaInvoke = isCallback || resource === LAMBDA_INVOKE_RESOURCE;
-    const parameters = (processedInput ?? {}) as { FunctionName?: string; Payload?: unknown };
-    const functionId = functionIdOf(viaInvoke ? String(parameters.FunctionName ?? '') : resource);
-    const event = viaInvoke ? parameters.Payload ?? {} : processedInput;
-    const resumed = execution.resumeCallback?.state === stateName ? execution.resumeCallback : undefined;
-    execution.resumeCallback = undefined;
-    const isTopLevel = topLevelTasks.has(stateName);
-
-    if (!isCallback) {
-      // Top-level tasks learn their raw input from the event log (and record it as the resume point).
-      const rawInput = isTopLevel ? await claimEntry(execution, stateName) : processedInput;
-      if (execution.frozen) return null;
-      const timeoutMs = taskTimeoutMs(state, rawInput);
-      if (isTopLevel) await persist(execution); // never run a handler while the disk points earlier
-      let cancelTimer = () => undefined as void;
-      const timedOut = new Promise<never>((_resolve, reject) => {
-        if (timeoutMs !== null) cancelTimer = setLongTimeout(() => reject(new TimeoutError()), timeoutMs - (Date.now() - startedAt));
-      });
-      try {
-        const result = await Promise.race([callHandler(functionId, event).catch((e: unknown) => { throw asTaskError(e); }), timedOut]);
-        return resource === LAMBDA_INVOKE_RESOURCE ? { ExecutedVersion: '$LATEST', Payload: result ?? null, StatusCode: 200 } : result;
-      } finally {
-        cancelTimer();
-      }
-    }
-
-    // Callback task. The token is live from this synchronous first step on: an answer may come
-    // while the handler still runs, or (after a restart) as soon as the runner is back.
-    // On a resume the engine minted a new token for the payload; the stored one replaces it.
-    const fresh = resumed ? [...execution.minted].find((candidate) => JSON.stringify(event ?? null).includes(candidate)) : undefined;
-    if (resumed) execution.minted.clear();
-    const token = resumed?.token ?? claimToken(execution, event);
-    let resolveAnswer!: (output: unknown) => void;
-    let rejectAnswer!: (error: Error) => void;
-    const answered = new Promise<unknown>((resolve, reject) => { resolveAnswer = resolve; rejectAnswer = reject; });
-    answered.catch(() => undefined); // an early SendTaskFailure must not count as unhandled
-    let cancelTimer = () => undefined as void;
-    pending.set(token, { execution, resolve: resolveAnswer, reject: rejectAnswer });
-    execution.waiting.set(token, () => cancelTimer());
-
+    if (wait.answer) return replay(wait.answer);
+    if (wait.deadline !== null && wait.deadline <= Date.now()) return new Promise<never>(() => undefined); // the engine's timer fires
+    await save(execution); // the deadline is on disk before anyone is asked
+    if (execution.frozen) return null;
+    const answered = new Promise<NonNullable<WaitRecord['answer']>>((resolve) => pending.set(token, { execution, wait, settle: resolve }));
+    // At the deadline the token is forgotten (a late answer gets TaskTimedOut); the engine's own
+    // timer, a moment later, ends the task with States.Timeout and this wait is never settled.
+    const timer = wait.deadline === null ? undefined : setTimeout(() => pending.delete(token), wait.deadline - Date.now());
     try {
-      const rawInput = isTopLevel ? await claimEntry(execution, stateName) : processedInput;
-      if (execution.frozen) return null;
-      const timeoutMs = resumed ? null : taskTimeoutMs(state, rawInput);
-      const deadline = resumed ? resumed.deadline : timeoutMs === null ? null : startedAt + timeoutMs;
-      if (deadline !== null && pending.has(token)) {
-        cancelTimer = setLongTimeout(() => {
-          forgetToken(token);
-          rejectAnswer(new TimeoutError());
-        }, deadline - Date.now());
-      }
-      const position = execution.record.position;
-      if (isTopLevel && position?.state === stateName) {
-        position.callback = { token, deadline, handlerDone: Boolean(resumed) };
-      }
-      await persist(execution);
-      // After a restart the handler runs again with the stored token (not the freshly minted one):
-      // handlers are idempotent — no second email — and one that finds a decision recorded while
-      // the runner was down answers the token at once instead of waiting for the next deadline.
-      const handlerEvent = resumed && fresh !== undefined && fresh !== token
-        ? JSON.parse(JSON.stringify(event).split(fresh).join(token))
-        : event;
-      if (resumed) log(`step functions: ${execution.record.name} waits again in ${stateName} after a restart`);
-      const handlerFailed = callHandler(functionId, handlerEvent).then(
-        () => {
-          if (position?.callback?.token === token && (pending.has(token) || execution.frozen)) {
-            // The mail is out: from now on a restart only waits. Written even during stop(),
-            // which waits for handlers mid-call, or the restart would mail the approver twice.
-            position.callback.handlerDone = true;
-            void execution.writer.flush(true);
-          }
-          return new Promise<never>(() => undefined);
-        },
-        (error: unknown) => { throw asTaskError(error); },
-      );
-      return await Promise.race([answered, handlerFailed]);
+      const handlerFailed = callHandler(functionId, event).then(() => new Promise<never>(() => undefined));
+      const answer = await Promise.race([answered, handlerFailed.catch((error: Error) => ({ error: error.name, cause: error.message }))]);
+      wait.answer = answer;
+      await save(execution);
+      return replay(answer);
     } finally {
-      forgetToken(token);
+      clearTimeout(timer);
+      pending.delete(token);
     }
   };
 
-  /** Follow the engine's event log: record the position, hand raw inputs to task overrides. */
-  const follow = async (execution: LiveExecution, events: AsyncGenerator<{ type: string; state?: { name: string; input: unknown }; index?: number }>) => {
-    for await (const event of events) {
-      if (execution.frozen) continue;
-      const stateName = event.state?.name;
-      if (!stateName || event.index !== undefined || !(stateName in definition.States)) continue;
-      if (event.type === 'StateEntered') {
-        execution.record.position = { state: stateName, input: event.state!.input, enteredAt: new Date().toISOString() };
-        if (topLevelTasks.has(stateName)) offerEntry(execution, stateName, event.state!.input); // its override persists
-        else void persist(execution);
-      } else if (event.type === 'StateRetried' && topLevelTasks.has(stateName)) {
-        if (execution.record.position) delete execution.record.position.callback;
-        offerEntry(execution, stateName, event.state!.input);
-      }
-    }
+  const runTask = async (execution: LiveExecution, state: AslState, input: unknown): Promise<unknown> => {
+    const { [TIMEOUT_FIELD]: pathSeconds, ...processedInput } = (input ?? {}) as Record<string, unknown>;
+    const seconds = state.TimeoutSeconds ?? (pathSeconds as number | undefined);
+    execution.timeoutSeconds = seconds === undefined ? NO_TIMEOUT_SECONDS : Math.max(1, Math.ceil(seconds / timeScale));
+    // stop() is under way: settling (not hanging) lets the aborted engine loop end and clear its timers.
+    if (execution.frozen || stopped) return null;
+    const resource = state.Resource ?? '';
+    const viaInvoke = resource === CALLBACK_RESOURCE || resource === LAMBDA_INVOKE_RESOURCE;
+    const functionId = functionIdOf(viaInvoke ? String(processedInput.FunctionName ?? '') : resource);
+    const event = viaInvoke ? processedInput.Payload ?? {} : processedInput;
+    if (resource === CALLBACK_RESOURCE) return waitForCallback(execution, functionId, event, seconds);
+    const result = await callHandler(functionId, event);
+    return resource === LAMBDA_INVOKE_RESOURCE ? { ExecutedVersion: '$LATEST', Payload: result ?? null, StatusCode: 200 } : result;
   };
 
   const finish = async (execution: LiveExecution, status: ExecutionStatus, result: { output?: unknown; error?: string; cause?: string }) => {
     if (execution.frozen) return; // stopped: keep RUNNING on disk so the next start resumes it
-    for (const token of [...execution.waiting.keys()]) forgetToken(token);
-    const record = execution.record;
-    record.status = status;
-    record.stopDate = new Date().toISOString();
-    if (result.output !== undefined) record.output = JSON.stringify(result.output);
-    if (result.error !== undefined) record.error = result.error;
-    if (result.cause !== undefined) record.cause = result.cause;
-    delete record.position;
-    await persist(execution).catch((error: Error) => log(`step functions: could not save ${record.name}: ${error.message}`));
-    log(`step functions: ${record.name} ${status}${result.error ? ` (${result.error})` : ''}`);
+    for (const [token, entry] of pending) if (entry.execution === execution) pending.delete(token);
+    Object.assign(execution.record, {
+      status, stopDate: new Date().toISOString(),
+      ...(result.output !== undefined ? { output: JSON.stringify(result.output) } : {}),
+      ...(result.error !== undefined ? { error: result.error, cause: result.cause } : {}),
+    });
+    await save(execution);
+    log(`step functions: ${execution.record.name} ${status}${result.error ? ` (${result.error})` : ''}`);
     execution.markEnded();
   };
 
-  const launch = (execution: LiveExecution, startState: string, input: unknown) => {
-    const record = execution.record;
+  const launch = (record: ExecutionRecord): LiveExecution => {
+    let markEnded!: () => void;
+    const ended = new Promise<void>((resolve) => { markEnded = resolve; });
+    const execution: LiveExecution = { record, frozen: false, ended, markEnded, nextWait: 0, timeoutSeconds: NO_TIMEOUT_SECONDS, saving: Promise.resolve() };
+    executions.set(record.name, execution);
+    if (record.status !== 'RUNNING') { markEnded(); return execution; }
     const context = {
-      Execution: { Id: record.executionArn, Name: record.name, Input: JSON.parse(record.input) as unknown, StartTime: record.startDate, RoleArn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/local` },
-      StateMachine: { Id: stateMachineArn, Name: stateMachineName },
+      Execution: { Id: record.executionArn, Name: record.name, StartTime: record.startDate, RoleArn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/local` },
+      StateMachine: { Id: stateMachineArn, Name: stateMachineArn.split(':').pop() },
       Task: {
-        get Token(): string {
-          const token = mintToken(record.name);
-          execution.minted.add(token);
-          return token;
-        },
+        get Token(): string { return tokenFor(record, execution.nextWait); },
+        get TimeoutSeconds(): number { return execution.timeoutSeconds; },
       },
     };
-    const overrides: Record<string, (input: unknown) => Promise<unknown>> = {};
-    for (const stateName of taskStates.keys()) overrides[stateName] = (taskInput) => runTask(execution, stateName, taskInput);
-    const run = machineStartingAt(startState).run(input as never, {
-      overrides: {
-        taskResourceLocalHandlers: overrides as never,
-        ...(options.retryIntervalOverrides ? { retryIntervalOverrides: options.retryIntervalOverrides } : {}),
-      },
+    const overrides = Object.fromEntries(Object.entries(definition.States).filter(([, state]) => state.Type === 'Task')
+      .map(([name, state]) => [name, (input: unknown) => runTask(execution, state, input)]));
+    const run = machine.run(JSON.parse(record.input) as never, {
+      overrides: { taskResourceLocalHandlers: overrides as never, ...(options.retryIntervalOverrides ? { retryIntervalOverrides: options.retryIntervalOverrides } : {}) },
       context: context as never,
       noThrowOnAbort: true,
     });
     execution.abort = run.abort;
-    void follow(execution, run.eventLogs as never).catch((error: Error) => log(`step functions: event log of ${record.name} failed: ${error.message}`));
     run.result.then(
       (output) => finish(execution, 'SUCCEEDED', { output }),
       (error: Error & { cause?: Error }) => {
@@ -491,42 +288,31 @@ export async function createLocalStepFunctions(options: LocalStepFunctionsOption
         return finish(execution, 'FAILED', { error: cause.name, cause: cause.message });
       },
     ).catch(() => undefined);
+    return execution;
   };
 
-  // Resume what was running when the process last stopped (cleanly or not).
+  // Resume what was running when the process last stopped (cleanly or not): replay from the start.
   for (const record of await store.loadAll()) {
-    const execution = newLiveExecution(record);
-    executions.set(record.name, execution);
-    if (record.status !== 'RUNNING') continue;
-    const position = record.position;
-    if (position && !(position.state in definition.States)) {
-      await finish(execution, 'FAILED', { error: 'States.Runtime', cause: `state ${position.state} is no longer in the definition` });
-      continue;
-    }
-    if (position?.callback?.handlerDone) {
-      execution.resumeCallback = { state: position.state, token: position.callback.token, deadline: position.callback.deadline };
-    }
-    log(`step functions: resuming ${record.name} at ${position?.state ?? definition.StartAt}`);
-    launch(execution, position?.state ?? definition.StartAt, position ? position.input : JSON.parse(record.input));
+    if (record.status === 'RUNNING') log(`step functions: resuming ${record.name}`);
+    launch(record);
   }
 
   const executionByArn = (executionArn: string): LiveExecution => {
-    if (!executionArn.startsWith(executionArnPrefix)) {
-      throw new StepFunctionsError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
-    }
-    const execution = executions.get(executionArn.slice(executionArnPrefix.length));
+    const execution = executionArn.startsWith(executionArnPrefix) ? executions.get(executionArn.slice(executionArnPrefix.length)) : undefined;
     if (!execution) throw new StepFunctionsError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
     return execution;
   };
 
-  const pendingFor = (taskToken: string): PendingCallback => {
+  const pendingFor = (taskToken: string): PendingWait => {
     const entry = pending.get(taskToken);
     if (entry) return entry;
     const name = typeof taskToken === 'string' ? executionNameInToken(taskToken) : undefined;
-    if (name !== undefined && executions.has(name)) {
-      throw new StepFunctionsError('TaskTimedOut', 'Task Timed Out: Provided task does not exist anymore');
-    }
+    if (name !== undefined && executions.has(name)) throw new StepFunctionsError('TaskTimedOut', 'Task Timed Out: Provided task does not exist anymore');
     throw new StepFunctionsError('InvalidToken', 'Invalid Token');
+  };
+  const answer = (taskToken: string, entry: PendingWait, result: NonNullable<WaitRecord['answer']>) => {
+    pending.delete(taskToken);
+    entry.settle(result);
   };
 
   return {
@@ -537,8 +323,7 @@ export async function createLocalStepFunctions(options: LocalStepFunctionsOption
       const executionName = name ?? randomUUID();
       if (!EXECUTION_NAME.test(executionName)) throw new StepFunctionsError('InvalidName', `Invalid Name: '${executionName}'`);
       const inputText = input ?? '{}';
-      let parsed: unknown;
-      try { parsed = JSON.parse(inputText); } catch {
+      try { JSON.parse(inputText); } catch {
         throw new StepFunctionsError('InvalidExecutionInput', 'Invalid State Machine Execution Input: input is not JSON');
       }
       const existing = executions.get(executionName);
@@ -550,19 +335,15 @@ export async function createLocalStepFunctions(options: LocalStepFunctionsOption
         throw new StepFunctionsError('ExecutionAlreadyExists', `Execution Already Exists: '${existing.record.executionArn}'`);
       }
       const record: ExecutionRecord = {
-        version: 1, executionArn: executionArnPrefix + executionName, stateMachineArn, name: executionName,
-        input: inputText, status: 'RUNNING', startDate: new Date().toISOString(),
+        version: 2, executionArn: executionArnPrefix + executionName, stateMachineArn, name: executionName,
+        input: inputText, status: 'RUNNING', startDate: new Date().toISOString(), tokenKey: randomBytes(32).toString('base64url'), waits: [],
       };
-      const execution = newLiveExecution(record);
-      executions.set(executionName, execution);
-      await persist(execution); // on disk before the caller hears "started"
-      launch(execution, definition.StartAt, parsed);
+      await store.save(record); // on disk before the caller hears "started"
+      launch(record);
       return { executionArn: record.executionArn, startDate: new Date(record.startDate) };
     },
 
-    describeExecution(executionArn) {
-      return describe(executionByArn(executionArn).record);
-    },
+    describeExecution: (executionArn) => describe(executionByArn(executionArn).record),
 
     sendTaskSuccess(taskToken, output) {
       const entry = pendingFor(taskToken);
@@ -570,20 +351,15 @@ export async function createLocalStepFunctions(options: LocalStepFunctionsOption
       try { parsed = JSON.parse(output); } catch {
         throw new StepFunctionsError('InvalidOutput', 'Invalid Output: output is not JSON');
       }
-      forgetToken(taskToken);
-      entry.resolve(parsed);
+      answer(taskToken, entry, { output: parsed });
     },
 
     sendTaskFailure(taskToken, error, cause) {
-      const entry = pendingFor(taskToken);
-      forgetToken(taskToken);
-      const failure = new Error(cause ?? '');
-      failure.name = error ?? '';
-      entry.reject(failure);
+      answer(taskToken, pendingFor(taskToken), { error: error ?? '', cause: cause ?? '' });
     },
 
     sendTaskHeartbeat(taskToken) {
-      pendingFor(taskToken); // HeartbeatSeconds is not enforced locally; a live token is all we check
+      pendingFor(taskToken);
     },
 
     async waitForExecution(executionArn) {
@@ -599,17 +375,13 @@ export async function createLocalStepFunctions(options: LocalStepFunctionsOption
         if (execution.record.status !== 'RUNNING') continue;
         execution.frozen = true;
         execution.abort?.();
-        // Settle the waiting callback tasks so the aborted runs end and clear the engine's timers;
-        // `frozen` keeps the disk at the paused position, tokens included.
-        for (const token of [...execution.waiting.keys()]) {
-          const entry = pending.get(token);
-          forgetToken(token);
-          entry?.resolve(null);
-        }
       }
+      // Settle the open waits so the aborted runs end and clear the engine's timers; `frozen` keeps them off the disk.
+      for (const entry of pending.values()) entry.settle({ output: null });
+      pending.clear();
       // Let handlers that are mid-call finish (they talk to dynalite, which closes next), briefly.
       await Promise.race([Promise.allSettled([...inFlightHandlers]), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
-      await Promise.allSettled([...executions.values()].map((execution) => execution.writer.idle()));
+      await Promise.allSettled([...executions.values()].map((execution) => execution.saving));
     },
   };
 }

@@ -5,7 +5,6 @@
  */
 export const ASL_FUNCTION_PLACEHOLDERS = {
   RouteRequestFunctionArn: 'RouteRequest',
-  OpenCheckpointFunctionArn: 'OpenCheckpoint',
   RequestApprovalFunctionArn: 'RequestApproval',
   AdvanceDeadlineFunctionArn: 'AdvanceDeadline',
   FinalizeDecisionFunctionArn: 'FinalizeDecision',
@@ -17,6 +16,7 @@ export type AslPlaceholder = keyof typeof ASL_FUNCTION_PLACEHOLDERS;
 export const WORKFLOW_ERRORS = {
   approvalRejected: 'ApprovalRejectedError',
   requestCancelled: 'RequestCancelledError',
+  checkpointExpired: 'CheckpointExpiredError',
 } as const;
 
 /** Fill every `${Name}` in the definition text; throws if one is left without a value. */

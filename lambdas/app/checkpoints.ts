@@ -1,10 +1,13 @@
 /**
  * One approval checkpoint through its life: opened with its deadlines, the approver asked by
  * email (the task token kept server side), reminded, escalated, and finally expired — never
- * approved by silence. Each task is safe to retry and tolerates a decision that arrived while no
- * task token was live (it completes the wait at once).
+ * approved by silence. Two tasks of the state machine drive it: RequestApproval (the callback
+ * wait, which also opens the checkpoint) and AdvanceDeadline (after a wait timed out). Each is
+ * safe to retry and tolerates a decision that arrived while no task token was live (the next
+ * wait completes at once).
  */
-import { deadlinesFor, type Person } from '../domain';
+import { deadlinesFor, type Person, type Policy } from '../domain';
+import { requireBase } from '../domain/policy';
 import { renderApprovalRequestEmail } from '../presentation';
 import { WORKFLOW_ERRORS } from '../../statemachines/placeholders';
 import { RequestCancelledError, RequestNotFoundError, WorkflowStateError } from '../shared/errors';
@@ -12,72 +15,114 @@ import { logger } from '../shared/logger';
 import type { CallbackRecord, CheckpointRecord, Phase, RequestRecord } from '../store/records';
 import type { OutgoingMail } from '../adapters/mailer';
 import { MailConfigurationError } from '../adapters/mail-errors';
-import { recordDecisionEvent } from './decision-audit';
+import { flushAudit } from '../store/audit-flush';
+import { approvalNotDelivered, approvalSent, checkpointExpired, checkpointOpened } from './audit-events';
 import type { Deps } from './deps';
 import { checkpointView, requestSummary } from './views';
 
-export interface WaitInstruction { phase: Phase | 'expired'; seconds: number }
+/**
+ * The shortest callback wait. A wait armed for a second or two can time out before a cold-started
+ * handler has even stored its token, and then loop; a deadline already due is handled by the task
+ * itself instead of by a short wait.
+ */
+export const MIN_WAIT_SECONDS = 30;
+/** A wait that ends this much before a deadline (timer granularity, the wait armed just before the checkpoint opened) counts as reaching it. */
+export const DEADLINE_TOLERANCE_MS = 1000;
 
-const secondsUntil = (iso: string, now: Date) => Math.max(1, Math.ceil((Date.parse(iso) - now.getTime()) / 1000));
+/** Thrown by AdvanceDeadline when the last deadline passed; the ASL catches it by this name. */
+export class CheckpointExpiredError extends Error {
+  override name = WORKFLOW_ERRORS.checkpointExpired;
+}
 
-const load = async (deps: Pick<Deps, 'requests'>, requestId: string, index: number): Promise<{ record: RequestRecord; checkpoint: CheckpointRecord; all: CheckpointRecord[] }> => {
+/** What the next callback wait is about and how long it lasts (the ASL's `$.wait`). */
+export interface WaitInstruction { index: number; phase: Phase; seconds: number }
+
+const waitSeconds = (untilMs: number, now: Date) => Math.max(MIN_WAIT_SECONDS, Math.ceil((untilMs - now.getTime()) / 1000));
+
+/**
+ * The wait before a checkpoint's first deadline check, known at routing, before the checkpoint
+ * opens: the reminder delay with business days counted as calendar days, so it never ends after
+ * the reminder is due (opened before a weekend it ends early, and AdvanceDeadline waits the rest).
+ */
+export const firstWaitSeconds = (policy: Policy): number => {
+  const reminder = requireBase(policy).deadlines.reminder;
+  return Math.max(MIN_WAIT_SECONDS, 'seconds' in reminder ? reminder.seconds : reminder.businessDays * 86_400);
+};
+
+/** The deadline phase a checkpoint is in at `now`, and when the next one is due. */
+export const phaseAt = (deadlines: NonNullable<CheckpointRecord['deadlines']>, now: Date): { phase: Phase; nextAt: number } | { phase: 'expired' } => {
+  const reached = (iso: string) => now.getTime() >= Date.parse(iso) - DEADLINE_TOLERANCE_MS;
+  if (reached(deadlines.expireAt)) return { phase: 'expired' };
+  if (reached(deadlines.escalateAt)) return { phase: 'escalation', nextAt: Date.parse(deadlines.expireAt) };
+  if (reached(deadlines.remindAt)) return { phase: 'reminder', nextAt: Date.parse(deadlines.escalateAt) };
+  return { phase: 'request', nextAt: Date.parse(deadlines.remindAt) };
+};
+
+const load = async (deps: Pick<Deps, 'requests'>, requestId: string): Promise<{ record: RequestRecord; all: CheckpointRecord[] }> => {
   const { request: record, checkpoints } = await deps.requests.getWithCheckpoints(requestId);
   if (!record) throw new WorkflowStateError(`request ${requestId} does not exist`);
-  const checkpoint = checkpoints.find((c) => c.index === index);
-  if (!checkpoint) throw new WorkflowStateError(`request ${requestId} has no checkpoint ${index}`);
-  return { record, checkpoint, all: checkpoints };
-};
-
-const failIfCancelled = (record: RequestRecord) => {
   if (record.status === 'CANCELLED') throw new RequestCancelledError('the request was cancelled');
+  return { record, all: checkpoints };
 };
 
-/** The OpenCheckpoint task: the checkpoint becomes the one holding the request; its clock starts. */
-export const openCheckpoint = async (deps: Pick<Deps, 'requests' | 'audit' | 'policies' | 'clock'>, requestId: string, index: number): Promise<WaitInstruction> => {
-  const { record, checkpoint, all } = await load(deps, requestId, index);
-  failIfCancelled(record);
-  const previous = all.find((c) => c.index === index - 1);
-  if (previous?.decision) await recordDecisionEvent(deps.audit, previous);
+const checkpointAt = (requestId: string, all: CheckpointRecord[], index: number): CheckpointRecord => {
+  const checkpoint = all.find((c) => c.index === index);
+  if (!checkpoint) throw new WorkflowStateError(`request ${requestId} has no checkpoint ${index}`);
+  return checkpoint;
+};
+
+/** The checkpoint a new wait is about: the first one not approved (checkpoints open in order). */
+const nextCheckpoint = (requestId: string, all: CheckpointRecord[]): CheckpointRecord => {
+  const checkpoint = all.find((c) => c.state !== 'approved');
+  if (!checkpoint) throw new WorkflowStateError(`request ${requestId} has no checkpoint left to ask`);
+  return checkpoint;
+};
+
+/** The checkpoint a timed-out wait was about: the last one opened. */
+const lastOpened = (requestId: string, all: CheckpointRecord[]): CheckpointRecord => {
+  const checkpoint = all.filter((c) => c.state !== 'waiting').at(-1);
+  if (!checkpoint) throw new WorkflowStateError(`request ${requestId} has no open checkpoint`);
+  return checkpoint;
+};
+
+/**
+ * The checkpoint becomes the one holding the request; its clock starts. The opening and its
+ * audit event are one write. A retry after the write finds it open and finishes the bookkeeping.
+ */
+const openCheckpoint = async (deps: Pick<Deps, 'requests' | 'audit' | 'policies' | 'clock'>, record: RequestRecord, checkpoint: CheckpointRecord): Promise<CheckpointRecord> => {
+  const requestId = record.id;
+  const { index } = checkpoint;
   const now = deps.clock();
   if (checkpoint.state === 'waiting') {
     const deadlines = deadlinesFor(deps.policies.get(record.request.policy), now);
-    if (await deps.requests.openCheckpoint(requestId, index, { openedAt: now.toISOString(), deadlines })) {
-      await deps.requests.annotate(requestId, { currentIndex: index, updatedAt: now.toISOString() });
-      await deps.audit.append(requestId, {
-        type: 'checkpoint-opened', actor: { kind: 'system' },
-        data: { index, role: checkpoint.role, approver: checkpoint.approver, onBehalfOf: checkpoint.onBehalfOf ?? null, deadlines },
-      });
+    if (await deps.requests.openCheckpoint(requestId, index, { openedAt: now.toISOString(), deadlines }, [checkpointOpened(checkpoint, deadlines, now.toISOString())])) {
       logger.info('checkpoint opened', { requestId, index, role: checkpoint.role, deadlines });
-      return { phase: 'request', seconds: secondsUntil(deadlines.remindAt, now) };
     }
   }
-  const current = await deps.requests.getCheckpoint(requestId, index);
-  if (current?.state === 'pending' && current.deadlines) {
-    // A retry after a failure between opening the checkpoint and recording it: finish the job.
-    await deps.requests.annotate(requestId, { currentIndex: index });
-    await deps.audit.appendOnce(requestId, {
-      type: 'checkpoint-opened', actor: { kind: 'system' },
-      data: { index, role: current.role, approver: current.approver, onBehalfOf: current.onBehalfOf ?? null, deadlines: current.deadlines },
-    }, (e) => e.data.index === index);
-  }
-  return { phase: 'request', seconds: current?.deadlines ? secondsUntil(current.deadlines.remindAt, now) : 1 };
+  if (record.currentIndex !== index) await deps.requests.annotate(requestId, { currentIndex: index, updatedAt: now.toISOString() });
+  await flushAudit(deps, requestId);
+  const opened = await deps.requests.getCheckpoint(requestId, index);
+  if (!opened || opened.state === 'waiting') throw new WorkflowStateError(`checkpoint ${index} of ${requestId} did not open`);
+  return opened;
 };
 
-const recipientFor = (checkpoint: CheckpointRecord, phase: Phase): { person: Person; kind: 'primary' | 'escalation' } =>
-  phase === 'escalation' ? { person: checkpoint.escalation, kind: 'escalation' } : { person: checkpoint.approver, kind: 'primary' };
-
 /**
- * The RequestApproval callback task: keep the live token, make sure the recipient has a link, and
- * email them once per phase. A decision recorded while no token was live is delivered right away.
+ * The RequestApproval callback task. Without an index (the first wait of a checkpoint) it opens
+ * the next checkpoint; then it keeps the live token, makes sure the phase's recipient has a link
+ * and emails them once per phase. A decision recorded while no token was live is delivered at once.
  */
 export const requestApproval = async (
-  deps: Pick<Deps, 'requests' | 'approvals' | 'audit' | 'workflow' | 'mailer' | 'clock' | 'newApprovalId' | 'publicBaseUrl'>,
-  input: { requestId: string; index: number; phase: Phase; taskToken: string },
+  deps: Pick<Deps, 'requests' | 'approvals' | 'audit' | 'workflow' | 'mailer' | 'policies' | 'clock' | 'newApprovalId' | 'publicBaseUrl'>,
+  input: { requestId: string; index?: number; phase: Phase; taskToken: string },
 ): Promise<void> => {
-  const { requestId, index, phase, taskToken } = input;
-  const { record, checkpoint, all } = await load(deps, requestId, index);
-  failIfCancelled(record);
-  const callback = await deps.approvals.storeToken(requestId, index, taskToken, phase);
+  const { requestId, phase, taskToken } = input;
+  const { record, all } = await load(deps, requestId);
+  let checkpoint = input.index === undefined ? nextCheckpoint(requestId, all) : checkpointAt(requestId, all, input.index);
+  if (checkpoint.state === 'waiting') checkpoint = await openCheckpoint(deps, record, checkpoint);
+  const callback = await deps.approvals.storeToken(requestId, checkpoint.index, taskToken, phase);
+  // The flush every task runs, here once this attempt's token is stored: whoever sees an event a
+  // failed attempt left (say, its approval-requested) then also finds the token that is live.
+  await flushAudit(deps, requestId);
 
   if (checkpoint.state !== 'pending') {
     await deliverRecordedOutcome(deps, checkpoint, taskToken);
@@ -87,7 +132,10 @@ export const requestApproval = async (
   await notifyRecipient(deps, { record, checkpoint, all, callback, phase });
 };
 
-type NotifyDeps = Pick<Deps, 'approvals' | 'audit' | 'mailer' | 'clock' | 'newApprovalId' | 'publicBaseUrl'>;
+const recipientFor = (checkpoint: CheckpointRecord, phase: Phase): { person: Person; kind: 'primary' | 'escalation' } =>
+  phase === 'escalation' ? { person: checkpoint.escalation, kind: 'escalation' } : { person: checkpoint.approver, kind: 'primary' };
+
+type NotifyDeps = Pick<Deps, 'requests' | 'approvals' | 'audit' | 'mailer' | 'clock' | 'newApprovalId' | 'publicBaseUrl'>;
 
 /**
  * Makes sure this phase's recipient has a link and emails it once: `sent`, `already` (a retry
@@ -110,16 +158,8 @@ const notifyRecipient = async (
     await deps.approvals.putLink({ approvalId: candidate, requestId, index, recipient: person, kind, createdAt: now.toISOString() });
     approvalId = await deps.approvals.rememberLink(requestId, index, linkField, candidate);
   }
-  const sentType = phase === 'request' ? 'approval-requested' : phase === 'reminder' ? 'reminder-sent' : 'approval-escalated';
-  const sentEvent = (resent: boolean) => ({
-    type: sentType, actor: { kind: 'system' as const },
-    data: { index, role: checkpoint.role, recipient: person, dueAt: checkpoint.deadlines?.expireAt ?? null, ...(resent ? { resent: true } : {}) },
-  });
-  if (callback.notified?.[phase]) {
-    // This phase's email went out before a retry; its event may not have been written.
-    await deps.audit.appendOnce(requestId, sentEvent(false), (e) => e.data.index === index);
-    return 'already';
-  }
+  // This phase's email went out before a retry (its event was recorded with it).
+  if (checkpoint.notified?.[phase]) return 'already';
 
   const email = renderApprovalRequestEmail({
     request: requestSummary(record),
@@ -132,15 +172,14 @@ const notifyRecipient = async (
   });
   const delivered = await sendWithRetry(deps, { to: person, ...email });
   if (!delivered.ok) {
-    await deps.audit.append(requestId, {
-      type: 'notification-failed', actor: { kind: 'system' },
-      data: { index, role: checkpoint.role, phase, recipient: person, attempts: delivered.attempts, error: delivered.error, resend: Boolean(args.resend) },
-    });
+    await deps.requests.recordEvents(requestId, [approvalNotDelivered(checkpoint, phase, person, delivered, deps.clock().toISOString(), Boolean(args.resend))], index);
+    await flushAudit(deps, requestId);
     logger.warn('approval email could not be delivered', { requestId, index, phase, attempts: delivered.attempts, resend: Boolean(args.resend) });
     return 'failed';
   }
-  await deps.approvals.markNotified(requestId, index, phase, now.toISOString());
-  await deps.audit.append(requestId, sentEvent(Boolean(args.resend)));
+  const sentAt = deps.clock().toISOString();
+  await deps.requests.markNotified(requestId, index, phase, sentAt, [approvalSent(checkpoint, phase, person, sentAt, Boolean(args.resend))]);
+  await flushAudit(deps, requestId);
   logger.info('approval requested', { requestId, index, phase, ...(args.resend ? { resent: true } : {}) });
   return 'sent';
 };
@@ -165,7 +204,7 @@ export const resendNotification = async (deps: Pick<Deps, 'requests'> & NotifyDe
   const callback = await deps.approvals.getCallback(requestId, checkpoint.index);
   if (!callback?.phase) return { kind: 'nothing-to-resend', reason: 'the approval email is still being sent' };
   const phase = callback.phase;
-  if (callback.notified?.[phase]) return { kind: 'nothing-to-resend', reason: 'the approval email was delivered' };
+  if (checkpoint.notified?.[phase]) return { kind: 'nothing-to-resend', reason: 'the approval email was delivered' };
   const sent = await notifyRecipient(deps, { record, checkpoint, all: checkpoints, callback, phase, resend: true });
   const about = { index: checkpoint.index, role: checkpoint.role, phase };
   if (sent === 'already') return { kind: 'nothing-to-resend', reason: 'the approval email was delivered' };
@@ -201,38 +240,37 @@ const deliverRecordedOutcome = async (deps: Pick<Deps, 'workflow'>, checkpoint: 
   } else if (checkpoint.state === 'cancelled') {
     await deps.workflow.fail(taskToken, WORKFLOW_ERRORS.requestCancelled, 'the request was cancelled');
   } else if (checkpoint.state === 'expired') {
-    // AdvanceDeadline will see the expiry on the next timeout; nothing to deliver.
+    await deps.workflow.fail(taskToken, WORKFLOW_ERRORS.checkpointExpired, 'the checkpoint expired');
   } else {
     throw new WorkflowStateError(`checkpoint ${checkpoint.index} of ${checkpoint.requestId} was never opened`);
   }
 };
 
-const NEXT_PHASE: Record<Phase, { next: Phase | 'expired'; until: 'escalateAt' | 'expireAt' | null }> = {
-  request: { next: 'reminder', until: 'escalateAt' },
-  reminder: { next: 'escalation', until: 'expireAt' },
-  escalation: { next: 'expired', until: null },
-};
-
-/** The AdvanceDeadline task, after a wait timed out: remind, escalate, or expire the checkpoint. */
-export const advanceDeadline = async (deps: Pick<Deps, 'requests' | 'audit' | 'clock'>, requestId: string, index: number, phase: Phase): Promise<WaitInstruction> => {
-  const { record, checkpoint } = await load(deps, requestId, index);
-  failIfCancelled(record);
+/**
+ * The AdvanceDeadline task, after a wait timed out: the phase reached by the clock (request,
+ * reminder, escalation) and the wait until the next deadline, or the checkpoint expired. A
+ * checkpoint decided while the token was changing hands goes back to the wait, which delivers it.
+ */
+export const advanceDeadline = async (deps: Pick<Deps, 'requests' | 'audit' | 'clock'>, requestId: string): Promise<WaitInstruction> => {
+  await flushAudit(deps, requestId);
+  const { all } = await load(deps, requestId);
+  const checkpoint = lastOpened(requestId, all);
+  const { index } = checkpoint;
   const now = deps.clock();
-  // Decided while the token was changing hands: go back to RequestApproval, which delivers it.
-  if (checkpoint.state === 'expired') {
-    // A retry after a failure between expiring the checkpoint and recording it.
-    await deps.audit.appendOnce(requestId, { type: 'checkpoint-expired', actor: { kind: 'system' }, data: { index, role: checkpoint.role, approver: checkpoint.approver } }, (e) => e.data.index === index);
-    return { phase: 'expired', seconds: 1 };
+  if (checkpoint.state === 'expired') throw new CheckpointExpiredError(`checkpoint ${index} expired`); // a retry after expiring it
+  const reached = checkpoint.deadlines ? phaseAt(checkpoint.deadlines, now) : { phase: 'expired' as const };
+  if (checkpoint.state !== 'pending') {
+    return { index, phase: reached.phase === 'expired' ? 'escalation' : reached.phase, seconds: MIN_WAIT_SECONDS };
   }
-  if (checkpoint.state !== 'pending') return { phase, seconds: 1 };
-  const step = NEXT_PHASE[phase];
-  if (step.next === 'expired' || !checkpoint.deadlines) {
-    const expired = await deps.requests.closeCheckpoint(requestId, index, ['pending'], 'expired', now.toISOString());
-    if (!expired) return { phase, seconds: 1 };
-    await deps.audit.appendOnce(requestId, { type: 'checkpoint-expired', actor: { kind: 'system' }, data: { index, role: checkpoint.role, approver: checkpoint.approver } }, (e) => e.data.index === index);
-    logger.info('checkpoint expired', { requestId, index, role: checkpoint.role });
-    return { phase: 'expired', seconds: 0 };
+  if (reached.phase === 'expired') {
+    if (await deps.requests.closeCheckpoint(requestId, index, ['pending'], 'expired', now.toISOString(), [checkpointExpired(checkpoint, now.toISOString())])) {
+      await flushAudit(deps, requestId);
+      logger.info('checkpoint expired', { requestId, index, role: checkpoint.role });
+      throw new CheckpointExpiredError(`checkpoint ${index} expired`);
+    }
+    // Decided just now: the wait delivers the decision.
+    return { index, phase: 'escalation', seconds: MIN_WAIT_SECONDS };
   }
-  logger.info('deadline reached', { requestId, index, from: phase, next: step.next });
-  return { phase: step.next, seconds: secondsUntil(checkpoint.deadlines[step.until!], now) };
+  logger.info('deadline check', { requestId, index, phase: reached.phase });
+  return { index, phase: reached.phase, seconds: waitSeconds(reached.nextAt, now) };
 };

@@ -1,8 +1,14 @@
 /**
  * Approval links (DESIGN §5). Opening a link renders the request and changes nothing, however
  * often a mail scanner fetches it. A decision is a POST carrying the page's anti-forgery value;
- * the first decision wins through a conditional write on the checkpoint, and only the winner
- * writes the audit event and answers the waiting task token.
+ * the first decision wins through a conditional write on the checkpoint (which carries its audit
+ * event), and only the winner answers the waiting task token.
+ *
+ * A cancellation is written on the request item, not the checkpoint, so the winner then confirms
+ * on the request item that the request is still PENDING_APPROVAL (`settle`): only then is it told
+ * what happens next. A rejection or the last approval settles the request there, and a later
+ * cancellation is refused, so "the requester will be told the request is approved" stays true.
+ * When the cancellation came first, the approver is told the request was cancelled.
  */
 import { WORKFLOW_ERRORS } from '../../statemachines/placeholders';
 import { isCalendarDate, utcDate } from '../domain/dates';
@@ -11,7 +17,8 @@ import { textProblem } from '../domain/text';
 import type { ApprovalPageView, CheckpointView, RequestSummary } from '../presentation';
 import { logger } from '../shared/logger';
 import type { CheckpointRecord, DecisionRecord, LinkRecord, RequestRecord } from '../store/records';
-import { recordDecisionEvent } from './decision-audit';
+import { flushAuditOrLeavePending } from '../store/audit-flush';
+import { checkpointDecided } from './audit-events';
 import type { Deps } from './deps';
 import { checkAntiForgery, isWellFormedApprovalId, issueAntiForgery } from './tokens';
 import { checkpointView, requestSummary } from './views';
@@ -149,15 +156,24 @@ export const decideApproval = async (
     meetingDate: form.decision === 'approve' ? form.meetingDate?.trim() || undefined : undefined,
     resolutionNumber: form.decision === 'approve' ? form.resolutionNumber?.trim() || undefined : undefined,
   };
-  if (!(await deps.requests.decideCheckpoint(record.id, checkpoint.index, decision))) {
+  if (!(await deps.requests.decideCheckpoint(record.id, checkpoint.index, decision, [checkpointDecided(checkpoint, decision, link.kind)]))) {
     // Somebody else decided first (a double click, a second approver, a cancellation).
     const again = await load(deps, approvalId);
     return (again && closedReason(again, now)) || { kind: 'not-found' };
   }
-
-  await recordDecisionEvent(deps.audit, { ...checkpoint, state: decision.decision === 'approve' ? 'approved' : 'rejected', decision }, link.kind);
+  const isLast = checkpoint.index === loaded.all.length - 1;
+  const settles = decision.decision === 'reject' || isLast;
+  const tookEffect = await deps.requests.settle(record.id, { index: checkpoint.index, decision: decision.decision, at: decision.decidedAt }, settles);
+  await flushAuditOrLeavePending(deps, record.id);
 
   const callback = await deps.approvals.getCallback(record.id, checkpoint.index);
+  if (!tookEffect) {
+    // The requester cancelled first: the wait ends as cancelled, and the approver hears so.
+    if (callback?.taskToken) await deps.workflow.fail(callback.taskToken, WORKFLOW_ERRORS.requestCancelled, 'cancelled by the requester');
+    const current = (await deps.requests.get(record.id)) ?? record;
+    logger.info('decision came after a cancellation', { requestId: record.id, index: checkpoint.index, status: current.status });
+    return { kind: 'decided', request: requestSummary(current), decision: current.status === 'CANCELLED' ? 'cancelled' : current.status.toLowerCase(), by: record.request.requester.name, at: current.cancellation?.at };
+  }
   if (callback?.taskToken) {
     const outcome = decision.decision === 'approve'
       ? await deps.workflow.succeed(callback.taskToken, { decision: 'approve', index: checkpoint.index })
@@ -166,7 +182,6 @@ export const decideApproval = async (
     if (outcome === 'stale') logger.info('decision recorded while the wait was between phases', { requestId: record.id, index: checkpoint.index });
   }
 
-  const isLast = checkpoint.index === loaded.all.length - 1;
   const nextStep = decision.decision === 'reject'
     ? 'The request is rejected. The requester will be told your reason.'
     : isLast ? 'This was the last approval. The requester will be told the request is approved.'

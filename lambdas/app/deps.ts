@@ -75,7 +75,7 @@ export const composeDeps = (functionId: string, adapters: Adapters): Deps => {
   return {
     requests: requestsName ? new RequestsTable(dynamo, requestsName) : notGranted(functionId, 'the requests table'),
     approvals: approvalsName ? new ApprovalsTable(dynamo, approvalsName) : notGranted(functionId, 'the approvals table'),
-    audit: auditName ? new AuditTable(dynamo, auditName, clock) : notGranted(functionId, 'the audit table'),
+    audit: auditName ? new AuditTable(dynamo, auditName) : notGranted(functionId, 'the audit table'),
     idempotency: idempotencyName ? new IdempotencyTable(dynamo, idempotencyName) : notGranted(functionId, 'the idempotency table'),
     workflow: spec.stateMachine ? brought(functionId, 'the state machine', adapters.workflow) : notGranted(functionId, 'the state machine'),
     mailer: spec.sendsMail ? brought(functionId, 'mail', adapters.mailer) : notGranted(functionId, 'mail'),

@@ -10,11 +10,15 @@ import { renderOutcomeEmail } from '../presentation';
 import { RequestNotCancellableError, RequestNotFoundError, RequestValidationError, WorkflowStateError } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { FINAL_STATUSES, OPEN_STATUSES, type CheckpointRecord, type RequestRecord, type RequestStatus } from '../store/records';
-import { missedActs, recordCancellationEvent } from './decision-audit';
+import { flushAudit, flushAuditOrLeavePending } from '../store/audit-flush';
+import { outcomeNotDelivered, requestCancelled, requesterActor, requesterNotified, requestFinalized } from './audit-events';
 import type { Deps } from './deps';
 import { checkpointView, requestSummary } from './views';
 
-/** POST /requests/{id}/cancel: only while SUBMITTED or PENDING_APPROVAL. */
+/**
+ * POST /requests/{id}/cancel: only while SUBMITTED or PENDING_APPROVAL, and not once a decision
+ * has settled the request (its approver was told the outcome; see decide.ts).
+ */
 export const cancelRequest = async (
   deps: Pick<Deps, 'requests' | 'approvals' | 'audit' | 'workflow' | 'clock'>, id: string, body: { reason?: unknown },
 ): Promise<RequestRecord> => {
@@ -24,14 +28,16 @@ export const cancelRequest = async (
   const reasonProblem = typeof body.reason === 'string' ? textProblem(body.reason, 'multi-line') : undefined;
   if (reasonProblem) throw new RequestValidationError([{ field: 'reason', message: reasonProblem }]);
   const reason = typeof body.reason === 'string' ? body.reason.trim() || undefined : undefined;
+  await flushAuditOrLeavePending(deps, id);
   const record = await deps.requests.get(id);
   if (!record) throw new RequestNotFoundError(`no request ${id}`);
   const now = deps.clock().toISOString();
-  if (!(await deps.requests.transition(id, OPEN_STATUSES, 'CANCELLED', { cancellation: { at: now, reason }, updatedAt: now }))) {
+  const cancellation = { at: now, reason };
+  if (!(await deps.requests.cancel(id, { cancellation, updatedAt: now }, [requestCancelled(cancellation, record.status, requesterActor(record))]))) {
     const current = await deps.requests.get(id);
-    throw new RequestNotCancellableError(current?.status ?? record.status);
+    throw new RequestNotCancellableError(current?.settled ? `${current.settled.decision === 'approve' ? 'approved' : 'rejected'} at its last checkpoint` : current?.status ?? record.status);
   }
-  await recordCancellationEvent(deps.audit, (await deps.requests.get(id))!, record.status);
+  await flushAuditOrLeavePending(deps, id);
   // Release the wait, if one is live; a task that starts later sees CANCELLED and stops itself.
   const { checkpoints } = await deps.requests.getWithCheckpoints(id);
   for (const checkpoint of checkpoints.filter((c) => c.state === 'pending')) {
@@ -42,36 +48,35 @@ export const cancelRequest = async (
   return (await deps.requests.get(id))!;
 };
 
-/** The FinalizeDecision task: record the outcome once, audit it, tell the requester. Safe to retry. */
+/**
+ * The FinalizeDecision task: record the outcome once (with its `request-finalized` event), tell the
+ * requester (with `requester-notified`). Safe to retry: each step is a conditional write carrying
+ * its event, and the flush at the start writes whatever an earlier run left pending.
+ */
 export const finalizeDecision = async (deps: Pick<Deps, 'requests' | 'audit' | 'mailer' | 'clock' | 'publicBaseUrl'>, requestId: string, outcome: Outcome): Promise<{ status: RequestStatus }> => {
   if (!FINAL_STATUSES.includes(outcome)) throw new WorkflowStateError(`unknown outcome ${outcome}`);
+  await flushAudit(deps, requestId);
   const { request: record, checkpoints } = await deps.requests.getWithCheckpoints(requestId);
   if (!record) throw new WorkflowStateError(`request ${requestId} does not exist`);
   const now = deps.clock().toISOString();
-  const reasons = outcomeReasons(record, checkpoints, outcome);
 
   if (!record.outcome) {
-    const from: RequestStatus[] = outcome === 'CANCELLED' ? ['CANCELLED', ...OPEN_STATUSES] : [...OPEN_STATUSES];
-    const moved = await deps.requests.transition(requestId, from, outcome, { outcome: { status: outcome, at: now, reasons }, updatedAt: now });
-    if (!moved) {
+    // The status may be the outcome already (RETURNED by routing, CANCELLED by the requester).
+    const recorded = { status: outcome, at: now, reasons: outcomeReasons(record, checkpoints, outcome) };
+    if (!(await deps.requests.recordOutcome(requestId, [outcome, ...OPEN_STATUSES], recorded, [requestFinalized(recorded)]))) {
       const current = await deps.requests.get(requestId);
-      if (!current?.outcome) {
+      if (!current?.outcome && current?.status === 'CANCELLED') {
         // Cancelled while the workflow was finishing: cancellation wins, recorded as the outcome.
-        await deps.requests.transition(requestId, ['CANCELLED'], 'CANCELLED', { outcome: { status: 'CANCELLED', at: now, reasons: outcomeReasons(current!, checkpoints, 'CANCELLED') }, updatedAt: now });
+        const cancelled = { status: 'CANCELLED' as const, at: now, reasons: outcomeReasons(current, checkpoints, 'CANCELLED') };
+        await deps.requests.recordOutcome(requestId, ['CANCELLED'], cancelled, [requestFinalized(cancelled)]);
       }
     }
+    await flushAudit(deps, requestId);
   }
-  // Written on every run, once: a retry after a failure right after the transition still records
-  // them, and a decision or cancellation whose own event was lost is recorded here too.
   const final = (await deps.requests.get(requestId))!;
-  await deps.audit.appendEachOnce(requestId, [
-    ...missedActs(final, checkpoints),
-    { event: { type: 'request-finalized', actor: { kind: 'system' }, data: { status: final.status, reasons: final.outcome?.reasons ?? [] } }, isSame: () => true },
-  ]);
   logger.info('request finalized', { requestId, status: final.status });
 
-  let notifiedAt = final.outcomeNotifiedAt;
-  if (!notifiedAt) {
+  if (!final.outcomeNotifiedAt) {
     const email = renderOutcomeEmail({
       request: requestSummary(final),
       outcome: final.status as Outcome,
@@ -81,17 +86,16 @@ export const finalizeDecision = async (deps: Pick<Deps, 'requests' | 'audit' | '
     });
     try {
       await deps.mailer.send({ to: final.request.requester, ...email });
-      notifiedAt = deps.clock().toISOString();
-      await deps.requests.annotate(requestId, { outcomeNotifiedAt: notifiedAt });
     } catch (error) {
       // The outcome is recorded; a lost email must not undo it or fail the workflow.
       logger.warn('outcome email could not be delivered', { requestId, error: (error as Error).name });
-      await deps.audit.append(requestId, { type: 'notification-failed', actor: { kind: 'system' }, data: { recipient: final.request.requester, status: final.status } });
-      notifiedAt = undefined;
+      await deps.requests.recordEvents(requestId, [outcomeNotDelivered(final, deps.clock().toISOString())]);
+      await flushAudit(deps, requestId);
+      return { status: final.status };
     }
-  }
-  if (notifiedAt) {
-    await deps.audit.appendOnce(requestId, { type: 'requester-notified', actor: { kind: 'system' }, data: { status: final.status } }, () => true);
+    const notifiedAt = deps.clock().toISOString();
+    await deps.requests.annotate(requestId, { outcomeNotifiedAt: notifiedAt }, [requesterNotified(final.status, notifiedAt)]);
+    await flushAudit(deps, requestId);
   }
   return { status: final.status };
 };

@@ -5,7 +5,9 @@
 import { routeRequest, type Policy, type PriorRequest, type PurchaseRequest, type RoutingDecision, type RoutingStatus } from '../domain';
 import { RequestCancelledError, WorkflowStateError } from '../shared/errors';
 import { logger } from '../shared/logger';
+import { flushAudit } from '../store/audit-flush';
 import type { RequestStatus } from '../store/records';
+import { requestRouted } from './audit-events';
 import type { Deps } from './deps';
 import { validatePurchaseRequest } from './submit';
 
@@ -31,52 +33,33 @@ export const previewRouting = async (deps: Pick<Deps, 'requests' | 'policies' | 
   return routeRequest(request, { policy, history: await history(deps, request, policy, at), at });
 };
 
-/** The routing decision's audit events, each written once however often the task runs. */
-const auditRouting = async (deps: Pick<Deps, 'audit'>, requestId: string, decision: RoutingDecision) => {
-  await deps.audit.appendEachOnce(requestId, [
-    ...decision.flags.map((flag) => ({ event: { type: flag.type, actor: { kind: 'system' as const }, data: { ...flag } }, isSame: () => true })),
-    {
-      event: {
-        type: 'request-routed',
-        actor: { kind: 'system' },
-        data: {
-          status: decision.status,
-          policy: decision.policy,
-          tier: decision.tier,
-          method: { type: decision.method.type, selectedBy: decision.method.selectedBy, eligible: decision.method.eligible, checks: decision.method.checks },
-          checkpoints: decision.checkpoints.map((c) => ({ index: c.index, role: c.role, approver: c.approver, onBehalfOf: c.onBehalfOf ?? null, reason: c.reason })),
-          reasons: decision.reasons,
-        },
-      },
-      isSame: () => true,
-    },
-  ]);
-};
-
 export interface RouteTaskOutput { status: RoutingStatus; checkpointCount: number }
 
-/** The RouteRequest task. Safe to retry: a request already routed returns its stored decision. */
+/**
+ * The RouteRequest task. Safe to retry: a request already routed returns its stored decision.
+ * The decision and its audit events are one write; the flush at the start writes whatever an
+ * earlier run (or the submission) left pending.
+ */
 export const routeSubmittedRequest = async (deps: Pick<Deps, 'requests' | 'audit' | 'policies' | 'clock'>, requestId: string): Promise<RouteTaskOutput> => {
+  await flushAudit(deps, requestId);
   const record = await deps.requests.get(requestId);
   if (!record) throw new WorkflowStateError(`request ${requestId} does not exist`);
   if (record.status === 'CANCELLED') throw new RequestCancelledError('the request was cancelled before routing');
   if (record.status !== 'SUBMITTED') {
     if (!record.routing) throw new WorkflowStateError(`request ${requestId} is ${record.status} without a routing decision`);
-    await auditRouting(deps, requestId, record.routing); // a retry after a crash between the two writes
     return { status: record.routing.status, checkpointCount: record.routing.checkpoints.length };
   }
   const policy = deps.policies.get(record.request.policy);
   const at = deps.clock();
   const decision = routeRequest(record.request, { policy, history: await history(deps, record.request, policy, at), at, requestId });
-  const moved = await deps.requests.recordRouting(requestId, decision, at.toISOString());
+  const moved = await deps.requests.recordRouting(requestId, decision, at.toISOString(), requestRouted(decision, at.toISOString()));
+  await flushAudit(deps, requestId);
   if (!moved) {
     const now = await deps.requests.get(requestId);
     if (now?.status === 'CANCELLED') throw new RequestCancelledError('the request was cancelled while it was being routed');
     if (!now?.routing) throw new WorkflowStateError(`request ${requestId} changed state during routing`);
-    await auditRouting(deps, requestId, now.routing);
     return { status: now.routing.status, checkpointCount: now.routing.checkpoints.length };
   }
-  await auditRouting(deps, requestId, decision);
   logger.info('request routed', { requestId, status: decision.status, tier: decision.tier.id, method: decision.method.type, checkpoints: decision.checkpoints.length });
   return { status: decision.status, checkpointCount: decision.checkpoints.length };
 };

@@ -7,8 +7,9 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '../audit/chain';
 import { parsePurchaseRequest, validateAgainstPolicy, type PurchaseRequest } from '../domain';
 import { IdempotencyKeyReusedError, RequestValidationError } from '../shared/errors';
-import type { NewAuditEvent } from '../store/audit-table';
+import { flushAuditOrLeavePending } from '../store/audit-flush';
 import type { RequestRecord } from '../store/records';
+import { requesterActor, requestSubmitted } from './audit-events';
 import type { Deps } from './deps';
 
 const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
@@ -66,32 +67,23 @@ export const submitRequest = async (deps: SubmitDeps, body: unknown, idempotency
   return { created: true, record: await store(deps, id, request, now) };
 };
 
-const submittedEvent = (request: PurchaseRequest): NewAuditEvent => ({
-  type: 'request-submitted',
-  actor: { kind: 'requester', name: request.requester.name, email: request.requester.email },
-  data: { title: request.title, amountCents: request.amountCents, department: request.department, vendor: request.vendor.name, method: request.method?.type ?? null, policy: request.policy },
-});
-
 /**
- * Finishes a stored submission: its `request-submitted` event (once) and its workflow (named
- * after the request, so once). A retried submission and the reconciler both end here.
+ * Finishes a stored submission: its `request-submitted` event (written with the request, put on
+ * the chain by the flush) and its workflow (named after the request, so started once). A retried
+ * submission and the reconciler both end here.
  */
-export const completeSubmission = async (deps: Pick<SubmitDeps, 'audit' | 'workflow'>, record: RequestRecord): Promise<void> => {
-  await deps.audit.appendOnce(record.id, submittedEvent(record.request), () => true);
+export const completeSubmission = async (deps: Pick<SubmitDeps, 'requests' | 'audit' | 'workflow'>, record: RequestRecord): Promise<void> => {
+  await flushAuditOrLeavePending(deps, record.id);
   await deps.workflow.start(record.id, { requestId: record.id });
 };
 
-/** Stores (or completes) a submission; each step is safe to repeat. */
+/** Stores (or completes) a submission; each step is safe to repeat. The request and its event are one write. */
 const store = async (deps: SubmitDeps, id: string, request: PurchaseRequest, now: Date, existing?: RequestRecord): Promise<RequestRecord> => {
-  if (!existing) {
-    const record: RequestRecord = { id, submittedAt: now.toISOString(), updatedAt: now.toISOString(), status: 'SUBMITTED', request };
-    if (await deps.requests.create(record)) {
-      await deps.audit.append(id, submittedEvent(request));
-      await deps.workflow.start(id, { requestId: id });
-      return record;
-    }
-    existing = (await deps.requests.get(id))!;
+  let record = existing;
+  if (!record) {
+    const fresh: RequestRecord = { id, submittedAt: now.toISOString(), updatedAt: now.toISOString(), status: 'SUBMITTED', request };
+    record = (await deps.requests.create(fresh, [requestSubmitted(fresh, requesterActor(fresh))])) ? fresh : (await deps.requests.get(id))!;
   }
-  await completeSubmission(deps, existing);
-  return existing;
+  await completeSubmission(deps, record);
+  return record;
 };

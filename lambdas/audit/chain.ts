@@ -1,7 +1,8 @@
 /**
  * The tamper-evident audit chain, pure: each event's hash is SHA-256 over the previous hash and
  * the event's canonical JSON, so editing, reordering or deleting any event breaks verification
- * at that sequence number.
+ * at that sequence number. The chain head (last seq and hash) is also anchored on the request
+ * item, so deleting the last events shows too.
  */
 import { createHash } from 'node:crypto';
 
@@ -16,7 +17,14 @@ export interface AuditEventBody {
   type: string;
   actor: Actor;
   data: Record<string, unknown>;
+  /**
+   * The fact the event records (`checkpoint-approved#2`), unique on a request's chain: a writer
+   * that finds it there already does not write the event again. Sealed like the rest of the body.
+   */
+  eventKey?: string;
 }
+
+export interface ChainHead { seq: number; hash: string }
 
 export interface AuditEvent extends AuditEventBody { prevHash: string; hash: string }
 
@@ -56,4 +64,24 @@ export const verifyChain = (events: AuditEvent[]): Verification => {
     prevHash = hash;
   }
   return { verified: true, count: events.length };
+};
+
+/**
+ * `verifyChain`, and the trail must reach the head anchored on the request: an event at the
+ * head's seq with the head's hash. Events after the head are allowed (appended, their head not
+ * yet moved); events missing before it are not. No head at all fails: it is written with the
+ * request, so only its removal explains its absence.
+ */
+export const verifyTrail = (events: AuditEvent[], head: ChainHead | undefined): Verification => {
+  const chain = verifyChain(events);
+  if (!chain.verified) return chain;
+  const count = events.length;
+  if (!head) return { verified: false, reason: 'no chain head is anchored on the request', count };
+  if (head.seq === 0) return chain;
+  const atHead = events.find((e) => e.seq === head.seq);
+  if (!atHead) {
+    return { verified: false, failedAtSeq: count + 1, reason: `events ${count + 1} to ${head.seq} are missing: the chain head is at seq ${head.seq}`, count };
+  }
+  if (atHead.hash !== head.hash) return { verified: false, failedAtSeq: head.seq, reason: 'the event at the chain head is not the one anchored', count };
+  return chain;
 };

@@ -1,6 +1,7 @@
 /**
- * AdvanceDeadline task (state machine, after a wait timed out): moves the checkpoint to its next
- * deadline phase (reminder, escalation) or expires it: `{ phase, seconds }`.
+ * AdvanceDeadline task (state machine, after a wait timed out): the deadline phase reached and the
+ * wait until the next deadline, `{ index, phase, seconds }`; throws CheckpointExpiredError when the
+ * last deadline passed (the checkpoint is expired, never approved by silence).
  */
 import { advanceDeadline } from '../app/checkpoints';
 import { parseTaskInput, taskInputs } from '../app/task-input';
@@ -9,6 +10,6 @@ import { parseTaskInput, taskInputs } from '../app/task-input';
 export type HandlerDeps = Parameters<typeof advanceDeadline>[0];
 
 export const makeHandler = (deps: HandlerDeps) => async (event: unknown) => {
-  const { requestId, index, phase } = parseTaskInput(taskInputs.deadline, event);
-  return advanceDeadline(deps, requestId, index, phase);
+  const { requestId } = parseTaskInput(taskInputs.deadline, event);
+  return advanceDeadline(deps, requestId);
 };

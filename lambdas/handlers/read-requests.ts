@@ -4,7 +4,7 @@
  * requests and audit tables only: it cannot see approval links or task tokens.
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { verifyChain } from '../audit/chain';
+import { verifyTrail } from '../audit/chain';
 import { auditCsv } from '../audit/csv';
 import type { Deps } from '../app/deps';
 import { previewRouting } from '../app/routing';
@@ -75,9 +75,11 @@ export const makeHandler = (deps: HandlerDeps) => apiHandler(async (event: APIGa
     case 'GET /requests/{id}/audit': {
       const id = requestId(event);
       const format = auditFormat(event);
+      // The head first: events appended while the trail is read only come after it.
+      const head = (await deps.requests.get(id))?.auditHead;
       const events = await deps.audit.list(id);
-      if (events.length === 0) throw new RequestNotFoundError('no such request');
-      const verification = verifyChain(events);
+      if (events.length === 0 && !head) throw new RequestNotFoundError('no such request');
+      const verification = verifyTrail(events, head);
       if (format === 'csv') {
         return {
           statusCode: 200,
@@ -91,7 +93,7 @@ export const makeHandler = (deps: HandlerDeps) => apiHandler(async (event: APIGa
           body: auditCsv(events),
         };
       }
-      return json(200, { requestId: id, verified: verification.verified, verification, events });
+      return json(200, { requestId: id, verified: verification.verified, verification, head: head ?? null, events });
     }
     case 'POST /routing/preview':
       return json(200, await previewRouting(deps, jsonBody(event)));

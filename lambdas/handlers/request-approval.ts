@@ -1,7 +1,8 @@
 /**
- * RequestApproval callback task (lambda:invoke.waitForTaskToken): stores the task token server
- * side and emails the approver (or reminder, or escalation contact) a link to the approval page.
- * Returns nothing; the execution waits for SendTaskSuccess/SendTaskFailure from the decision.
+ * RequestApproval callback task (lambda:invoke.waitForTaskToken): opens the next checkpoint when
+ * asked without an index, stores the task token server side and emails the approver (or reminder,
+ * or escalation contact) a link to the approval page. Returns nothing; the execution waits for
+ * SendTaskSuccess/SendTaskFailure from the decision.
  */
 import { requestApproval } from '../app/checkpoints';
 import { parseTaskInput, taskInputs } from '../app/task-input';

@@ -64,20 +64,4 @@ export class ApprovalsTable {
       return existing![field]!;
     }
   }
-
-  async markNotified(requestId: string, index: number, phase: Phase, at: string): Promise<void> {
-    await this.db.send(new UpdateCommand({
-      TableName: this.tableName,
-      Key: keys.callback(requestId, index),
-      UpdateExpression: 'SET notified = if_not_exists(notified, :empty)',
-      ExpressionAttributeValues: { ':empty': {} },
-    }));
-    await this.db.send(new UpdateCommand({
-      TableName: this.tableName,
-      Key: keys.callback(requestId, index),
-      UpdateExpression: 'SET notified.#p = :at',
-      ExpressionAttributeNames: { '#p': phase },
-      ExpressionAttributeValues: { ':at': at },
-    }));
-  }
 }

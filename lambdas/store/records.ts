@@ -2,9 +2,25 @@
  * What the workflow stores, and the keys each record lives under. Records know their own keys
  * (pk/sk) so no caller builds a key string by hand.
  */
+import type { Actor, ChainHead } from '../audit/chain';
 import type { Checkpoint, CheckpointState, Deadlines, Decision, Person, Phase, PurchaseRequest, RequestStatus, RoutingDecision } from '../domain';
 
 export { OPEN_STATUSES, OUTCOMES as FINAL_STATUSES, type CheckpointState, type Phase, type RequestStatus } from '../domain/vocabulary';
+
+/**
+ * An audit event riding on the item whose state change caused it (attribute `pendingAudit`), written
+ * by the same conditional write as that change. `flushAudit` puts it on the hash chain once: the
+ * `eventKey` names the fact (`checkpoint-approved#2`), so a second copy is recognised and skipped.
+ */
+export interface PendingEvent {
+  eventKey: string;
+  at: string;
+  type: string;
+  actor: Actor;
+  data: Record<string, unknown>;
+}
+
+export type { ChainHead };
 
 export interface RequestRecord {
   id: string;
@@ -18,6 +34,13 @@ export interface RequestRecord {
   outcome?: { status: RequestStatus; at: string; reasons: Array<{ message: string; citation?: string }> };
   outcomeNotifiedAt?: string;
   cancellation?: { at: string; reason?: string };
+  /**
+   * Set by the decision that settles the request (a rejection, or the last approval) while it was
+   * still open; from then on a cancellation is refused, so what that approver was told holds.
+   */
+  settled?: { index: number; decision: 'approve' | 'reject'; at: string };
+  /** Moves forward only; absent on a request item only if someone removed it. */
+  auditHead?: ChainHead;
 }
 
 export interface DecisionRecord {
@@ -38,6 +61,8 @@ export interface CheckpointRecord extends Checkpoint {
   deadlines?: Deadlines;
   decision?: DecisionRecord;
   closedAt?: string;
+  /** When each deadline phase's approval email went out. */
+  notified?: Partial<Record<Phase, string>>;
 }
 
 /** Secret side of a checkpoint (approvals table): the task token and the link ids. */
@@ -48,7 +73,6 @@ export interface CallbackRecord {
   phase?: Phase;
   primaryLinkId?: string;
   escalationLinkId?: string;
-  notified?: Partial<Record<Phase, string>>;
 }
 
 /** An approval link: the opaque id in an email, and whom it was sent to. */

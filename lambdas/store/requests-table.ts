@@ -1,7 +1,9 @@
 /**
  * The requests table: request items and their checkpoint items under one partition, so a request
  * and its whole chain come back from one strongly consistent Query. Every state change is a
- * single-item conditional write (no transactions: dynalite has none, and none are needed).
+ * single-item conditional write (no transactions: dynalite has none, and none are needed), and
+ * carries the audit events it causes in the item's `pendingAudit` list: the change and its events
+ * are recorded together or not at all. `flushAudit` (./audit-flush.ts) moves them to the chain.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
@@ -12,16 +14,30 @@ import {
   decodeCursor, encodeCursor, FIRST_MONTH, LIST_KEY, listKeyAttributes, MAX_QUERIES_PER_PAGE, newestMonth, previousMonth,
   statusKeyOf, bucketKey, type ListIndex, type ListPosition,
 } from './request-buckets';
-import { keys, type CheckpointRecord, type CheckpointState, type DecisionRecord, type RequestRecord, type RequestStatus } from './records';
+import { GENESIS_HASH } from '../audit/chain';
+import {
+  keys, OPEN_STATUSES, type ChainHead, type CheckpointRecord, type CheckpointState, type DecisionRecord, type PendingEvent, type Phase,
+  type RequestRecord, type RequestStatus,
+} from './records';
 
 export interface ListQuery { status?: RequestStatus; department?: string; limit: number; cursor?: string }
 export interface ListPage { items: RequestRecord[]; nextCursor?: string }
 export interface PriorRecord { id: string; department: string; vendorName: string; amountCents: number; submittedAt: string; status: RequestStatus }
 
 const stripKeys = <T>(item: Record<string, unknown>): T => {
-  const { pk: _pk, sk: _sk, statusKey: _s, departmentKey: _d, splitKey: _k, listKey: _l, ...rest } = item;
+  const { pk: _pk, sk: _sk, statusKey: _s, departmentKey: _d, splitKey: _k, listKey: _l, pendingAudit: _p, ...rest } = item;
   return rest as T;
 };
+
+/** Attributes the use cases set through transition/annotate (never keys, status or the audit bookkeeping). */
+export type RequestChanges = Partial<Omit<RequestRecord, 'id' | 'status' | 'auditHead'>>;
+
+/** One item's events waiting for the chain, as read by `pendingAudit`. */
+export interface PendingOnItem { key: { pk: string; sk: string }; events: PendingEvent[] }
+
+type Key = { pk: string; sk: string };
+interface Guard { attribute: string; oneOf: readonly string[] }
+interface WriteOptions { guard?: Guard; unless?: string; events?: readonly PendingEvent[] }
 
 const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException
   || (error instanceof Error && error.name === 'ConditionalCheckFailedException');
@@ -30,8 +46,8 @@ export class RequestsTable {
   /** `now` picks the newest list bucket; request ids (ULIDs) take their month from the same wall clock. */
   constructor(private readonly db: DynamoDBDocumentClient, private readonly tableName: string, private readonly now: () => number = Date.now) {}
 
-  /** Stores a new request; false if the id exists already. */
-  async create(record: RequestRecord): Promise<boolean> {
+  /** Stores a new request with its first audit events and the chain head at genesis; false if the id exists already. */
+  async create(record: RequestRecord, events: readonly PendingEvent[]): Promise<boolean> {
     try {
       await this.db.send(new PutCommand({
         TableName: this.tableName,
@@ -39,6 +55,8 @@ export class RequestsTable {
           ...keys.request(record.id),
           ...record,
           ...listKeyAttributes(record.id, record.status, record.request.department),
+          pendingAudit: events,
+          auditHead: { seq: 0, hash: GENESIS_HASH } satisfies ChainHead,
           splitKey: splitKey(record.request.department, record.request.vendor.name),
         },
         ConditionExpression: 'attribute_not_exists(pk)',
@@ -77,13 +95,13 @@ export class RequestsTable {
   }
 
   /**
-   * Records the routing decision. Checkpoint items are written first (plain puts, so a retry
-   * rewrites the same items); the request flips from SUBMITTED last, conditionally, so a request
-   * is never seen routed with half its chain.
+   * Records the routing decision and its audit events. Checkpoint items are written first (plain
+   * puts, so a retry rewrites the same items); the request flips from SUBMITTED last,
+   * conditionally and with the events, so a request is never seen routed with half its chain.
    */
-  async recordRouting(id: string, routing: RoutingDecision, at: string): Promise<boolean> {
+  async recordRouting(id: string, routing: RoutingDecision, at: string, events: readonly PendingEvent[]): Promise<boolean> {
     for (const checkpoint of routing.checkpoints) {
-      const record: CheckpointRecord = { ...checkpoint, requestId: id, state: 'waiting' };
+      const record: CheckpointRecord = { ...checkpoint, requestId: id, state: 'waiting', notified: {} };
       await this.db.send(new PutCommand({
         TableName: this.tableName,
         Item: { ...keys.checkpoint(id, checkpoint.index), ...record },
@@ -92,73 +110,186 @@ export class RequestsTable {
         ExpressionAttributeValues: { ':waiting': 'waiting' },
       })).catch((error) => { if (!isConditionFailure(error)) throw error; });
     }
-    return this.transition(id, ['SUBMITTED'], routing.status, { routing, updatedAt: at });
+    return this.transition(id, ['SUBMITTED'], routing.status, { routing, updatedAt: at }, events);
   }
 
   /**
-   * Moves a request from one of `from` to `to`, setting extra attributes; false when the
-   * request is not in one of `from` (someone else moved it first).
+   * Moves a request from one of `from` to `to`, setting extra attributes and recording `events`;
+   * false when the request is not in one of `from` (someone else moved it first).
    */
-  async transition(id: string, from: readonly RequestStatus[], to: RequestStatus, set: Partial<RequestRecord> = {}): Promise<boolean> {
-    return this.guardedUpdate(keys.request(id), { ...set, status: to, statusKey: statusKeyOf(id, to) }, { attribute: 'status', oneOf: from });
+  async transition(id: string, from: readonly RequestStatus[], to: RequestStatus, set: RequestChanges = {}, events: readonly PendingEvent[] = []): Promise<boolean> {
+    return this.guardedUpdate(keys.request(id), { ...set, status: to, statusKey: statusKeyOf(id, to) }, { guard: { attribute: 'status', oneOf: from }, events });
   }
 
-  /** Sets attributes on a request without a status condition (bookkeeping such as currentIndex). */
-  async annotate(id: string, set: Partial<RequestRecord>): Promise<void> {
-    await this.guardedUpdate(keys.request(id), set);
+  /**
+   * Records the outcome once (with its events): moves the request from one of `from` to the
+   * outcome's status, unless an outcome is recorded already. False when the condition fails.
+   */
+  async recordOutcome(id: string, from: readonly RequestStatus[], outcome: NonNullable<RequestRecord['outcome']>, events: readonly PendingEvent[]): Promise<boolean> {
+    return this.guardedUpdate(keys.request(id), { outcome, updatedAt: outcome.at, status: outcome.status, statusKey: outcome.status }, {
+      guard: { attribute: 'status', oneOf: from }, unless: 'outcome', events,
+    });
+  }
+
+  /**
+   * The requester withdraws an open request: like `transition` to CANCELLED, but refused once a
+   * decision has settled the request (`settle`), whose approver was already told the outcome.
+   */
+  async cancel(id: string, set: RequestChanges, events: readonly PendingEvent[]): Promise<boolean> {
+    return this.guardedUpdate(keys.request(id), { ...set, status: 'CANCELLED', statusKey: 'CANCELLED' }, {
+      guard: { attribute: 'status', oneOf: OPEN_STATUSES }, unless: 'settled', events,
+    });
+  }
+
+  /**
+   * A decision takes effect on the request only while it is PENDING_APPROVAL, checked on the
+   * request item (where a cancellation is written): true means no cancellation came first. A
+   * settling decision (`final`) is stored so a later cancellation is refused.
+   */
+  async settle(id: string, settlement: NonNullable<RequestRecord['settled']>, final: boolean): Promise<boolean> {
+    return this.guardedUpdate(keys.request(id), { updatedAt: settlement.at, ...(final ? { settled: settlement } : {}) }, {
+      guard: { attribute: 'status', oneOf: ['PENDING_APPROVAL'] },
+    });
+  }
+
+  /** Sets attributes on a request without a status condition (bookkeeping such as currentIndex), with any events they cause. */
+  async annotate(id: string, set: RequestChanges, events: readonly PendingEvent[] = []): Promise<void> {
+    await this.guardedUpdate(keys.request(id), set, { events });
   }
 
   /** Opens a waiting checkpoint; false if it was not waiting. */
-  async openCheckpoint(requestId: string, index: number, set: Pick<CheckpointRecord, 'openedAt' | 'deadlines'>): Promise<boolean> {
-    return this.moveCheckpoint(requestId, index, ['waiting'], 'pending', set);
+  async openCheckpoint(requestId: string, index: number, set: Pick<CheckpointRecord, 'openedAt' | 'deadlines'>, events: readonly PendingEvent[]): Promise<boolean> {
+    return this.moveCheckpoint(requestId, index, ['waiting'], 'pending', set, events);
   }
 
   /** The first decision wins: only a pending checkpoint can be decided. */
-  async decideCheckpoint(requestId: string, index: number, decision: DecisionRecord): Promise<boolean> {
+  async decideCheckpoint(requestId: string, index: number, decision: DecisionRecord, events: readonly PendingEvent[]): Promise<boolean> {
     const to: CheckpointState = decision.decision === 'approve' ? 'approved' : 'rejected';
-    return this.moveCheckpoint(requestId, index, ['pending'], to, { decision, closedAt: decision.decidedAt });
+    return this.moveCheckpoint(requestId, index, ['pending'], to, { decision, closedAt: decision.decidedAt }, events);
   }
 
-  async closeCheckpoint(requestId: string, index: number, from: CheckpointState[], to: CheckpointState, at: string): Promise<boolean> {
-    return this.moveCheckpoint(requestId, index, from, to, { closedAt: at });
+  async closeCheckpoint(requestId: string, index: number, from: CheckpointState[], to: CheckpointState, at: string, events: readonly PendingEvent[] = []): Promise<boolean> {
+    return this.moveCheckpoint(requestId, index, from, to, { closedAt: at }, events);
   }
 
-  private async moveCheckpoint(requestId: string, index: number, from: CheckpointState[], to: CheckpointState, set: Partial<CheckpointRecord>): Promise<boolean> {
-    return this.guardedUpdate(keys.checkpoint(requestId, index), { ...set, state: to }, { attribute: 'state', oneOf: from });
+  /** Records that this phase's approval email went out, once per phase; false if it was recorded already. */
+  async markNotified(requestId: string, index: number, phase: Phase, at: string, events: readonly PendingEvent[]): Promise<boolean> {
+    return this.guardedUpdate(keys.checkpoint(requestId, index), { [`notified.${phase}`]: at }, { unless: `notified.${phase}`, events });
+  }
+
+  /** Records events that change no state (a failed delivery) on the request item, or on a checkpoint's. */
+  async recordEvents(requestId: string, events: readonly PendingEvent[], index?: number): Promise<void> {
+    await this.guardedUpdate(index === undefined ? keys.request(requestId) : keys.checkpoint(requestId, index), {}, { events });
+  }
+
+  private async moveCheckpoint(
+    requestId: string, index: number, from: CheckpointState[], to: CheckpointState, set: Partial<CheckpointRecord>, events: readonly PendingEvent[],
+  ): Promise<boolean> {
+    return this.guardedUpdate(keys.checkpoint(requestId, index), { ...set, state: to }, { guard: { attribute: 'state', oneOf: from }, events });
   }
 
   /**
-   * One conditional UpdateItem: sets `set` on an existing item, only while `guard.attribute` holds
-   * one of `guard.oneOf`. False when the condition fails (someone else moved the item first).
+   * One conditional UpdateItem: sets `set` on an existing item and appends `events` to its
+   * `pendingAudit`, only while `guard.attribute` holds one of `guard.oneOf` and `unless` is absent.
+   * A dotted name in `set` or `unless` is a path into a map. False when the condition fails
+   * (someone else moved the item first); an unguarded write on a missing item throws.
    */
-  private async guardedUpdate(key: Record<string, string>, set: Record<string, unknown>, guard?: { attribute: string; oneOf: readonly string[] }): Promise<boolean> {
+  private async guardedUpdate(key: Key, set: Record<string, unknown>, options: WriteOptions = {}): Promise<boolean> {
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
+    const path = (name: string, prefix: string) => name.split('.').map((part, j) => { names[`#${prefix}${j}`] = part; return `#${prefix}${j}`; }).join('.');
     const assignments = Object.entries(set).map(([name, value], i) => {
-      names[`#a${i}`] = name;
       values[`:a${i}`] = value;
-      return `#a${i} = :a${i}`;
+      return `${path(name, `a${i}_`)} = :a${i}`;
     });
-    let condition = 'attribute_exists(pk)';
-    if (guard) {
-      names['#guard'] = guard.attribute;
-      const allowed = guard.oneOf.map((value, i) => { values[`:g${i}`] = value; return `:g${i}`; });
-      condition += ` AND #guard IN (${allowed.join(', ')})`;
+    if (options.events?.length) {
+      names['#pending'] = 'pendingAudit';
+      values[':noEvents'] = [];
+      values[':events'] = options.events;
+      assignments.push('#pending = list_append(if_not_exists(#pending, :noEvents), :events)');
     }
+    if (assignments.length === 0) return true;
+    const conditions = ['attribute_exists(pk)'];
+    if (options.guard) {
+      names['#guard'] = options.guard.attribute;
+      const allowed = options.guard.oneOf.map((value, i) => { values[`:g${i}`] = value; return `:g${i}`; });
+      conditions.push(`#guard IN (${allowed.join(', ')})`);
+    }
+    if (options.unless) conditions.push(`attribute_not_exists(${path(options.unless, 'u')})`);
     try {
       await this.db.send(new UpdateCommand({
         TableName: this.tableName,
         Key: key,
         UpdateExpression: `SET ${assignments.join(', ')}`,
-        ConditionExpression: condition,
+        ConditionExpression: conditions.join(' AND '),
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
       }));
       return true;
     } catch (error) {
-      if (guard && isConditionFailure(error)) return false;
+      if ((options.guard || options.unless) && isConditionFailure(error)) return false;
       throw error;
     }
+  }
+
+  /** The events waiting on the request's items (request first, then checkpoints in order) and the anchored head. */
+  async pendingAudit(requestId: string): Promise<{ exists: boolean; head?: ChainHead; items: PendingOnItem[] }> {
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.request(requestId).pk },
+      ProjectionExpression: 'pk, sk, pendingAudit, auditHead',
+      ConsistentRead: true,
+    });
+    const request = items.find((i) => i.sk === 'REQUEST');
+    return {
+      exists: request !== undefined,
+      head: request?.auditHead as ChainHead | undefined,
+      items: items
+        .sort((a, b) => (a.sk === 'REQUEST' ? -1 : b.sk === 'REQUEST' ? 1 : String(a.sk).localeCompare(String(b.sk))))
+        .filter((i) => Array.isArray(i.pendingAudit) && i.pendingAudit.length > 0)
+        .map((i) => ({ key: { pk: String(i.pk), sk: String(i.sk) }, events: i.pendingAudit as PendingEvent[] })),
+    };
+  }
+
+  /**
+   * Drops events that are now on the chain, only if the item's list is still exactly what was
+   * read: an event appended meanwhile stays (its writer flushes it). On the request item the new
+   * chain head can ride along (one write instead of two), only moving forward. False when a
+   * condition failed: the list changed, or someone anchored a later head.
+   */
+  async clearPending(item: PendingOnItem, head?: ChainHead): Promise<boolean> {
+    const values: Record<string, unknown> = { ':n': item.events.length, ':first': item.events[0]!.eventKey, ':firstAt': item.events[0]!.at };
+    let condition = 'size(pendingAudit) = :n AND pendingAudit[0].eventKey = :first AND pendingAudit[0].#at = :firstAt';
+    if (head) {
+      Object.assign(values, { ':head': head, ':seq': head.seq });
+      condition += ' AND (attribute_not_exists(auditHead) OR auditHead.seq < :seq)';
+    }
+    try {
+      await this.db.send(new UpdateCommand({
+        TableName: this.tableName,
+        Key: item.key,
+        UpdateExpression: head ? 'REMOVE pendingAudit SET auditHead = :head' : 'REMOVE pendingAudit',
+        ConditionExpression: condition,
+        ExpressionAttributeNames: { '#at': 'at' },
+        ExpressionAttributeValues: values,
+      }));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Moves the anchored chain head forward (never back: a slower writer's older head is ignored). */
+  async anchorHead(requestId: string, head: ChainHead): Promise<void> {
+    await this.db.send(new UpdateCommand({
+      TableName: this.tableName,
+      Key: keys.request(requestId),
+      UpdateExpression: 'SET auditHead = :head',
+      ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(auditHead) OR auditHead.seq < :seq)',
+      ExpressionAttributeValues: { ':head': head, ':seq': head.seq },
+    })).catch((error) => { if (!isConditionFailure(error)) throw error; });
   }
 
   /** Earlier requests to the same vendor from the same department, through the bySplitKey index. */

@@ -1,8 +1,9 @@
 /**
- * Races on the embedded local stack. Two things must hold however requests interleave:
+ * Races on the embedded local stack. Three things must hold however requests interleave:
  * a checkpoint takes exactly one decision (one recorded decision, one audit event, one SendTask*
- * call that moves the workflow exactly once; everyone else gets 409), and an Idempotency-Key
- * names exactly one request however many submissions carry it at once.
+ * call that moves the workflow exactly once; everyone else gets 409), an Idempotency-Key
+ * names exactly one request however many submissions carry it at once, and when a cancellation
+ * and the last approval race, exactly one of them wins and everyone is told the same outcome.
  */
 import { approvalLink, openLink, postDecision, purchase, startHarness, type Harness } from './support/harness';
 import { startSfnObserver, type SfnObserver } from './support/sfn-observer';
@@ -145,4 +146,52 @@ test('500 concurrent submissions over 50 Idempotency-Keys (10 each): exactly 50 
   }
   expect(perTitle.size).toBe(50);
   expect([...perTitle.values()].every((n) => n === 1)).toBe(true);
+}, 180_000);
+
+test('cancel and the last approval racing, 12 pairs: exactly one wins, the final state is what both callers and the requester were told', async () => {
+  const prefix = `Race cancel ${run}`;
+  const ids = await Promise.all(Array.from({ length: 12 }, async (_, i) => {
+    const submitted = await h.api.submit(purchase({ title: `${prefix} #${i}`, amount: 800 + i, vendor: { name: `Racing Supply ${i}` } }));
+    expect(submitted.status).toBe(202);
+    return submitted.body.id as string;
+  }));
+  const outcomes = await Promise.all(ids.map(async (id, i) => {
+    const title = `${prefix} #${i}`;
+    const link = approvalLink(await h.mail.waitFor(DEPT_HEAD, new RegExp(`${title} —`), 30_000));
+    await h.api.waitForAudit(id, 'approval-requested', { timeoutMs: 30_000 });
+    const page = await openLink(link);
+    expect(page.status).toBe(200);
+    const json = i % 2 === 0;
+    // Both leave together; which reaches the service first is up to the scheduler.
+    const [approval, cancellation] = await Promise.all([
+      postDecision(link, { decision: 'approve', comment: 'fine by me', antiForgery: page.antiForgery }, { json }),
+      h.api.call('POST', `/requests/${id}/cancel`, { reason: 'bought elsewhere' }),
+    ]);
+    const final = await h.api.waitForStatus(id, ['APPROVED', 'CANCELLED'], 30_000);
+    const audit = await h.api.waitForAudit(id, 'requester-notified', { timeoutMs: 30_000 });
+    return { id, title, json, approval, cancellation, final, audit };
+  }));
+
+  for (const { id, title, json, approval, cancellation, final, audit } of outcomes) {
+    const said = json ? JSON.stringify(approval.body) : approval.text;
+    expect([id, [approval.status, cancellation.status].sort()]).toEqual([id, [200, 409]]);
+    if (approval.status === 200) {
+      expect([id, final.status]).toEqual([id, 'APPROVED']);
+      expect(said).toMatch(/will be told the request is approved/);
+      expect(cancellation.body.error.message).toMatch(/can no longer be cancelled/);
+    } else {
+      expect([id, final.status]).toEqual([id, 'CANCELLED']);
+      expect(cancellation.body.status).toBe('CANCELLED');
+      expect(said).toMatch(/already cancelled/i);
+      expect(said).not.toMatch(/will be told the request is approved/);
+      if (json) expect(approval.body.error.code).toBe('already_decided');
+    }
+    expect(audit.verified).toBe(true);
+    const finalized = audit.events.filter((e: { type: string }) => e.type === 'request-finalized');
+    expect([id, finalized.map((e: { data: { status: string } }) => e.data.status)]).toEqual([id, [final.status]]);
+    expect(audit.events.filter((e: { type: string }) => e.type === 'request-cancelled')).toHaveLength(final.status === 'CANCELLED' ? 1 : 0);
+    // The requester hears the same outcome, once.
+    const told = (await h.mail.to(REQUESTER)).filter((m) => m.subject.includes(`${title} —`));
+    expect([id, told.map((m) => m.subject)]).toEqual([id, [expect.stringMatching(new RegExp(`^${final.status === 'APPROVED' ? 'Approved' : 'Cancelled'}: ${title} —`))]]);
+  }
 }, 180_000);

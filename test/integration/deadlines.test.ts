@@ -2,8 +2,9 @@
  * Deadlines (DESIGN §7): a reminder to the approver, escalation to the role's escalation contact,
  * and at the last deadline EXPIRED, never approved. The durations are shortened through test
  * policies (sample-city with `{ seconds }` deadlines, derived in test/fixtures/policies/index.ts)
- * run by the real ASL timeouts (RequestApproval's TimeoutSecondsPath → AdvanceDeadline); nothing
- * sleeps for days and nothing asserts on the wall clock.
+ * run by the real ASL timeouts (RequestApproval's TimeoutSecondsPath → AdvanceDeadline →
+ * AwaitDecision). A callback wait lasts at least 30 s, as on AWS; the local runner runs those
+ * timeouts 15 times faster here (about 2 s). Nothing sleeps and nothing asserts on the wall clock.
  */
 import { addBusinessDays } from '../../lambdas/domain/deadlines';
 import { fastEscalation, fastExpiry, fastReminder } from '../fixtures/policies';
@@ -15,7 +16,7 @@ const ESCALATION = 'morgan.hale@sample-city.example';
 const REQUESTER = 'ana.ruiz@city.example';
 
 let h: Harness;
-beforeAll(async () => { h = await startHarness({ extraPolicies: [fastExpiry, fastReminder, fastEscalation] }); }, 60_000);
+beforeAll(async () => { h = await startHarness({ extraPolicies: [fastExpiry, fastReminder, fastEscalation], timeScale: 15 }); }, 60_000);
 afterAll(async () => { await h?.close(); });
 
 const submit = async (policy: string, title: string): Promise<string> => {

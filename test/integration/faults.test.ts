@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { verifyChain } from '../../lambdas/audit/chain';
+import { verifyTrail } from '../../lambdas/audit/chain';
+import { checkpointDecided } from '../../lambdas/app/audit-events';
 import { MAIL_RETRY_DELAYS_MS } from '../../lambdas/app/checkpoints';
 import type { Deps } from '../../lambdas/app/deps';
 import { submitRequest } from '../../lambdas/app/submit';
@@ -19,6 +20,7 @@ import { newApprovalId, newRequestId } from '../../lambdas/app/tokens';
 import { createPolicyRegistry } from '../../lambdas/domain';
 import { TABLES } from '../../lambdas/shared/tables';
 import { ApprovalsTable } from '../../lambdas/store/approvals-table';
+import { flushAudit } from '../../lambdas/store/audit-flush';
 import { AuditTable } from '../../lambdas/store/audit-table';
 import { IdempotencyTable } from '../../lambdas/store/idempotency-table';
 import { RequestsTable } from '../../lambdas/store/requests-table';
@@ -281,7 +283,7 @@ describe('a crash mid-route and storage errors, through the real ASL and runner'
     deps = {
       requests: new RequestsTable(flaky, TABLES.requests.id),
       approvals: new ApprovalsTable(flaky, TABLES.approvals.id),
-      audit: new AuditTable(flaky, TABLES.audit.id, clock),
+      audit: new AuditTable(flaky, TABLES.audit.id),
       idempotency: new IdempotencyTable(flaky, TABLES.idempotency.id),
       workflow: {
         start: async (name, input) => { await sfn.startExecution({ name, input: JSON.stringify(input) }); },
@@ -300,7 +302,6 @@ describe('a crash mid-route and storage errors, through the real ASL and runner'
     const makeHandler = (file: string) => (require(`../../lambdas/handlers/${file}`) as { makeHandler: (d: Deps) => unknown }).makeHandler(deps);
     const handlers = {
       RouteRequest: makeHandler('route-request'),
-      OpenCheckpoint: makeHandler('open-checkpoint'),
       RequestApproval: makeHandler('request-approval'),
       AdvanceDeadline: makeHandler('advance-deadline'),
       FinalizeDecision: makeHandler('finalize-decision'),
@@ -310,7 +311,7 @@ describe('a crash mid-route and storage errors, through the real ASL and runner'
       handlers: handlers as never,
       dataDir: dir,
       // The ASL's own retry policy (States.TaskFailed, 4 attempts, backoff 2), with short pauses.
-      retryIntervalOverrides: { RouteRequest: 20, OpenCheckpoint: 20, RequestApproval: 20, AdvanceDeadline: 20, FinalizeDecision: 20 },
+      retryIntervalOverrides: { RouteRequest: 20, RequestApproval: 20, AwaitDecision: 20, AdvanceDeadline: 20, FinalizeDecision: 20 },
     });
     stopAll = async () => {
       await sfn.stop();
@@ -337,10 +338,11 @@ describe('a crash mid-route and storage errors, through the real ASL and runner'
       // The approver has been asked once the event is on the trail (after any retry of the task).
       for (let i = 0; i < 400 && !(await deps.audit.list(id)).some((e) => e.type === 'approval-requested' && e.data.index === index); i += 1) await sleep(25);
       const callback = await deps.approvals.getCallback(id, index);
-      expect(callback?.notified?.request).toBeDefined();
       const checkpoint = (await deps.requests.getCheckpoint(id, index))!;
-      expect(await deps.requests.decideCheckpoint(id, index, { decision: 'approve', decidedAt: new Date().toISOString(), decidedBy: checkpoint.approver })).toBe(true);
-      await deps.audit.append(id, { type: 'checkpoint-approved', actor: { kind: 'approver', name: checkpoint.approver.name }, data: { index } });
+      expect(checkpoint.notified?.request).toBeDefined();
+      const decision = { decision: 'approve' as const, decidedAt: new Date().toISOString(), decidedBy: checkpoint.approver };
+      expect(await deps.requests.decideCheckpoint(id, index, decision, [checkpointDecided(checkpoint, decision)])).toBe(true);
+      await flushAudit(deps, id);
       await deps.workflow.succeed(callback!.taskToken!, { decision: 'approve', index });
     }
     const done = await sfn.waitForExecution(`${sfn.stateMachineArn.replace(':stateMachine:', ':execution:')}:${id}`);
@@ -349,7 +351,7 @@ describe('a crash mid-route and storage errors, through the real ASL and runner'
 
   const assertWholeTrail = async (id: string) => {
     const events = await deps.audit.list(id);
-    expect(verifyChain(events)).toMatchObject({ verified: true });
+    expect(verifyTrail(events, (await deps.requests.get(id))?.auditHead)).toMatchObject({ verified: true });
     const count = (type: string) => events.filter((e) => e.type === type).length;
     expect(count('request-submitted')).toBe(1);
     expect(count('request-routed')).toBe(1);

@@ -6,7 +6,7 @@
  * free loopback port; every data directory is a fresh temporary one.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -33,7 +33,9 @@ jest.setTimeout(30_000);
 const FIXTURE_ASL = path.join(__dirname, '..', 'fixtures', 'local', 'callback.asl.json');
 const region = 'us-east-1';
 const credentials = LOCAL_CREDENTIALS;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const executionFile = (dataDir: string, name: string) => path.join(dataDir, 'stepfunctions', 'executions', `${name}.json`);
+const savedExecution = async (dataDir: string, name: string) =>
+  JSON.parse(await readFile(executionFile(dataDir, name), 'utf8')) as { status: string; waits: { deadline: number; answer?: unknown }[] };
 
 const temporaryDirs: string[] = [];
 const freshDataDir = async () => {
@@ -98,14 +100,17 @@ describe('local Step Functions runner (fixture ASL)', () => {
   });
 
   it('fails a callback task with a catchable States.Timeout after TimeoutSecondsPath (read from the state input)', async () => {
-    const { sfn, fixture } = track(await fixtureRunner(await freshDataDir()));
+    const dataDir = await freshDataDir();
+    const { sfn, fixture } = track(await fixtureRunner(dataDir));
     const notified = fixture.nextNotify();
-    const started = Date.now();
     const { executionArn } = await sfn.startExecution({ name: 'timeout-1', input: input(1) });
     const { taskToken } = await notified;
     const done = await sfn.waitForExecution(executionArn);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
     expect(JSON.parse(done.output!)).toMatchObject({ outcome: 'EXPIRED', error: { Error: 'States.Timeout' } });
+    // The deadline came from the state input (1 s), not the engine's default of 60 s.
+    const [wait] = (await savedExecution(dataDir, 'timeout-1')).waits;
+    expect(wait.deadline - Date.parse(done.startDate.toISOString())).toBeGreaterThanOrEqual(1_000);
+    expect(wait.deadline - Date.parse(done.startDate.toISOString())).toBeLessThan(60_000);
     expect(() => sfn.sendTaskSuccess(taskToken, '{}')).toThrow(expect.objectContaining({ code: 'TaskTimedOut' }));
   });
 
@@ -136,7 +141,7 @@ describe('local Step Functions runner (fixture ASL)', () => {
     expect(() => sfn.describeExecution(`${first.executionArn}-nope`)).toThrow(expect.objectContaining({ code: 'ExecutionDoesNotExist' }));
   });
 
-  it('keeps a paused approval across a restart: the callback handler runs again with the old token, which completes it', async () => {
+  it('keeps a paused approval across a restart: replayed, the callback handler runs again with the old token, which completes it', async () => {
     const dataDir = await freshDataDir();
     const before = await fixtureRunner(dataDir);
     const notified = before.fixture.nextNotify();
@@ -144,12 +149,18 @@ describe('local Step Functions runner (fixture ASL)', () => {
     const { taskToken } = await notified;
     await before.sfn.stop();
 
-    const saved = JSON.parse(await readFile(path.join(dataDir, 'stepfunctions', 'executions', 'restart-1.json'), 'utf8'));
-    expect(saved).toMatchObject({ status: 'RUNNING', position: { state: 'WaitForDecision', callback: { token: taskToken, handlerDone: true } } });
-    expect(saved.position.callback.deadline).toBeGreaterThan(Date.now() + 50_000);
+    const saved = await savedExecution(dataDir, 'restart-1');
+    expect(saved).toMatchObject({ status: 'RUNNING', waits: [{ deadline: expect.any(Number) }] });
+    expect(saved.waits[0]!.deadline).toBeGreaterThan(Date.now() + 50_000);
+    expect(saved.waits[0]!.answer).toBeUndefined();
+    expect(JSON.stringify(saved)).not.toContain(taskToken); // tokens are derived again, never stored
 
-    const after = track(await fixtureRunner(dataDir));
+    const fixture = fixtureHandlers();
+    const renotified = fixture.nextNotify();
+    const after = track(await fixtureRunner(dataDir, fixture));
     expect(after.sfn.describeExecution(executionArn).status).toBe('RUNNING');
+    // The replay reaches the wait again and asks the handler with the same token.
+    expect((await renotified).taskToken).toBe(taskToken);
     after.sfn.sendTaskSuccess(taskToken, JSON.stringify({ approvedBy: 'after-restart' }));
     const done = await after.sfn.waitForExecution(executionArn);
 
@@ -178,8 +189,11 @@ describe('local Step Functions runner (fixture ASL)', () => {
     child.kill('SIGKILL');
     expect(await exited).toBe(null); // killed by the signal, no clean stop
 
-    const after = track(await fixtureRunner(dataDir));
+    const fixture = fixtureHandlers();
+    const renotified = fixture.nextNotify();
+    const after = track(await fixtureRunner(dataDir, fixture));
     const executionArn = 'arn:aws:states:us-east-1:000000000000:execution:PurchaseApproval:killed-1';
+    expect((await renotified).taskToken).toBe(taskToken);
     after.sfn.sendTaskSuccess(taskToken, JSON.stringify({ approvedBy: 'after-kill' }));
     const done = await after.sfn.waitForExecution(executionArn);
     expect(JSON.parse(done.output!)).toMatchObject({ id: 'R-9', decision: { approvedBy: 'after-kill' }, outcome: 'APPROVED' });
@@ -190,17 +204,53 @@ describe('local Step Functions runner (fixture ASL)', () => {
     const dataDir = await freshDataDir();
     const before = await fixtureRunner(dataDir);
     const notified = before.fixture.nextNotify();
-    const { executionArn } = await before.sfn.startExecution({ name: 'restart-2', input: input(2) });
-    await notified;
+    const { executionArn } = await before.sfn.startExecution({ name: 'restart-2', input: input(60) });
+    const { taskToken } = await notified;
     await before.sfn.stop();
-    await sleep(2_100); // the deadline passes while nothing runs
+    // The deadline passes while nothing runs: moved into the past on disk rather than slept through
+    // (a fresh 60 s deadline would outlast this test's timeout).
+    const saved = await savedExecution(dataDir, 'restart-2');
+    saved.waits[0]!.deadline = Date.now() - 1_000;
+    await writeFile(executionFile(dataDir, 'restart-2'), JSON.stringify(saved));
 
-    const resumedAt = Date.now();
     const after = track(await fixtureRunner(dataDir));
     const done = await after.sfn.waitForExecution(executionArn);
-    expect(Date.now() - resumedAt).toBeLessThan(1_000);
     expect(JSON.parse(done.output!)).toMatchObject({ outcome: 'EXPIRED', error: { Error: 'States.Timeout' } });
-    expect(after.fixture.notifyCalls.every((c) => c.taskToken === before.fixture.notifyCalls[0]!.taskToken)).toBe(true);
+    expect(after.fixture.notifyCalls).toEqual([]); // past its deadline: nobody is asked again
+    expect(() => after.sfn.sendTaskSuccess(taskToken, '{}')).toThrow(expect.objectContaining({ code: 'TaskTimedOut' }));
+  });
+
+  it('replays an answered wait with its answer: the handler is not asked again', async () => {
+    const dataDir = await freshDataDir();
+    const fixture = fixtureHandlers();
+    // Finish hangs until the restart, so the execution is still running after the answer.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => { release = resolve; });
+    let finishWorks = false;
+    const finish = fixture.handlers.Finish!;
+    fixture.handlers.Finish = (async (event: unknown, context: unknown) => {
+      if (!finishWorks) await held;
+      return finish(event as never, context as never);
+    }) as LambdaHandler;
+    const before = await fixtureRunner(dataDir, fixture);
+    const notified = fixture.nextNotify();
+    const { executionArn } = await before.sfn.startExecution({ name: 'replay-1', input: input() });
+    before.sfn.sendTaskSuccess((await notified).taskToken, JSON.stringify({ approvedBy: 'before-restart' }));
+    for (;;) { // the answer is on disk once the wait's record says so
+      if ((await savedExecution(dataDir, 'replay-1')).waits[0]?.answer) break;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const stopping = before.sfn.stop();
+    release();
+    await stopping;
+    fixture.finishCalls.length = 0;
+
+    finishWorks = true;
+    const after = track(await fixtureRunner(dataDir, fixture));
+    const done = await after.sfn.waitForExecution(executionArn);
+    expect(JSON.parse(done.output!)).toMatchObject({ decision: { approvedBy: 'before-restart' }, outcome: 'APPROVED' });
+    expect(fixture.notifyCalls).toHaveLength(1);
+    expect(fixture.finishCalls).toEqual([{ id: 'R-1', outcome: 'APPROVED' }]);
   });
 
   it('remembers finished executions across a restart', async () => {

@@ -1,14 +1,15 @@
 /**
  * Tamper evidence: the audit trail is a hash chain, checked by `GET /requests/{id}/audit` and by
  * `npm run audit:verify -- <id>` (local/audit-verify.ts, which recomputes the chain itself from the
- * raw events). A test playing an insider edits, and then deletes, an event straight in the table
- * (dynalite of the running stack, through the real SDK) and both checks name that sequence number.
+ * raw events and the chain head anchored on the request item). A test playing an insider edits,
+ * deletes, and deletes the last events of a trail straight in the table (dynalite of the running
+ * stack, through the real SDK) and both checks name the first sequence number that is wrong.
  */
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { hashEvent } from '../../lambdas/audit/chain';
 import { TABLES } from '../../lambdas/shared/tables';
 import { approvalLink, decide, purchase, startHarness, type Harness } from './support/harness';
@@ -107,6 +108,35 @@ test('an event edited in the table fails verification at its seq; restoring it v
   const cliDeleted = await auditVerify(id, '--api', h.stack.apiUrl);
   expect(cliDeleted.code).toBe(1);
   expect(cliDeleted.out).toContain(`verification FAILED at seq ${victim}`);
+}, 90_000);
+
+test('deleting the last events of a trail fails verification at the first missing seq (the head anchored on the request still names them); so does removing the head', async () => {
+  const id = await approvedRequest('Guard rails');
+  const before = await h.api.audit(id);
+  const events = before.body.events as Array<{ seq: number; hash: string; type: string }>;
+  const last = events.at(-1)!;
+  expect(before.body.head).toEqual({ seq: last.seq, hash: last.hash });
+
+  // An insider removes the outcome from the trail: the last two events, so what is left is a
+  // perfectly linked chain, only shorter.
+  for (const victim of events.slice(-2)) await db.send(new DeleteCommand(auditKey(id, victim.seq)));
+  const firstMissing = events.at(-2)!.seq;
+  const truncated = await h.api.audit(id);
+  expect(truncated.status).toBe(200);
+  expect(truncated.body.verified).toBe(false);
+  expect(truncated.body.verification).toMatchObject({ verified: false, failedAtSeq: firstMissing, count: events.length - 2, reason: expect.stringMatching(/missing.*head is at seq/) });
+  const csv = await h.api.call('GET', `/requests/${id}/audit?format=csv`);
+  expect(csv.status).toBe(200);
+  expect(csv.headers.get('x-audit-verified')).toBe('false');
+  const cli = await auditVerify(id, '--api', h.stack.apiUrl);
+  expect(cli.code).toBe(1);
+  expect(cli.out).toContain(`verification FAILED at seq ${firstMissing}`);
+
+  // Removing the anchor as well is no way out: a request without its head does not verify.
+  await db.send(new UpdateCommand({ TableName: TABLES.requests.id, Key: { pk: `REQUEST#${id}`, sk: 'REQUEST' }, UpdateExpression: 'REMOVE auditHead' }));
+  const headless = await h.api.audit(id);
+  expect(headless.body.verification).toMatchObject({ verified: false, reason: expect.stringMatching(/no chain head/) });
+  expect((await auditVerify(id, '--api', h.stack.apiUrl)).code).toBe(1);
 }, 90_000);
 
 test('the CLI reads the data directory through the SDK when the stack is stopped, and says so when a request is unknown', async () => {

@@ -38,6 +38,8 @@ export interface HarnessOptions {
   /** Local stack options a test needs (a mail proxy, an observer around the workflow port). */
   stack?: Pick<LocalStackOptions, 'smtpUrl' | 'wrapWorkflow'>;
   log?: (line: string) => void;
+  /** Workflow timeouts run this many times faster (deadline tests; see LocalStackOptions). */
+  timeScale?: number;
 }
 
 export const startHarness = async (options: HarnessOptions = {}): Promise<Harness> => {
@@ -45,6 +47,7 @@ export const startHarness = async (options: HarnessOptions = {}): Promise<Harnes
   const ports = await freePorts();
   const start = () => startLocalStack({
     ...ports, dataDir, extraPolicies: options.extraPolicies, log: options.log ?? (() => undefined), ...options.stack,
+    ...(options.timeScale ? { timeScale: options.timeScale } : {}),
   });
   let stack = await start();
   const harness: Harness = {

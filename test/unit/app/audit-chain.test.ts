@@ -2,7 +2,7 @@
  * The audit trail is tamper-evident: any edit, reorder or deletion of an event makes
  * verification fail at that sequence number.
  */
-import { GENESIS_HASH, canonicalJson, sealEvent, verifyChain, type AuditEvent } from '../../../lambdas/audit/chain';
+import { GENESIS_HASH, canonicalJson, sealEvent, verifyChain, verifyTrail, type AuditEvent } from '../../../lambdas/audit/chain';
 
 const chainOf = (n: number): AuditEvent[] => {
   const events: AuditEvent[] = [];
@@ -51,5 +51,36 @@ describe('audit hash chain', () => {
 
   test('a deleted last event cannot be detected from the chain alone, so the count is reported', () => {
     expect(verifyChain(chainOf(3).slice(0, 2))).toEqual({ verified: true, count: 2 });
+  });
+});
+
+describe('the trail against the chain head anchored on the request', () => {
+  const headOf = (events: AuditEvent[]) => ({ seq: events.at(-1)!.seq, hash: events.at(-1)!.hash });
+
+  test('a whole trail reaches its head; events appended after the head (not yet anchored) still verify', () => {
+    const events = chainOf(4);
+    expect(verifyTrail(events, headOf(events))).toEqual({ verified: true, count: 4 });
+    expect(verifyTrail(events, headOf(events.slice(0, 3)))).toEqual({ verified: true, count: 4 });
+    expect(verifyTrail([], { seq: 0, hash: GENESIS_HASH })).toEqual({ verified: true, count: 0 });
+  });
+
+  test('deleting the last events fails at the first missing seq', () => {
+    const events = chainOf(5);
+    expect(verifyTrail(events.slice(0, 3), headOf(events))).toMatchObject({ verified: false, failedAtSeq: 4, count: 3, reason: expect.stringMatching(/events 4 to 5 are missing/) });
+    expect(verifyTrail([], headOf(events))).toMatchObject({ verified: false, failedAtSeq: 1 });
+  });
+
+  test('a trail whose last event was replaced (rebuilt chain) does not match the head', () => {
+    const events = chainOf(3);
+    const head = headOf(events);
+    const { prevHash, hash: _h, ...body } = events[2]!;
+    events[2] = sealEvent(prevHash, { ...body, type: 'forged' });
+    expect(verifyTrail(events, head)).toMatchObject({ verified: false, failedAtSeq: 3, reason: expect.stringMatching(/not the one anchored/) });
+  });
+
+  test('no head at all fails, and a broken chain is reported before the head is looked at', () => {
+    const events = chainOf(3);
+    expect(verifyTrail(events, undefined)).toMatchObject({ verified: false, reason: expect.stringMatching(/no chain head/) });
+    expect(verifyTrail(events.filter((e) => e.seq !== 2), headOf(events))).toMatchObject({ verified: false, failedAtSeq: 2 });
   });
 });
