@@ -64,6 +64,12 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     tables: { requests: 'read', approvals: 'readWrite', audit: 'readWrite' }, sendsMail: true,
   },
   {
+    // The API description (OpenAPI 3.1 and its page), generated from the schemas; touches no table.
+    id: 'ApiDocs', entry: 'lambdas/handlers/api-docs.ts', kind: 'api',
+    routes: [{ method: 'GET', path: '/openapi.json' }, { method: 'GET', path: '/docs' }],
+    tables: {},
+  },
+  {
     id: 'RouteRequest', entry: 'lambdas/handlers/route-request.ts', kind: 'task',
     tables: { requests: 'readWrite', audit: 'readWrite' },
   },

@@ -6,6 +6,8 @@
  */
 export const HTTP_STATUS = {
   validation_failed: 400,
+  /** No valid bearer token (RFC 6750): answered with a `WWW-Authenticate` challenge. */
+  unauthorized: 401,
   forbidden: 403,
   not_found: 404,
   method_not_allowed: 405,
