@@ -4,7 +4,7 @@
  * generate their JSON Schema the same way it does the request contract (lambdas/domain/schema.ts).
  *
  * They describe, they do not validate: the handlers build these answers in ./views.ts and the
- * handlers. test/unit/openapi/shapes.test.ts checks at compile time that what the handlers return
+ * handlers. test/unit/openapi/openapi.test.ts checks at compile time that what the handlers return
  * is assignable to what is documented here, so the two cannot drift silently. The large views
  * (a request, its trail, a routing decision) are open objects: the document names their main
  * fields without promising there are no others.

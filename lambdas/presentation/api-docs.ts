@@ -71,8 +71,9 @@ function constraints(schema: Json): string[] {
   if (schema.format) out.push(schema.format);
   if (schema.minLength !== undefined) out.push(`at least ${schema.minLength} characters`);
   if (schema.maxLength !== undefined) out.push(`at most ${schema.maxLength} characters`);
-  if (schema.minimum !== undefined) out.push(`from ${schema.minimum}`);
-  if (schema.maximum !== undefined) out.push(`up to ${schema.maximum}`);
+  // zod writes the safe-integer range for every integer; only a real bound is worth saying.
+  if (schema.minimum !== undefined && schema.minimum !== Number.MIN_SAFE_INTEGER) out.push(`from ${schema.minimum}`);
+  if (schema.maximum !== undefined && schema.maximum !== Number.MAX_SAFE_INTEGER) out.push(`up to ${schema.maximum}`);
   if (schema.maxItems !== undefined) out.push(`at most ${schema.maxItems} items`);
   if (schema.pattern) out.push(`pattern ${schema.pattern}`);
   if (schema.default !== undefined) out.push(`default ${JSON.stringify(schema.default)}`);
