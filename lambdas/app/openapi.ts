@@ -49,13 +49,16 @@ interface Success {
   headers?: Record<string, Json>;
 }
 
+interface Parameter { name: string; description: string; schema: z.ZodType; required?: boolean }
+
 interface RouteDoc {
   tag: Tag;
   summary: string;
   description?: string;
   auth: RouteAuth;
-  query?: ReadonlyArray<{ name: string; description: string; schema: z.ZodType }>;
-  headers?: ReadonlyArray<{ name: string; description: string; schema: z.ZodType }>;
+  /** Query parameters and headers are optional unless `required`. */
+  query?: readonly Parameter[];
+  headers?: readonly Parameter[];
   body?: Body;
   success: Success;
   /** The error codes this route answers with; their statuses come from HTTP_STATUS. */
@@ -301,11 +304,8 @@ const errorResponse = (status: number, codes: readonly ErrorCode[], media: 'json
   return response;
 };
 
-const parameter = (where: 'query' | 'header', p: { name: string; description: string; schema: z.ZodType }): Json => {
-  const schema = jsonSchema(p.schema, 'input');
-  const optional = where === 'header' || p.schema.safeParse(undefined).success;
-  return { name: p.name, in: where, description: p.description, required: !optional, schema };
-};
+const parameter = (where: 'query' | 'header', p: Parameter): Json =>
+  ({ name: p.name, in: where, description: p.description, required: p.required ?? false, schema: jsonSchema(p.schema, 'input') });
 
 const operation = (route: Route, doc: RouteDoc): Json => {
   const pathParameters = [...route.path.matchAll(/\{([^}]+)\}/g)].map(([, name]) => {

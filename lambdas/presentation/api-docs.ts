@@ -20,10 +20,8 @@ const DOCS_CSS = [
   'pre{background:color-mix(in srgb,var(--fg) 6%,var(--bg));padding:.75rem;border-radius:6px;overflow-x:auto;white-space:pre-wrap;overflow-wrap:anywhere}',
   'section.op{border-top:1px solid var(--line);padding-top:.5rem;margin-top:2rem}',
   '.method{display:inline-block;min-width:3.5rem;font-weight:700}',
-  'table{border-collapse:collapse;width:100%;margin:.5rem 0}',
-  'th,td{text-align:left;vertical-align:top;border-top:1px solid var(--line);padding:.375rem .5rem .375rem 0;overflow-wrap:anywhere}',
   'ul.props{margin:.25rem 0;padding-left:1.25rem}',
-  '.props li{margin:.25rem 0}',
+  '.props li{margin:.25rem 0;overflow-wrap:anywhere}',
   '.type{color:var(--muted)}',
   'nav ul{padding-left:1.25rem}',
 ].join('\n');
@@ -69,7 +67,8 @@ function constraints(schema: Json): string[] {
   const out: string[] = [];
   if (schema.enum) out.push(`one of: ${schema.enum.join(', ')}`);
   if (schema.format) out.push(schema.format);
-  if (schema.minLength !== undefined) out.push(`at least ${schema.minLength} characters`);
+  if (schema.minLength === 1) out.push('not empty');
+  else if (schema.minLength !== undefined) out.push(`at least ${schema.minLength} characters`);
   if (schema.maxLength !== undefined) out.push(`at most ${schema.maxLength} characters`);
   // zod writes the safe-integer range for every integer; only a real bound is worth saying.
   if (schema.minimum !== undefined && schema.minimum !== Number.MIN_SAFE_INTEGER) out.push(`from ${schema.minimum}`);
@@ -81,7 +80,9 @@ function constraints(schema: Json): string[] {
   return out;
 }
 
-const notes = (list: Array<string | undefined>): SafeHtml => html`${list.filter(Boolean).map((n, i) => html`${i ? '; ' : ''}${prose(n)}`)}`;
+/** Notes in one run: "at most 200 characters; Where the request is…". */
+const notes = (list: Array<string | undefined>): SafeHtml =>
+  html`${list.filter(Boolean).map((n, i, all) => html`${i ? (all[i - 1]!.endsWith('.') ? ' ' : '; ') : ''}${prose(n)}`)}`;
 
 /** The fields of an object schema (recursively), the variants of a oneOf, the items of a list. */
 function schemaBody(schema: Json, depth = 0): SafeHtml {
@@ -104,19 +105,27 @@ function schemaBody(schema: Json, depth = 0): SafeHtml {
   })}</ul>`;
 }
 
-function parametersTable(parameters: Json[]): SafeHtml {
+/** One line per parameter (a list, not a table: it reads on a phone too). */
+function parameterList(parameters: Json[]): SafeHtml {
   if (parameters.length === 0) return html``;
   return html`<h4>Parameters</h4>
-<table>
-<thead><tr><th scope="col">Name</th><th scope="col">In</th><th scope="col">Type</th><th scope="col">About</th></tr></thead>
-<tbody>${parameters.map((p) => html`<tr><td><code>${p.name}</code>${p.required ? ' (required)' : ''}</td><td>${p.in}</td><td>${typeLabel(p.schema ?? {})}</td><td>${notes([p.description, ...constraints(p.schema ?? {})])}</td></tr>`)}</tbody>
-</table>`;
+<ul class="props">${parameters.map((p) => html`<li><code>${p.name}</code> <span class="type">${p.in}, ${typeLabel(p.schema ?? {})}, ${p.required ? 'required' : 'optional'}</span> — ${notes([p.description, ...constraints(p.schema ?? {})])}</li>`)}</ul>`;
 }
 
-function content(media: Json | undefined): SafeHtml {
-  return html`${Object.entries(media ?? {}).map(([type, entry]: [string, Json]) => html`<p><code>${type}</code>: ${typeLabel(entry.schema ?? {})}</p>
-${entry.schema && !entry.schema.$ref ? schemaBody(entry.schema) : ''}
-${entry.example !== undefined ? html`<details><summary>Example</summary><pre>${JSON.stringify(entry.example, null, 2)}</pre></details>` : ''}`)}`;
+/** The codes of an error answer's schema (the shared Error shape, its code narrowed), if it is one. */
+const errorCodes = (schema: Json | undefined): string[] | undefined => schema?.properties?.error?.properties?.code?.enum;
+
+function content(media: Json | undefined, examplesOpen = false): SafeHtml {
+  return html`${Object.entries(media ?? {}).map(([type, entry]: [string, Json]) => {
+    const codes = errorCodes(entry.schema);
+    // Every error answer is the one Error shape: name it and its codes rather than repeat its fields.
+    const shape = codes
+      ? html`<p><code>${type}</code>: <a href="#schema-Error">Error</a> with code ${codes.map((c, i) => html`${i ? ', ' : ''}<code>${c}</code>`)}</p>`
+      : html`<p><code>${type}</code>: ${typeLabel(entry.schema ?? {})}</p>
+${entry.schema && !entry.schema.$ref ? schemaBody(entry.schema) : ''}`;
+    return html`${shape}
+${entry.example !== undefined ? html`<details${examplesOpen ? new SafeHtml(' open') : ''}><summary>Example</summary><pre>${JSON.stringify(entry.example, null, 2)}</pre></details>` : ''}`;
+  })}`;
 }
 
 function operation(method: string, path: string, op: Json): SafeHtml {
@@ -126,8 +135,8 @@ function operation(method: string, path: string, op: Json): SafeHtml {
 <p><strong>${op.summary}</strong></p>
 ${op.description ? html`<p>${prose(op.description)}</p>` : ''}
 <p>Access: ${AUTH_LABELS[op['x-auth']] ?? op['x-auth']}</p>
-${parametersTable(op.parameters ?? [])}
-${op.requestBody ? html`<h4>Request body${op.requestBody.required ? '' : ' (optional)'}</h4>${content(op.requestBody.content)}` : ''}
+${parameterList(op.parameters ?? [])}
+${op.requestBody ? html`<h4>Request body${op.requestBody.required ? '' : ' (optional)'}</h4>${content(op.requestBody.content, true)}` : ''}
 <h4>Responses</h4>
 <dl>${Object.entries(op.responses as Record<string, Json>).map(([status, response]) => html`<dt>${status}</dt><dd>${prose(response.description)}${content(response.content)}</dd>`)}</dl>
 </section>`;

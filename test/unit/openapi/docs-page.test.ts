@@ -31,7 +31,8 @@ describe('API documentation page', () => {
     expect(submit).toContain('<a href="#schema-PurchaseRequest">PurchaseRequest</a>');
     expect(submit).toContain('&quot;title&quot;: &quot;Handheld ticket writers&quot;');
     for (const status of ['202', '400', '401', '403', '413', '415', '422']) expect(submit).toContain(`<dt>${status}</dt>`);
-    expect(submit).toContain('<code>Idempotency-Key</code>');
+    expect(submit).toContain('<code>Idempotency-Key</code> <span class="type">header, string, optional</span>');
+    expect(submit).toContain('<a href="#schema-Error">Error</a> with code <code>idempotency_key_reused</code>');
     const schema = page.body.slice(page.body.indexOf('id="schema-PurchaseRequest"'));
     expect(schema).toMatch(/<code>fundingSource<\/code> <span class="type">string, required<\/span> — one of: local, state, federal/);
     expect(schema).toContain('<code>type: &quot;sole-source&quot;</code>');

@@ -140,6 +140,13 @@ describe('OpenAPI document', () => {
     expect(() => validateIdempotencyKey('k'.repeat(MAX_IDEMPOTENCY_KEY + 1))).toThrow();
   });
 
+  it('query parameters and headers are optional, path parameters required', () => {
+    for (const { key, op: o } of operations) {
+      for (const p of (o.parameters ?? []) as Json[]) expect([key, p.name, p.required]).toEqual([key, p.name, p.in === 'path']);
+    }
+    expect(op('GET /requests').parameters.map((p: Json) => p.name)).toEqual(['status', 'department', 'limit', 'cursor']);
+  });
+
   it('names the server it is served from (the stage prefix behind API Gateway)', () => {
     expect(buildOpenApiDocument({ serverUrl: '/prod' }).servers).toEqual([{ url: '/prod' }]);
     expect(doc.servers).toEqual([{ url: '/' }]);
