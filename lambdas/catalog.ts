@@ -76,7 +76,13 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     tables: { requests: 'readWrite', approvals: 'readWrite', audit: 'readWrite' }, sendsMail: true,
   },
   {
-    id: 'RouteRequest', module: 'lambdas/handlers/route-request.ts', entry: 'lambdas/functions/route-request.ts', kind: 'task',
+    // The API description (OpenAPI 3.1 and its page), generated from the schemas; touches no table.
+    id: 'ApiDocs', module: 'lambdas/handlers/api-docs.ts', entry: 'lambdas/functions/api-docs.ts', kind: 'api',
+    routes: [{ method: 'GET', path: '/openapi.json' }, { method: 'GET', path: '/docs' }],
+    tables: {},
+  },
+  {
+        id: 'RouteRequest', module: 'lambdas/handlers/route-request.ts', entry: 'lambdas/functions/route-request.ts', kind: 'task',
     tables: { requests: 'readWrite', audit: 'readWrite' },
   },
   {

@@ -6,7 +6,7 @@
  */
 export const HTTP_STATUS = {
   validation_failed: 400,
-  /** No valid credentials (identity, issue 9). */
+  /** No valid bearer token (RFC 6750): answered with a `WWW-Authenticate` challenge. */
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
