@@ -13,7 +13,10 @@ import { logger } from '../shared/logger';
 import type { Deps } from './deps';
 import { completeSubmission } from './submit';
 
-/** Longer than any healthy submission takes to leave SUBMITTED (routing is the first task). */
+/**
+ * Longer than any healthy submission takes to leave SUBMITTED (routing is the first task), and
+ * longer than the submit function's timeout, so a submitter still at work is never raced.
+ */
 export const DEFAULT_GRACE_SECONDS = 120;
 
 /** RECONCILE_GRACE_SECONDS when set (tests and the local stack shorten it), else the default. */

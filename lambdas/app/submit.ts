@@ -74,7 +74,9 @@ const submittedEvent = (request: PurchaseRequest): NewAuditEvent => ({
 
 /**
  * Finishes a stored submission: its `request-submitted` event (once) and its workflow (named
- * after the request, so once). A retried submission and the reconciler both end here.
+ * after the request, so once). The reconciler's step, for requests past its grace period, whose
+ * first submitter has finished or died: `appendOnce` reads then writes, so it must not race a
+ * submitter that is still about to write the same event.
  */
 export const completeSubmission = async (deps: Pick<SubmitDeps, 'audit' | 'workflow'>, record: RequestRecord): Promise<void> => {
   await deps.audit.appendOnce(record.id, submittedEvent(record.request), () => true);
@@ -92,6 +94,9 @@ const store = async (deps: SubmitDeps, id: string, request: PurchaseRequest, now
     }
     existing = (await deps.requests.get(id))!;
   }
-  await completeSubmission(deps, existing);
+  // Another call with the same Idempotency-Key stored it and may still be writing its event: only
+  // start the workflow here (a no-op while it runs). A submission that died before its event is
+  // finished by the reconciler.
+  await deps.workflow.start(id, { requestId: id });
   return existing;
 };
