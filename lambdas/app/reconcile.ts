@@ -12,7 +12,10 @@ import { logger } from '../shared/logger';
 import type { Deps } from './deps';
 import { completeSubmission } from './submit';
 
-/** Longer than any healthy submission takes to leave SUBMITTED (routing is the first task). */
+/**
+ * Longer than any healthy submission takes to leave SUBMITTED (routing is the first task), and
+ * longer than the submit function's timeout, so a submitter still at work is never raced.
+ */
 export const DEFAULT_GRACE_SECONDS = 120;
 
 /** The grace period an environment asks for (RECONCILE_GRACE_SECONDS), else the default; nonsense is refused. */
