@@ -8,8 +8,8 @@ import { depsFor, type Deps } from '../app/deps';
 import { parseTaskInput, taskInputs } from '../app/task-input';
 
 export const makeHandler = (deps: Deps) => async (event: unknown) => {
-  const { requestId } = parseTaskInput(taskInputs.deadline, event);
-  return advanceDeadline(deps, requestId);
+  const { requestId, after } = parseTaskInput(taskInputs.deadline, event);
+  return advanceDeadline(deps, requestId, after.phase ?? 'request');
 };
 
 export const handler = makeHandler(depsFor('AdvanceDeadline'));
