@@ -23,6 +23,8 @@ import type * as Engine from 'aws-local-stepfunctions' with { 'resolution-mode':
 import { ExecutionStore, type ExecutionRecord, type ExecutionStatus, type WaitRecord } from './execution-store';
 import { invokeHandler, LOCAL_ACCOUNT, LOCAL_REGION, type LambdaHandler } from './lambda-context';
 
+type Answer = NonNullable<WaitRecord['answer']>;
+
 // The package is an ES module with a CommonJS build; TypeScript (node16, CommonJS here) only
 // allows its types through `resolution-mode`, so the value comes from `require`.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -47,9 +49,8 @@ export interface LocalStepFunctionsOptions {
   log?: (line: string) => void;
 }
 
-export type StepFunctionsErrorCode =
-  | 'TaskTimedOut' | 'InvalidToken' | 'ExecutionDoesNotExist' | 'ExecutionAlreadyExists' | 'InvalidOutput'
-  | 'InvalidName' | 'InvalidArn' | 'InvalidExecutionInput' | 'StateMachineDoesNotExist';
+export type StepFunctionsErrorCode = 'TaskTimedOut' | 'InvalidToken' | 'ExecutionDoesNotExist' | 'ExecutionAlreadyExists'
+  | 'InvalidOutput' | 'InvalidName' | 'InvalidArn' | 'InvalidExecutionInput' | 'StateMachineDoesNotExist';
 
 /** An error named like the AWS API's exception, so callers can tell them apart as with the SDK. */
 export class StepFunctionsError extends Error {
@@ -59,18 +60,8 @@ export class StepFunctionsError extends Error {
   }
 }
 
-export interface ExecutionDescription {
-  executionArn: string;
-  stateMachineArn: string;
-  name: string;
-  status: ExecutionStatus;
-  startDate: Date;
-  stopDate?: Date;
-  input: string;
-  output?: string;
-  error?: string;
-  cause?: string;
-}
+/** As DescribeExecution answers: the record without the runner's own fields, dates as Dates. */
+export type ExecutionDescription = Omit<ExecutionRecord, 'version' | 'tokenKey' | 'waits' | 'startDate' | 'stopDate'> & { startDate: Date; stopDate?: Date };
 
 export interface LocalStepFunctions {
   readonly stateMachineArn: string;
@@ -102,6 +93,11 @@ const EXECUTION_NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]
  * this realm's Object.prototype as payload templates (under jest structuredClone returns another realm's).
  */
 const jsonClone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+const settled = () => {
+  let resolve!: () => void;
+  return { promise: new Promise<void>((r) => { resolve = r; }), resolve };
+};
 
 /** `arn:aws:lambda:…:function:Name[:qualifier]` or a bare name → `Name`. */
 const functionIdOf = (arnOrName: string): string => /:function:([^:]+)/.exec(arnOrName)?.[1] ?? arnOrName;
@@ -142,8 +138,7 @@ interface LiveExecution {
   /** Set by stop(): nothing more is written or invoked, so the disk keeps the replay point. */
   frozen: boolean;
   abort?: () => void;
-  ended: Promise<void>;
-  markEnded: () => void;
+  ended: { promise: Promise<void>; resolve: () => void };
   /** Number of the next callback wait in this run (replays count from 0 again). */
   nextWait: number;
   /** The timeout of the task starting now, read by the engine through `$$.Task.TimeoutSeconds`. */
@@ -151,20 +146,10 @@ interface LiveExecution {
   saving: Promise<void>;
 }
 
-interface PendingWait { execution: LiveExecution; wait: WaitRecord; settle: (answer: NonNullable<WaitRecord['answer']>) => void }
+interface PendingWait { execution: LiveExecution; wait: WaitRecord; settle: (answer: Answer) => void }
 
-const describe = (record: ExecutionRecord): ExecutionDescription => ({
-  executionArn: record.executionArn,
-  stateMachineArn: record.stateMachineArn,
-  name: record.name,
-  status: record.status,
-  startDate: new Date(record.startDate),
-  ...(record.stopDate ? { stopDate: new Date(record.stopDate) } : {}),
-  input: record.input,
-  ...(record.output !== undefined ? { output: record.output } : {}),
-  ...(record.error !== undefined ? { error: record.error } : {}),
-  ...(record.cause !== undefined ? { cause: record.cause } : {}),
-});
+const describe = ({ version: _v, tokenKey: _k, waits: _w, startDate, stopDate, ...rest }: ExecutionRecord): ExecutionDescription =>
+  ({ ...rest, startDate: new Date(startDate), ...(stopDate ? { stopDate: new Date(stopDate) } : {}) });
 
 export async function createLocalStepFunctions(options: LocalStepFunctionsOptions): Promise<LocalStepFunctions> {
   const log = options.log ?? (() => undefined);
@@ -206,7 +191,7 @@ export async function createLocalStepFunctions(options: LocalStepFunctionsOption
     const token = tokenFor(execution.record, number);
     const wait = (execution.record.waits[number] ??= { deadline: seconds === undefined ? null : Date.now() + (seconds * 1000) / timeScale });
     execution.timeoutSeconds = wait.deadline === null ? NO_TIMEOUT_SECONDS : Math.max(1, Math.ceil((wait.deadline - Date.now()) / 1000));
-    const replay = (answer: NonNullable<WaitRecord['answer']>) => {
+    const replay = (answer: Answer) => {
       if ('output' in answer) return answer.output;
       throw Object.assign(new Error(answer.cause), { name: answer.error });
     };
@@ -214,7 +199,7 @@ export async function createLocalStepFunctions(options: LocalStepFunctionsOption
     if (wait.deadline !== null && wait.deadline <= Date.now()) return new Promise<never>(() => undefined); // the engine's timer fires
     await save(execution); // the deadline is on disk before anyone is asked
     if (execution.frozen) return null;
-    const answered = new Promise<NonNullable<WaitRecord['answer']>>((resolve) => pending.set(token, { execution, wait, settle: resolve }));
+    const answered = new Promise<Answer>((resolve) => pending.set(token, { execution, wait, settle: resolve }));
     // At the deadline the token is forgotten (a late answer gets TaskTimedOut); the engine's own
     // timer, a moment later, ends the task with States.Timeout and this wait is never settled.
     const timer = wait.deadline === null ? undefined : setTimeout(() => pending.delete(token), wait.deadline - Date.now());
@@ -255,15 +240,13 @@ export async function createLocalStepFunctions(options: LocalStepFunctionsOption
     });
     await save(execution);
     log(`step functions: ${execution.record.name} ${status}${result.error ? ` (${result.error})` : ''}`);
-    execution.markEnded();
+    execution.ended.resolve();
   };
 
   const launch = (record: ExecutionRecord): LiveExecution => {
-    let markEnded!: () => void;
-    const ended = new Promise<void>((resolve) => { markEnded = resolve; });
-    const execution: LiveExecution = { record, frozen: false, ended, markEnded, nextWait: 0, timeoutSeconds: NO_TIMEOUT_SECONDS, saving: Promise.resolve() };
+    const execution: LiveExecution = { record, frozen: false, ended: settled(), nextWait: 0, timeoutSeconds: NO_TIMEOUT_SECONDS, saving: Promise.resolve() };
     executions.set(record.name, execution);
-    if (record.status !== 'RUNNING') { markEnded(); return execution; }
+    if (record.status !== 'RUNNING') { execution.ended.resolve(); return execution; }
     const context = {
       Execution: { Id: record.executionArn, Name: record.name, StartTime: record.startDate, RoleArn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/local` },
       StateMachine: { Id: stateMachineArn, Name: stateMachineArn.split(':').pop() },
@@ -310,7 +293,7 @@ export async function createLocalStepFunctions(options: LocalStepFunctionsOption
     if (name !== undefined && executions.has(name)) throw new StepFunctionsError('TaskTimedOut', 'Task Timed Out: Provided task does not exist anymore');
     throw new StepFunctionsError('InvalidToken', 'Invalid Token');
   };
-  const answer = (taskToken: string, entry: PendingWait, result: NonNullable<WaitRecord['answer']>) => {
+  const answer = (taskToken: string, entry: PendingWait, result: Answer) => {
     pending.delete(taskToken);
     entry.settle(result);
   };
@@ -364,7 +347,7 @@ export async function createLocalStepFunctions(options: LocalStepFunctionsOption
 
     async waitForExecution(executionArn) {
       const execution = executionByArn(executionArn);
-      await execution.ended;
+      await execution.ended.promise;
       return describe(execution.record);
     },
 

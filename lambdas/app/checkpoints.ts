@@ -246,19 +246,24 @@ const deliverRecordedOutcome = async (deps: Pick<Deps, 'workflow'>, checkpoint: 
   }
 };
 
+const PHASES: ReadonlyArray<Phase | 'expired'> = ['request', 'reminder', 'escalation', 'expired'];
+
 /**
  * The AdvanceDeadline task, after a wait timed out: the phase reached by the clock (request,
  * reminder, escalation) and the wait until the next deadline, or the checkpoint expired. A
  * checkpoint decided while the token was changing hands goes back to the wait, which delivers it.
  */
-export const advanceDeadline = async (deps: Pick<Deps, 'requests' | 'audit' | 'clock'>, requestId: string): Promise<WaitInstruction> => {
+export const advanceDeadline = async (deps: Pick<Deps, 'requests' | 'audit' | 'clock'>, requestId: string, from: Phase = 'request'): Promise<WaitInstruction> => {
   await flushAudit(deps, requestId);
   const { all } = await load(deps, requestId);
   const checkpoint = lastOpened(requestId, all);
   const { index } = checkpoint;
   const now = deps.clock();
   if (checkpoint.state === 'expired') throw new CheckpointExpiredError(`checkpoint ${index} expired`); // a retry after expiring it
-  const reached = checkpoint.deadlines ? phaseAt(checkpoint.deadlines, now) : { phase: 'expired' as const };
+  const byClock = checkpoint.deadlines ? phaseAt(checkpoint.deadlines, now) : { phase: 'expired' as const };
+  // One phase at a time: a wait that overran several deadlines still sends each email, 30 s apart.
+  const following = PHASES[PHASES.indexOf(from) + 1]!;
+  const reached = PHASES.indexOf(byClock.phase) > PHASES.indexOf(following) ? { phase: following, nextAt: 0 } : byClock;
   if (checkpoint.state !== 'pending') {
     return { index, phase: reached.phase === 'expired' ? 'escalation' : reached.phase, seconds: MIN_WAIT_SECONDS };
   }
@@ -271,6 +276,6 @@ export const advanceDeadline = async (deps: Pick<Deps, 'requests' | 'audit' | 'c
     // Decided just now: the wait delivers the decision.
     return { index, phase: 'escalation', seconds: MIN_WAIT_SECONDS };
   }
-  logger.info('deadline check', { requestId, index, phase: reached.phase });
+  logger.info('deadline check', { requestId, index, from, phase: reached.phase });
   return { index, phase: reached.phase, seconds: waitSeconds(reached.nextAt, now) };
 };

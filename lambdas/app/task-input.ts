@@ -22,7 +22,8 @@ export const taskInputs = {
   route: z.object({ requestId }),
   /** Without an index: the first wait of the next checkpoint, which the task opens. */
   approval: z.object({ requestId, index: index.optional(), phase, taskToken: z.string().min(1).max(4096) }),
-  deadline: z.object({ requestId }),
+  /** `after`: the wait that timed out (`$.wait`); its phase is absent after the first wait of a checkpoint. */
+  deadline: z.object({ requestId, after: z.object({ phase: phase.optional() }) }),
   finalize: z.object({ requestId, result }),
 };
 

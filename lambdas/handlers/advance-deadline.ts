@@ -10,6 +10,6 @@ import { parseTaskInput, taskInputs } from '../app/task-input';
 export type HandlerDeps = Parameters<typeof advanceDeadline>[0];
 
 export const makeHandler = (deps: HandlerDeps) => async (event: unknown) => {
-  const { requestId } = parseTaskInput(taskInputs.deadline, event);
-  return advanceDeadline(deps, requestId);
+  const { requestId, after } = parseTaskInput(taskInputs.deadline, event);
+  return advanceDeadline(deps, requestId, after.phase ?? 'request');
 };

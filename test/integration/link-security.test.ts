@@ -19,7 +19,7 @@ const FAST_EXPIRY = withDeadlineSeconds('fast-expiry', { reminder: 1, escalation
 const FAST_ESCALATION = withDeadlineSeconds('fast-escalation', { reminder: 1, escalation: 2, expiry: 600 });
 
 let h: Harness;
-beforeAll(async () => { h = await startHarness({ extraPolicies: [FAST_EXPIRY, FAST_ESCALATION] }); }, 60_000);
+beforeAll(async () => { h = await startHarness({ extraPolicies: [FAST_EXPIRY, FAST_ESCALATION], timeScale: 15 }); }, 60_000);
 afterAll(async () => { await h?.close(); });
 
 let counter = 0;

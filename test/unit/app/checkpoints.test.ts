@@ -144,32 +144,40 @@ describe('AdvanceDeadline: the phase the clock reached, never an approval by sil
     expect(w.mailer.sent.map((m) => m.subject.split(':')[0])).toEqual(['Approval needed', 'Reminder']);
 
     w.tick(5 * DAY);
-    const escalation = await advanceDeadline(w.deps, id);
+    const escalation = await advanceDeadline(w.deps, id, 'reminder');
     expect(escalation).toMatchObject({ index: 0, phase: 'escalation' });
     await ask(w, id, 'token-3', escalation);
     expect(w.mailer.sent.at(-1)!.subject).toMatch(/^Escalated/);
 
     w.tick(7 * DAY);
-    await expect(advanceDeadline(w.deps, id)).rejects.toBeInstanceOf(CheckpointExpiredError);
-    await expect(advanceDeadline(w.deps, id)).rejects.toBeInstanceOf(CheckpointExpiredError);
+    await expect(advanceDeadline(w.deps, id, 'escalation')).rejects.toBeInstanceOf(CheckpointExpiredError);
+    await expect(advanceDeadline(w.deps, id, 'escalation')).rejects.toBeInstanceOf(CheckpointExpiredError);
     expect((await w.deps.requests.getCheckpoint(id, 0))?.state).toBe('expired');
     expect(await count(w, id, 'checkpoint-expired')).toBe(1);
     expect(await trail(w, id)).not.toContain('checkpoint-approved');
+  });
+
+  it('a wait that overran every deadline still goes through reminder and escalation, 30 s apart, before expiry', async () => {
+    const { w, id } = await opened();
+    w.tick(20 * DAY);
+    expect(await advanceDeadline(w.deps, id, 'request')).toEqual({ index: 0, phase: 'reminder', seconds: MIN_WAIT_SECONDS });
+    expect(await advanceDeadline(w.deps, id, 'reminder')).toEqual({ index: 0, phase: 'escalation', seconds: MIN_WAIT_SECONDS });
+    await expect(advanceDeadline(w.deps, id, 'escalation')).rejects.toBeInstanceOf(CheckpointExpiredError);
   });
 
   it('a crash after expiring the checkpoint leaves its event for the retry, which still expires it', async () => {
     const { w, id } = await opened();
     w.tick(20 * DAY);
     w.script.failOnce('putSealed');
-    await expect(advanceDeadline(w.deps, id)).rejects.toThrow(crash().message);
-    await expect(advanceDeadline(w.deps, id)).rejects.toBeInstanceOf(CheckpointExpiredError);
+    await expect(advanceDeadline(w.deps, id, 'escalation')).rejects.toThrow(crash().message);
+    await expect(advanceDeadline(w.deps, id, 'escalation')).rejects.toBeInstanceOf(CheckpointExpiredError);
     expect(await count(w, id, 'checkpoint-expired')).toBe(1);
   });
 
   it('the wait on an expired checkpoint fails with CheckpointExpiredError', async () => {
     const { w, id } = await opened();
     w.tick(20 * DAY);
-    await expect(advanceDeadline(w.deps, id)).rejects.toBeInstanceOf(CheckpointExpiredError);
+    await expect(advanceDeadline(w.deps, id, 'escalation')).rejects.toBeInstanceOf(CheckpointExpiredError);
     await ask(w, id, 'late-token', { index: 0, phase: 'escalation' });
     expect(w.workflow.responses).toEqual([expect.objectContaining({ token: 'late-token', kind: 'fail', detail: 'CheckpointExpiredError' })]);
   });
