@@ -69,10 +69,12 @@ export const requestApproval = async (
   input: { requestId: string; index: number; phase: Phase; taskToken: string },
 ): Promise<void> => {
   const { requestId, index, phase, taskToken } = input;
-  await flushAudit(deps, requestId);
   const { record, checkpoint, all } = await load(deps, requestId, index);
   failIfCancelled(record);
   const callback = await deps.approvals.storeToken(requestId, index, taskToken, phase);
+  // Leftovers of an earlier run reach the chain once the live token is stored: whoever reads
+  // `approval-requested` there can answer this wait.
+  await flushAudit(deps, requestId);
 
   if (checkpoint.state !== 'pending') {
     await deliverRecordedOutcome(deps, checkpoint, taskToken);
