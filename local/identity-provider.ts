@@ -24,8 +24,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import path from 'node:path';
 import { parentPort, Worker } from 'node:worker_threads';
 import type * as Oidc from 'oidc-provider' with { 'resolution-mode': 'import' };
-import { peopleForPolicy, UnknownPeopleDirectoryError, type PeopleDirectory, type PersonRecord } from '../lambdas/domain/people';
-import { shippedPolicies } from '../lambdas/domain/policy';
+import { mailboxKey } from '../lambdas/domain/mailbox';
+import type * as PeopleModule from '../lambdas/domain/people';
+import type { PersonRecord } from '../lambdas/domain/people';
+import type * as PolicyModule from '../lambdas/domain/policy';
 import { html, SafeHtml } from '../lambdas/presentation/html';
 import { PAGE_CSS } from '../lambdas/presentation/style';
 import { closeServer, listenOnLoopback, LOOPBACK, PortInUseError, readBody } from './net';
@@ -107,19 +109,27 @@ async function loadOrCreateSecrets(dataDir: string): Promise<ProviderSecrets> {
   return secrets;
 }
 
-/** The directories of every shipped base policy that has one: who may sign in locally. */
-export function localDirectories(): PeopleDirectory[] {
+/**
+ * Everyone who may sign in locally: the people of every shipped base policy that has a directory,
+ * one record per id. Loaded on the stack's side only and handed to the worker as data, so the
+ * worker does not load the policy schema again (that alone took seconds on a busy machine).
+ */
+export function localPeople(): PersonRecord[] {
+  // required here, not imported at the top: the worker evaluates this module too and must not load them
+  const { shippedPolicies } = require('../lambdas/domain/policy') as typeof PolicyModule;
+  const { peopleForPolicy, UnknownPeopleDirectoryError } = require('../lambdas/domain/people') as typeof PeopleModule;
   const registry = shippedPolicies();
-  return registry.ids().flatMap((id) => {
+  const byId = new Map<string, PersonRecord>();
+  for (const id of registry.ids()) {
     const policy = registry.get(id);
-    if (policy.kind !== 'base') return [];
+    if (policy.kind !== 'base') continue;
     try {
-      return [peopleForPolicy(policy)];
+      for (const person of peopleForPolicy(policy).all()) if (!byId.has(person.id)) byId.set(person.id, person);
     } catch (error) {
-      if (error instanceof UnknownPeopleDirectoryError) return [];
-      throw error;
+      if (!(error instanceof UnknownPeopleDirectoryError)) throw error;
     }
-  });
+  }
+  return [...byId.values()];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -135,11 +145,12 @@ export interface WorkerData {
   port: number;
   dataDir: string;
   webRedirectUris: string[];
+  people: PersonRecord[];
 }
 
 export async function startIdentityProvider(options: IdentityProviderOptions): Promise<LocalIdentityProvider> {
   const log = options.log ?? (() => undefined);
-  const workerData: WorkerData = { port: options.port, dataDir: path.resolve(options.dataDir), webRedirectUris: options.webRedirectUris };
+  const workerData: WorkerData = { port: options.port, dataDir: path.resolve(options.dataDir), webRedirectUris: options.webRedirectUris, people: localPeople() };
   const worker = new Worker(path.join(__dirname, 'identity-provider-worker.mjs'), { workerData });
   worker.on('message', (m: WorkerMessage) => { if (m.type === 'log') log(`identity: ${m.line}`); });
 
@@ -218,10 +229,9 @@ function errorPage(error: string, description?: string): string {
 export async function serveIdentityProvider(oidc: typeof Oidc, data: WorkerData): Promise<void> {
   const port = parentPort!;
   const secrets = await loadOrCreateSecrets(data.dataDir);
-  const directories = localDirectories();
-  // one person per id across policies (a person on two policies' staff keeps one id)
-  const people = [...new Map(directories.flatMap((d) => d.all()).map((p) => [p.id, p] as const)).values()];
+  const people = data.people;
   const byId = new Map(people.map((p) => [p.id, p]));
+  const byMailbox = new Map(people.map((p) => [mailboxKey(p.email), p]));
   const formTargets = [...new Set(data.webRedirectUris.map((u) => new URL(u).origin))];
   const csp = contentSecurityPolicy(formTargets);
 
@@ -328,7 +338,7 @@ export async function serveIdentityProvider(oidc: typeof Oidc, data: WorkerData)
       if (ctx.get('origin')) throw new errors.InvalidRequest('this grant is for scripts on this machine, not for browsers');
       const email = ctx.oidc.params?.email;
       if (typeof email !== 'string' || email.trim() === '') throw new errors.InvalidRequest('missing required parameter email');
-      const person = directories.map((d) => d.findByEmail(email)).find((p) => p !== undefined);
+      const person = byMailbox.get(mailboxKey(email));
       // its own code, so the CLI can tell "unknown person" from a broken grant (invalid_grant is generic)
       if (!person) throw new errors.CustomOIDCProviderError(UNKNOWN_PERSON_ERROR, 'nobody with this email is in the local people directory');
       const client = ctx.oidc.client!;

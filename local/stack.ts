@@ -113,6 +113,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     closeApi = async () => { routes = undefined; await closeServer(api); };
     const apiUrl = `http://${LOOPBACK}:${apiPort}`;
 
+    // The OpenID provider starts in its own thread while the rest comes up (it takes seconds to load).
+    const identityStarting = startIdentityProvider({ port: portFor('idp', options.idpPort, 0), dataDir, webRedirectUris: [`${apiUrl}${WEB_CALLBACK_PATH}`], log });
+    identityStarting.catch(() => undefined); // awaited below; a failure elsewhere first must not leave it unhandled
+    stops.push(async () => (await identityStarting.catch(() => undefined))?.stop());
+
     const dynamo: LocalDynamo = await startDynamo(dataDir, rememberedPorts.get('dynamo') ?? 0);
     rememberedPorts.set('dynamo', dynamo.port);
     stops.push(() => dynamo.stop());
@@ -124,9 +129,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     rememberedPorts.set('mailWeb', Number(new URL(mail.webUrl).port));
     stops.push(() => mail.stop());
 
-    const identity = await startIdentityProvider({ port: portFor('idp', options.idpPort, 0), dataDir, webRedirectUris: [`${apiUrl}${WEB_CALLBACK_PATH}`], log });
+    const identity = await identityStarting;
     rememberedPorts.set('idp', Number(new URL(identity.issuer).port));
-    stops.push(() => identity.stop());
 
     let stepFunctions: LocalStepFunctions | undefined;
     const linkSecret = await loadOrCreateLinkSecret(dataDir);

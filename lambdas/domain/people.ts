@@ -15,7 +15,10 @@
  */
 import { z } from 'zod';
 import sampleCityPeopleJson from '../../policies/people/sample-city.json';
+import { mailboxKey } from './mailbox';
 import type { BasePolicy } from './policy-schema';
+
+export { mailboxKey, sameMailbox } from './mailbox';
 
 /** Application roles; what each may do is the authorization table's business (README). */
 export const BASE_ROLES = ['requester', 'department-head', 'purchasing', 'auditor', 'admin'] as const;
@@ -71,24 +74,6 @@ export const peopleFileSchema = z.strictObject({
   people: z.array(personSchema).min(1),
 });
 export type PeopleFile = z.infer<typeof peopleFileSchema>;
-
-/**
- * The mailbox an address delivers to, for comparing people: lower case (mail providers treat the
- * local part case-insensitively in practice) and without a `+tag` (sub-addressing reaches the same
- * inbox). Two addresses with one key are one person.
- */
-export function mailboxKey(email: string): string {
-  const lower = email.trim().toLowerCase();
-  const at = lower.lastIndexOf('@');
-  if (at < 0) return lower;
-  const local = lower.slice(0, at);
-  const plus = local.indexOf('+');
-  return `${plus < 0 ? local : local.slice(0, plus)}${lower.slice(at)}`;
-}
-
-export function sameMailbox(a: string, b: string): boolean {
-  return mailboxKey(a) === mailboxKey(b);
-}
 
 interface NamedPerson {
   name: string;
