@@ -22,6 +22,7 @@ import { DEFAULT_GRACE_SECONDS } from '../lambdas/app/reconcile';
 import { makeHandler as makeReconcileHandler } from '../lambdas/handlers/reconcile-submissions';
 import { ASL_FUNCTION_PLACEHOLDERS, fillPlaceholders } from '../statemachines/placeholders';
 import { createApiServer, type ApiRoute } from './api-server';
+import { startIdentityProvider, WEB_CALLBACK_PATH } from './identity-provider';
 import { ensureTables, LOCAL_CREDENTIALS, startDynamo, type LocalDynamo } from './dynamo';
 import { functionArn, invokeHandler, LOCAL_REGION, type LambdaHandler } from './lambda-context';
 import { loadOrCreateLinkSecret } from './link-secret';
@@ -37,6 +38,11 @@ export interface LocalStackOptions {
   smtpPort?: number;
   /** @default 1080; 0 picks a free port */
   mailWebPort?: number;
+  /**
+   * The local OpenID provider. @default a free port (test suites run side by side); `npm start`
+   * asks for 3001 (IDP_PORT), so the issuer printed there stays the same from one start to the next.
+   */
+  idpPort?: number;
   /** @default '.data' (relative to the working directory) */
   dataDir?: string;
   /** Extra policy objects, added to the functions' policy registry. */
@@ -58,6 +64,8 @@ export interface LocalStack {
   /** maildev's REST API base (`…/api`; messages at `…/api/email`). */
   mailApiUrl: string;
   smtpPort: number;
+  /** The local OpenID provider (discovery at `<issuer>/.well-known/openid-configuration`). */
+  issuer: string;
   dataDir: string;
   /** Client configuration for dynalite (endpoint, region, credentials), for tools and tests that read tables. */
   dynamoClientConfig: DynamoDBClientConfig;
@@ -105,6 +113,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     closeApi = async () => { routes = undefined; await closeServer(api); };
     const apiUrl = `http://${LOOPBACK}:${apiPort}`;
 
+    // The OpenID provider starts in its own thread while the rest comes up (it takes seconds to load).
+    const identityStarting = startIdentityProvider({ port: options.idpPort ?? 0, dataDir, webRedirectUris: [`${apiUrl}${WEB_CALLBACK_PATH}`], log });
+    identityStarting.catch(() => undefined); // awaited below; a failure elsewhere first must not leave it unhandled
+    stops.push(async () => (await identityStarting.catch(() => undefined))?.stop());
+
     const dynamo: LocalDynamo = await startDynamo(dataDir);
     stops.push(() => dynamo.stop());
     const created = await ensureTables(dynamo.endpoint, Object.values(TABLES));
@@ -117,6 +130,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stops.push(() => mail.stop());
     const mailer = smtpMailer(options.smtpUrl ?? `smtp://${LOOPBACK}:${mail.smtpPort}`, MAIL_FROM);
     stops.push(async () => mailer.close());
+
+    const identity = await identityStarting;
 
     // The functions get the workflow before the engine that runs their tasks exists.
     let stepFunctions: LocalStepFunctions | undefined;
@@ -168,6 +183,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       mailWebUrl: mail.webUrl,
       mailApiUrl: mail.apiUrl,
       smtpPort: mail.smtpPort,
+      issuer: identity.issuer,
       dataDir,
       dynamoClientConfig,
       stepFunctions: machine,

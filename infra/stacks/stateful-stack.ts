@@ -9,6 +9,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { TABLES, type TableDefinition, type TableKey } from '../../lambdas/shared/tables';
 import type { StageConfig } from '../config';
+import { PeopleUserPool } from '../constructs/user-pool';
 
 export interface StatefulStackProps extends StackProps {
   readonly config: StageConfig;
@@ -26,6 +27,8 @@ export class StatefulStack extends Stack {
   /** Literal physical names, for the stateless stack and the operator. */
   readonly tableNames: Readonly<Record<TableKey, string>>;
   readonly linkSecret: secretsmanager.ISecret;
+  /** Who may sign in (people outlive any redeploy of the app). */
+  readonly people: PeopleUserPool;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -59,6 +62,16 @@ export class StatefulStack extends Stack {
     });
     this.linkSecret = secret;
     new CfnOutput(this, 'LinkSecretArn', { value: secret.secretArn });
+
+    // The pages' sign-in callback lives on the public base URL; without one, only a local page can sign in.
+    const pages = config.publicBaseUrl ?? 'http://localhost:3000/';
+    this.people = new PeopleUserPool(this, 'People', {
+      stage: config.stage,
+      callbackUrls: [`${pages}auth/callback`],
+      logoutUrls: [pages],
+      removalPolicy: config.removalPolicy,
+      deletionProtection: config.deletionProtection,
+    });
   }
 }
 
