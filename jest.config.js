@@ -1,8 +1,10 @@
 // Three suites kept apart (as in aws-samples/serverless-test-samples): unit tests run the pure
 // core and handlers against fakes; infra tests synthesize the CDK app; integration tests start the
 // embedded local stack on free ports and drive it over HTTP and the mail inbox like a person would.
-const transform = { '^.+\\.tsx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
-const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
+const swc = ['@swc/jest', { jsc: { target: 'es2022' } }];
+// jose ships ES modules only: jest's CommonJS runtime needs it compiled like our own sources.
+const transform = { '^.+\\.tsx?$': swc, '/node_modules/jose/.+\\.js$': swc };
+const common = { testEnvironment: 'node', transform, transformIgnorePatterns: ['/node_modules/(?!jose/)'], moduleFileExtensions: ['ts', 'js', 'json'] };
 
 /** @type {import('jest').Config} */
 module.exports = {
