@@ -101,4 +101,10 @@ export const ENV = {
   linkSecretArn: 'LINK_SECRET_ARN',
   /** Optional JSON array of extra policy objects (local development and tests only). */
   extraPolicies: 'EXTRA_POLICIES_JSON',
+  /** The OpenID provider whose access tokens the API accepts: issuer, audience, JWKS URL. */
+  tokenIssuer: 'TOKEN_ISSUER',
+  tokenAudience: 'TOKEN_AUDIENCE',
+  tokenJwksUrl: 'TOKEN_JWKS_URL',
+  /** Optional JSON array of extra people for the directory (local development and tests only). */
+  extraPeople: 'EXTRA_PEOPLE_JSON',
 } as const;

@@ -9,7 +9,7 @@
  * Refusals: a principal who may read the request but not act on it gets 403; one who may not
  * even read it gets 404, so another department's request is not revealed to exist.
  */
-import type { AccessRole, Principal } from './identity';
+import { mailboxKey, type AccessRole, type Principal } from './identity';
 
 export const ACTIONS = [
   'submit', 'preview', 'list', 'read', 'cancel', 'resend-notification', 'export-audit', 'manage-policy', 'manage-people',
@@ -59,12 +59,6 @@ export interface RequestOwnership {
 export type Decision =
   | { allowed: true; conditions: Condition[] }
   | { allowed: false; status: 403 | 404; message: string };
-
-/** Case and a `+tag` do not make a different mailbox (alias@ and ALIAS+x@ are one person). */
-export const mailboxKey = (email: string): string => {
-  const [local = '', domain = ''] = email.trim().toLowerCase().split(/@(?=[^@]*$)/);
-  return `${local.split('+')[0]}@${domain}`;
-};
 
 export const isOwnRequest = (principal: Principal, request: RequestOwnership): boolean =>
   (request.requester.id !== undefined && request.requester.id === principal.id)

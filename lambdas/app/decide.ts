@@ -43,7 +43,7 @@ const closedReason = (loaded: Loaded, now: Date): Closed | undefined => {
     return { kind: 'decided', request, decision: checkpoint.state, by: decidedByLine(checkpoint.decision!), at: checkpoint.decision!.decidedAt };
   }
   if (checkpoint.state === 'cancelled' || record.status === 'CANCELLED') {
-    return { kind: 'decided', request, decision: 'cancelled', by: record.request.requester.name, at: record.cancellation?.at ?? checkpoint.closedAt };
+    return { kind: 'decided', request, decision: 'cancelled', by: record.cancellation?.by?.name ?? record.request.requester.name, at: record.cancellation?.at ?? checkpoint.closedAt };
   }
   if (checkpoint.state === 'expired') return { kind: 'expired', request, expiredAt: checkpoint.closedAt ?? checkpoint.deadlines?.expireAt ?? now.toISOString() };
   if (checkpoint.state !== 'pending') return { kind: 'not-found' };

@@ -28,7 +28,8 @@ const decisionEntry = (checkpoint: CheckpointRecord, via?: 'primary' | 'escalati
 const cancellationEntry = (record: RequestRecord, previousStatus?: string): OnceEntry => ({
   event: {
     type: 'request-cancelled',
-    actor: { kind: 'requester', name: record.request.requester.name, email: record.request.requester.email },
+    // The verified person who cancelled; records from before sign-in name the requester.
+    actor: record.cancellation?.by ?? { kind: 'requester', name: record.request.requester.name, email: record.request.requester.email },
     data: { reason: record.cancellation?.reason ?? null, at: record.cancellation?.at ?? null, ...(previousStatus ? { previousStatus } : {}) },
   },
   isSame: () => true,

@@ -11,6 +11,7 @@ import { functionById } from '../catalog';
 import { ENV } from '../catalog';
 import { createPolicyRegistry, type PolicyRegistry } from '../domain';
 import { createMailer, type Mailer } from '../adapters/mailer';
+import { createTokenVerifier } from '../adapters/token-verifier';
 import { secretsManagerSource, type SecretSource } from '../adapters/link-secret';
 import { StepFunctionsWorkflow, type Workflow } from '../adapters/workflow';
 import { optionalEnv, requireEnv } from '../shared/config';
@@ -19,6 +20,7 @@ import { ApprovalsTable } from '../store/approvals-table';
 import { AuditTable } from '../store/audit-table';
 import { IdempotencyTable } from '../store/idempotency-table';
 import { RequestsTable } from '../store/requests-table';
+import { peopleDirectory, type IdentityDeps } from './identity';
 import { newApprovalId, newRequestId } from './tokens';
 
 export interface Deps {
@@ -51,8 +53,20 @@ const policiesFromEnv = (): PolicyRegistry => {
   return createPolicyRegistry(extra ? { extra: JSON.parse(extra) as unknown[] } : {});
 };
 
+/** API functions verify bearer tokens against the configured issuer and know the people directory. */
+const identityFor = (functionId: string, kind: 'api' | 'task', env: NodeJS.ProcessEnv): IdentityDeps => {
+  if (kind !== 'api') return { tokenVerifier: notGranted(functionId, 'token verification'), people: notGranted(functionId, 'the people directory') };
+  const extra = optionalEnv(ENV.extraPeople, env);
+  return {
+    tokenVerifier: createTokenVerifier({
+      issuer: requireEnv(ENV.tokenIssuer, env), audience: requireEnv(ENV.tokenAudience, env), jwksUrl: requireEnv(ENV.tokenJwksUrl, env),
+    }),
+    people: peopleDirectory(extra ? (JSON.parse(extra) as unknown[]) : []),
+  };
+};
+
 /** Builds the ports for one catalog function from the environment the stack gave it. */
-export const depsFor = (functionId: string, env: NodeJS.ProcessEnv = process.env): Deps => {
+export const depsFor = (functionId: string, env: NodeJS.ProcessEnv = process.env): Deps & IdentityDeps => {
   const spec = functionById(functionId);
   const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
   const clock = () => new Date();
@@ -80,5 +94,6 @@ export const depsFor = (functionId: string, env: NodeJS.ProcessEnv = process.env
     newRequestId,
     newApprovalId,
     publicBaseUrl: spec.sendsMail ? requireEnv(ENV.publicBaseUrl, env).replace(/\/+$/, '') : '',
+    ...identityFor(functionId, spec.kind, env),
   };
 };

@@ -6,6 +6,8 @@
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { InvalidTokenError, type TokenVerifier } from '../adapters/token-verifier';
+import type { PurchaseRequest } from '../domain';
+import { RequestValidationError } from '../shared/errors';
 
 /** The roles of the authorization table (lambdas/app/authorize.ts). Every verified person is a requester. */
 export const ACCESS_ROLES = ['requester', 'department-head', 'purchasing', 'auditor', 'admin'] as const;
@@ -21,9 +23,9 @@ export interface DirectoryPerson {
 }
 
 export interface PeopleDirectory {
-  byId(id: string): DirectoryPerson | undefined;
+  findById(id: string): DirectoryPerson | undefined;
   /** By mailbox: case and a `+tag` do not make a different person. */
-  byEmail(email: string): DirectoryPerson | undefined;
+  findByEmail(email: string): DirectoryPerson | undefined;
 }
 
 /** The verified caller. */
@@ -100,7 +102,48 @@ export const authenticate = async (deps: IdentityDeps, event: Pick<APIGatewayPro
   }
   // The subject is the person id the provider was given; a verified email claim is accepted for
   // providers that issue their own subject ids (Cognito), matched by mailbox.
-  const person = deps.people.byId(claims.subject) ?? (claims.email && claims.emailVerified ? deps.people.byEmail(claims.email) : undefined);
+  const person = deps.people.findById(claims.subject) ?? (claims.email && claims.emailVerified ? deps.people.findByEmail(claims.email) : undefined);
   if (!person) throw new NotAuthenticatedError('invalid_token', 'the token names nobody in the people directory');
   return { id: person.id, name: person.name, email: person.email, ...(person.department ? { department: person.department } : {}), roles: accessRoles(person) };
+};
+
+/** Case and a `+tag` do not make a different mailbox (alias@ and ALIAS+x@ are one person). */
+export const mailboxKey = (email: string): string => {
+  const [local = '', domain = ''] = email.trim().toLowerCase().split(/@(?=[^@]*$)/);
+  return `${local.split('+')[0]}@${domain}`;
+};
+
+const isPerson = (value: unknown): value is DirectoryPerson => {
+  const p = value as Partial<DirectoryPerson> | null;
+  return !!p && typeof p.id === 'string' && typeof p.name === 'string' && typeof p.email === 'string'
+    && (p.department === undefined || typeof p.department === 'string') && Array.isArray(p.roles) && p.roles.every((r) => typeof r === 'string');
+};
+
+/** An in-memory directory indexed by id and by mailbox; two people on one mailbox is a configuration error. */
+export const peopleDirectory = (people: readonly unknown[]): PeopleDirectory => {
+  const byId = new Map<string, DirectoryPerson>();
+  const byMailbox = new Map<string, DirectoryPerson>();
+  for (const [index, person] of people.entries()) {
+    if (!isPerson(person)) throw new Error(`people[${index}] is not { id, name, email, department?, roles[] }`);
+    const mailbox = mailboxKey(person.email);
+    if (byId.has(person.id) || byMailbox.has(mailbox)) throw new Error(`people[${index}]: ${person.id} <${person.email}> is listed twice`);
+    byId.set(person.id, person);
+    byMailbox.set(mailbox, person);
+  }
+  return { findById: (id) => byId.get(id), findByEmail: (email) => byMailbox.get(mailboxKey(email)) };
+};
+
+/**
+ * The request as the signed-in person submits it: the requester is that person (name and address
+ * from the directory). A body naming another mailbox is refused rather than silently replaced,
+ * so a script that submits on someone's behalf learns it cannot.
+ */
+export const requestedBy = (request: PurchaseRequest, person: Principal): PurchaseRequest => {
+  if (mailboxKey(request.requester.email) !== mailboxKey(person.email)) {
+    throw new RequestValidationError([{
+      field: 'requester',
+      message: `the requester is the signed-in person (${person.email}); leave it as that person or sign in as the requester`,
+    }]);
+  }
+  return { ...request, requester: { name: person.name, email: person.email } };
 };

@@ -13,9 +13,11 @@ import { checkpointView, requestSummary } from './views';
 
 const REASON_LIMIT = 1000;
 
-/** POST /requests/{id}/cancel: only while SUBMITTED or PENDING_APPROVAL. */
+type CancelledBy = NonNullable<NonNullable<RequestRecord['cancellation']>['by']>;
+
+/** POST /requests/{id}/cancel: only while SUBMITTED or PENDING_APPROVAL; `by` is the verified person. */
 export const cancelRequest = async (
-  deps: Pick<Deps, 'requests' | 'approvals' | 'audit' | 'workflow' | 'clock'>, id: string, body: { reason?: unknown },
+  deps: Pick<Deps, 'requests' | 'approvals' | 'audit' | 'workflow' | 'clock'>, id: string, body: { reason?: unknown }, by: CancelledBy,
 ): Promise<RequestRecord> => {
   if (body.reason !== undefined && (typeof body.reason !== 'string' || body.reason.length > REASON_LIMIT)) {
     throw new RequestValidationError([{ field: 'reason', message: `must be text of at most ${REASON_LIMIT} characters` }]);
@@ -24,7 +26,7 @@ export const cancelRequest = async (
   const record = await deps.requests.get(id);
   if (!record) throw new RequestNotFoundError(`no request ${id}`);
   const now = deps.clock().toISOString();
-  if (!(await deps.requests.transition(id, OPEN_STATUSES, 'CANCELLED', { cancellation: { at: now, reason }, updatedAt: now }))) {
+  if (!(await deps.requests.transition(id, OPEN_STATUSES, 'CANCELLED', { cancellation: { at: now, reason, by }, updatedAt: now }))) {
     const current = await deps.requests.get(id);
     throw new RequestNotCancellableError(current?.status ?? record.status);
   }
@@ -34,7 +36,7 @@ export const cancelRequest = async (
   for (const checkpoint of checkpoints.filter((c) => c.state === 'pending')) {
     if (!(await deps.requests.closeCheckpoint(id, checkpoint.index, ['pending'], 'cancelled', now))) continue;
     const callback = await deps.approvals.getCallback(id, checkpoint.index);
-    if (callback?.taskToken) await deps.workflow.fail(callback.taskToken, WORKFLOW_ERRORS.requestCancelled, 'cancelled by the requester');
+    if (callback?.taskToken) await deps.workflow.fail(callback.taskToken, WORKFLOW_ERRORS.requestCancelled, `cancelled by the ${by.kind}`);
   }
   return (await deps.requests.get(id))!;
 };
@@ -108,7 +110,10 @@ const outcomeReasons = (record: RequestRecord, checkpoints: CheckpointRecord[], 
       return [{ message: expired ? `Nobody decided at the ${expired.roleTitle} checkpoint before the deadline; the request was not approved.` : 'The request expired without a decision.' }];
     }
     case 'CANCELLED':
-      return [{ message: record.cancellation?.reason ? `Cancelled by the requester: ${record.cancellation.reason}` : 'Cancelled by the requester.' }];
+    {
+      const who = record.cancellation?.by?.kind === 'purchasing' ? `purchasing (${record.cancellation.by.name})` : 'the requester';
+      return [{ message: record.cancellation?.reason ? `Cancelled by ${who}: ${record.cancellation.reason}` : `Cancelled by ${who}.` }];
+    }
     default:
       return [];
   }

@@ -7,6 +7,7 @@ import { RequestCancelledError, WorkflowStateError } from '../shared/errors';
 import { logger } from '../shared/logger';
 import type { RequestStatus } from '../store/records';
 import type { Deps } from './deps';
+import { requestedBy, type Principal } from './identity';
 import { validatePurchaseRequest } from './submit';
 
 const DAY_MS = 86_400_000;
@@ -23,9 +24,9 @@ const history = async (deps: Pick<Deps, 'requests'>, request: PurchaseRequest, p
     .map((p) => ({ id: p.id, department: p.department, vendor: { name: p.vendorName }, amountCents: p.amountCents, submittedAt: p.submittedAt }));
 };
 
-/** POST /routing/preview: the decision a submission would get now, with no side effect. */
-export const previewRouting = async (deps: Pick<Deps, 'requests' | 'policies' | 'clock'>, body: unknown): Promise<RoutingDecision> => {
-  const request = validatePurchaseRequest(body, deps);
+/** POST /routing/preview: the decision the signed-in person's submission would get now, with no side effect. */
+export const previewRouting = async (deps: Pick<Deps, 'requests' | 'policies' | 'clock'>, body: unknown, by: Principal): Promise<RoutingDecision> => {
+  const request = requestedBy(validatePurchaseRequest(body, deps), by);
   const policy = deps.policies.get(request.policy);
   const at = deps.clock();
   return routeRequest(request, { policy, history: await history(deps, request, policy, at), at });

@@ -9,6 +9,7 @@ import { parsePurchaseRequest, validateAgainstPolicy, type PurchaseRequest } fro
 import { IdempotencyKeyReusedError, RequestValidationError } from '../shared/errors';
 import type { RequestRecord } from '../store/records';
 import type { Deps } from './deps';
+import { personOf, requestedBy, type Principal } from './identity';
 
 const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 const MAX_IDEMPOTENCY_KEY = 255;
@@ -40,8 +41,8 @@ export const validateIdempotencyKey = (key: string | undefined): string | undefi
 
 export interface SubmitResult { created: boolean; record: RequestRecord }
 
-export const submitRequest = async (deps: SubmitDeps, body: unknown, idempotencyKey?: string): Promise<SubmitResult> => {
-  const request = validatePurchaseRequest(body, deps);
+export const submitRequest = async (deps: SubmitDeps, body: unknown, idempotencyKey: string | undefined, by: Principal): Promise<SubmitResult> => {
+  const request = requestedBy(validatePurchaseRequest(body, deps), by);
   const key = validateIdempotencyKey(idempotencyKey);
   const now = deps.clock();
   let id = deps.newRequestId();
@@ -59,14 +60,14 @@ export const submitRequest = async (deps: SubmitDeps, body: unknown, idempotency
       const existing = await deps.requests.get(id);
       // The first submission may still be between its claim and its write: finish its work here.
       if (existing && existing.status !== 'SUBMITTED') return { created: false, record: existing };
-      return { created: false, record: await store(deps, id, request, now, existing) };
+      return { created: false, record: await store(deps, id, request, now, by, existing) };
     }
   }
-  return { created: true, record: await store(deps, id, request, now) };
+  return { created: true, record: await store(deps, id, request, now, by) };
 };
 
 /** Stores (or completes) a submission; each step is safe to repeat. */
-const store = async (deps: SubmitDeps, id: string, request: PurchaseRequest, now: Date, existing?: RequestRecord): Promise<RequestRecord> => {
+const store = async (deps: SubmitDeps, id: string, request: PurchaseRequest, now: Date, by: Principal, existing?: RequestRecord): Promise<RequestRecord> => {
   let record = existing;
   if (!record) {
     record = { id, submittedAt: now.toISOString(), updatedAt: now.toISOString(), status: 'SUBMITTED', request };
@@ -74,7 +75,7 @@ const store = async (deps: SubmitDeps, id: string, request: PurchaseRequest, now
     if (created) {
       await deps.audit.append(id, {
         type: 'request-submitted',
-        actor: { kind: 'requester', name: request.requester.name, email: request.requester.email },
+        actor: { kind: 'requester', ...personOf(by) },
         data: { title: request.title, amountCents: request.amountCents, department: request.department, vendor: request.vendor.name, method: request.method?.type ?? null, policy: request.policy },
       });
     } else {

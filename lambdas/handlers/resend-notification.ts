@@ -4,18 +4,24 @@
  * with the same link. 200 when delivered; 409 when there is nothing to resend (delivered already,
  * or no approver is being asked); 503 when mail is still down (recorded as another
  * `notification-failed`). Never returns the link itself: it only goes to the approver's inbox.
+ * Purchasing's to do; others who may read the request get 403, the rest 404.
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { resendNotification } from '../app/checkpoints';
 import { depsFor, type Deps } from '../app/deps';
+import type { IdentityDeps } from '../app/identity';
 import { isWellFormedRequestId } from '../app/tokens';
 import { requestLinks } from '../app/views';
 import { RequestNotFoundError } from '../shared/errors';
-import { apiHandler, errorJson, json } from '../shared/http';
+import { authenticatedApi, ownershipOf, requirePermission } from '../shared/authenticated';
+import { errorJson, json } from '../shared/http';
 
-export const makeHandler = (deps: Deps) => apiHandler(async (event: APIGatewayProxyEvent) => {
+export const makeHandler = (deps: Deps & IdentityDeps) => authenticatedApi(deps, async (event: APIGatewayProxyEvent, principal) => {
   const id = event.pathParameters?.id ?? '';
   if (!isWellFormedRequestId(id)) throw new RequestNotFoundError('no such request');
+  const record = await deps.requests.get(id);
+  if (!record) throw new RequestNotFoundError('no such request');
+  requirePermission(principal, 'resend-notification', ownershipOf(record));
   const result = await resendNotification(deps, id);
   switch (result.kind) {
     case 'sent':

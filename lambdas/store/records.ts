@@ -19,7 +19,8 @@ export interface RequestRecord {
   currentIndex?: number;
   outcome?: { status: RequestStatus; at: string; reasons: Array<{ message: string; citation?: string }> };
   outcomeNotifiedAt?: string;
-  cancellation?: { at: string; reason?: string };
+  /** `by`: the verified person who cancelled (the requester, or purchasing with a reason). */
+  cancellation?: { at: string; reason?: string; by?: { kind: 'requester' | 'purchasing'; id: string; name: string; email: string } };
 }
 
 export type CheckpointState = 'waiting' | 'pending' | 'approved' | 'rejected' | 'expired' | 'cancelled';

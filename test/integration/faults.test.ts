@@ -25,6 +25,7 @@ import { RequestsTable } from '../../lambdas/store/requests-table';
 import { ensureTables, LOCAL_CREDENTIALS, startDynamo } from '../../local/dynamo';
 import { loadDefinition } from '../../local/stack';
 import { createLocalStepFunctions, type LocalStepFunctions } from '../../local/step-functions';
+import { principalOf, REQUESTER as TEST_REQUESTER } from './support/people';
 import { Api, approvalLink, decide, freePorts, Inbox, purchase, sleep, startHarness, type Harness } from './support/harness';
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -335,7 +336,7 @@ describe('a crash mid-route and storage errors, through the real ASL and runner'
     const { record } = await submitRequest(deps, purchase({
       title, amount: 12000, vendor: { name: `${title} Co` },
       method: { type: 'quotes', quotes: [{ vendor: `${title} Co`, amount: 12000 }, { vendor: 'B', amount: 12500 }, { vendor: 'C', amount: 13000 }] },
-    }));
+    }), undefined, principalOf(TEST_REQUESTER));
     const id = record.id;
     for (let index = 0; index < 2; index += 1) {
       // The approver has been asked once the event is on the trail (after any retry of the task).

@@ -51,7 +51,7 @@ test('a micro purchase goes to the department head alone and ends APPROVED, the 
 
   // The auditor's export: the same events as CSV, with the verification in a header.
   const events = (await h.api.audit(id)).body.events as Array<{ seq: number; type: string; hash: string }>;
-  const csv = await fetch(`${h.api.baseUrl}/requests/${id}/audit?format=csv`);
+  const csv = await fetch(`${h.api.baseUrl}/requests/${id}/audit?format=csv`, { headers: await h.api.authorization('GET', `/requests/${id}/audit?format=csv`) });
   expect(csv.status).toBe(200);
   expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
   expect(csv.headers.get('x-audit-verified')).toBe('true');

@@ -2,13 +2,21 @@
  * Drives the embedded local stack the way people do: HTTP calls to the API, mail read from the
  * maildev inbox, approval links opened and their forms posted. Nothing here reaches into tables
  * except where a test says it is playing an attacker or an auditor.
+ *
+ * API calls carry a bearer token, as every client must: by default for the person a call is
+ * naturally made by (the requester named in a submitted body; the submitter of a request for its
+ * reads and cancellation; purchasing for a resend; an auditor for listing everything and
+ * exporting audit trails), or for the
+ * person a test names with `api.as(email)` (`api.anonymous()` sends none).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalStack, type LocalStack } from '../../../local/stack';
+import { ENV } from '../../../lambdas/catalog';
 import designExample from '../../fixtures/requests/formal-cooperative.json';
+import { personByEmail, TEST_PEOPLE, testIssuer, tokenFor, PURCHASING, AUDITOR, REQUESTER } from './people';
 
 export const freePort = (): Promise<number> => new Promise((resolve, reject) => {
   const server = createServer();
@@ -43,9 +51,8 @@ export interface HarnessOptions {
 export const startHarness = async (options: HarnessOptions = {}): Promise<Harness> => {
   const dataDir = mkdtempSync(join(tmpdir(), 'par-it-'));
   const ports = await freePorts();
-  const start = () => startLocalStack({
-    ...ports, dataDir, extraPolicies: options.extraPolicies, log: options.log ?? (() => undefined), ...(options.env ? { env: options.env } : {}),
-  });
+  const env = { ...(await identityEnv()), ...options.env };
+  const start = () => startLocalStack({ ...ports, dataDir, extraPolicies: options.extraPolicies, log: options.log ?? (() => undefined), env });
   let stack = await start();
   const harness: Harness = {
     stack,
@@ -68,18 +75,68 @@ export const startHarness = async (options: HarnessOptions = {}): Promise<Harnes
 
 export interface ApiResponse<T = any> { status: number; headers: Headers; body: T; text: string }
 
+/** The stack's token settings: the test issuer's JWKS and the test people as the directory. */
+export const identityEnv = async (): Promise<Record<string, string>> => {
+  const issuer = await testIssuer();
+  return {
+    [ENV.tokenIssuer]: issuer.issuer,
+    [ENV.tokenAudience]: issuer.audience,
+    [ENV.tokenJwksUrl]: issuer.jwksUrl,
+    [ENV.extraPeople]: JSON.stringify(TEST_PEOPLE),
+  };
+};
+
+/** Who submitted each request (by id), so later calls about it are made by that person. */
+const submitters = new Map<string, string>();
+
+/** The email of the person who naturally makes this call (see the header comment). */
+const naturalCaller = (method: string, path: string, body: unknown): string | undefined => {
+  const route = path.split('?')[0]!;
+  if (route.startsWith('/approvals/') || route === '/health') return undefined; // public: links are their own credential
+  if (method === 'POST' && (route === '/requests' || route === '/routing/preview')) {
+    let parsed = body;
+    if (typeof parsed === 'string') try { parsed = JSON.parse(parsed); } catch { parsed = undefined; }
+    if (parsed instanceof Uint8Array) try { parsed = JSON.parse(new TextDecoder().decode(parsed)); } catch { parsed = undefined; }
+    const named = (parsed as { requester?: { email?: unknown } } | undefined)?.requester?.email;
+    // A body naming nobody the directory knows (bad input) is sent by the default requester.
+    return typeof named === 'string' && personByEmail(named) ? named : REQUESTER.email;
+  }
+  const id = /^\/requests\/([^/]+)/.exec(route)?.[1];
+  if (route.endsWith('/resend-notification')) return PURCHASING.email;
+  if (route.endsWith('/audit') && /[?&]format=csv/.test(path)) return AUDITOR.email; // exporting is the auditor's
+  if (id !== undefined) return submitters.get(decodeURIComponent(id)) ?? (method === 'GET' ? AUDITOR.email : REQUESTER.email);
+  return AUDITOR.email;
+};
+
 export class Api {
-  constructor(readonly baseUrl: string) {}
+  /** `as`: the email of the person every call is made by; null: no token at all. */
+  constructor(readonly baseUrl: string, private readonly person?: string | null) {}
+
+  /** The same API, called by this person (any address of their mailbox). */
+  as(email: string): Api { return new Api(this.baseUrl, email); }
+  /** The same API, called without a token. */
+  anonymous(): Api { return new Api(this.baseUrl, null); }
+
+  /** The Authorization header this Api would send for the call (for tests that build their own fetch). */
+  async authorization(method: string, path: string, body?: unknown): Promise<Record<string, string>> {
+    const email = this.person === null ? undefined : this.person ?? naturalCaller(method, path, body);
+    return email === undefined ? {} : { authorization: `Bearer ${await tokenFor(email)}` };
+  }
 
   async call<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+    const auth = await this.authorization(method, path, body);
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
-      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      headers: body === undefined ? { ...auth, ...headers } : { 'content-type': 'application/json', ...auth, ...headers },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await response.text();
     let parsed: any = text;
     try { parsed = JSON.parse(text); } catch { /* HTML or empty */ }
+    if (method === 'POST' && path === '/requests' && (response.status === 202 || response.status === 200) && typeof parsed?.id === 'string') {
+      const caller = this.person ?? naturalCaller(method, path, body);
+      if (caller) submitters.set(parsed.id, caller);
+    }
     return { status: response.status, headers: response.headers, body: parsed, text };
   }
 

@@ -14,8 +14,8 @@ const clock = () => NOW;
 
 const DANA: DirectoryPerson = { id: 'dana-ortiz', name: 'Dana Ortiz', email: 'dana.ortiz@sample-city.example', department: 'Public Works', roles: ['department-head'] };
 const directory = (people: DirectoryPerson[]): PeopleDirectory => ({
-  byId: (id) => people.find((p) => p.id === id),
-  byEmail: (email) => people.find((p) => p.email.toLowerCase() === email.toLowerCase()),
+  findById: (id) => people.find((p) => p.id === id),
+  findByEmail: (email) => people.find((p) => p.email.toLowerCase() === email.toLowerCase()),
 });
 
 let issuer: TestIssuer;

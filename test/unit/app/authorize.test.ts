@@ -3,8 +3,8 @@
  * against each action, on the principal's own request, another person's request of the same
  * department, and a request of another department.
  */
-import { ACTIONS, authorize, isOwnRequest, listScope, mailboxKey, PERMISSIONS, type Action, type RequestOwnership } from '../../../lambdas/app/authorize';
-import { ACCESS_ROLES, type AccessRole, type Principal } from '../../../lambdas/app/identity';
+import { ACTIONS, authorize, isOwnRequest, listScope, PERMISSIONS, type Action, type RequestOwnership } from '../../../lambdas/app/authorize';
+import { ACCESS_ROLES, mailboxKey, type AccessRole, type Principal } from '../../../lambdas/app/identity';
 
 const principal = (role: AccessRole): Principal => ({
   id: `${role}-person`, name: `The ${role}`, email: `${role}@sample-city.example`, department: 'Public Works',
