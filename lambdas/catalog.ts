@@ -105,6 +105,4 @@ export const ENV = {
   tokenIssuer: 'TOKEN_ISSUER',
   tokenAudience: 'TOKEN_AUDIENCE',
   tokenJwksUrl: 'TOKEN_JWKS_URL',
-  /** Optional JSON array of extra people for the directory (local development and tests only). */
-  extraPeople: 'EXTRA_PEOPLE_JSON',
 } as const;

@@ -20,7 +20,7 @@ import { ApprovalsTable } from '../store/approvals-table';
 import { AuditTable } from '../store/audit-table';
 import { IdempotencyTable } from '../store/idempotency-table';
 import { RequestsTable } from '../store/requests-table';
-import { peopleDirectory, type IdentityDeps } from './identity';
+import { signInDirectory, type IdentityDeps } from './identity';
 import { newApprovalId, newRequestId } from './tokens';
 
 export interface Deps {
@@ -54,14 +54,13 @@ const policiesFromEnv = (): PolicyRegistry => {
 };
 
 /** API functions verify bearer tokens against the configured issuer and know the people directory. */
-const identityFor = (functionId: string, kind: 'api' | 'task', env: NodeJS.ProcessEnv): IdentityDeps => {
+const identityFor = (functionId: string, kind: 'api' | 'task', policies: PolicyRegistry, env: NodeJS.ProcessEnv): IdentityDeps => {
   if (kind !== 'api') return { tokenVerifier: notGranted(functionId, 'token verification'), people: notGranted(functionId, 'the people directory') };
-  const extra = optionalEnv(ENV.extraPeople, env);
   return {
     tokenVerifier: createTokenVerifier({
       issuer: requireEnv(ENV.tokenIssuer, env), audience: requireEnv(ENV.tokenAudience, env), jwksUrl: requireEnv(ENV.tokenJwksUrl, env),
     }),
-    people: peopleDirectory(extra ? (JSON.parse(extra) as unknown[]) : []),
+    people: signInDirectory(policies),
   };
 };
 
@@ -75,6 +74,7 @@ export const depsFor = (functionId: string, env: NodeJS.ProcessEnv = process.env
   const approvalsName = table('approvals');
   const auditName = table('audit');
   const idempotencyName = table('idempotency');
+  const policies = policiesFromEnv();
   return {
     requests: requestsName ? new RequestsTable(dynamo, requestsName) : notGranted(functionId, 'the requests table'),
     approvals: approvalsName ? new ApprovalsTable(dynamo, approvalsName) : notGranted(functionId, 'the approvals table'),
@@ -89,11 +89,11 @@ export const depsFor = (functionId: string, env: NodeJS.ProcessEnv = process.env
     linkSecret: spec.linkSecret
       ? secretsManagerSource(new SecretsManagerClient({}), requireEnv(ENV.linkSecretArn, env))
       : () => Promise.reject(new Error(`${functionId} is not granted the link secret`)),
-    policies: policiesFromEnv(),
+    policies,
     clock,
     newRequestId,
     newApprovalId,
     publicBaseUrl: spec.sendsMail ? requireEnv(ENV.publicBaseUrl, env).replace(/\/+$/, '') : '',
-    ...identityFor(functionId, spec.kind, env),
+    ...identityFor(functionId, spec.kind, policies, env),
   };
 };

@@ -6,27 +6,18 @@
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { InvalidTokenError, type TokenVerifier } from '../adapters/token-verifier';
-import type { PurchaseRequest } from '../domain';
+import type { PolicyRegistry, PurchaseRequest } from '../domain';
+import { mailboxKey, peopleForPolicy, UnknownPeopleDirectoryError, type PeopleDirectory, type PersonRecord } from '../domain/people';
 import { RequestValidationError } from '../shared/errors';
+
+export { mailboxKey };
 
 /** The roles of the authorization table (lambdas/app/authorize.ts). Every verified person is a requester. */
 export const ACCESS_ROLES = ['requester', 'department-head', 'purchasing', 'auditor', 'admin'] as const;
 export type AccessRole = (typeof ACCESS_ROLES)[number];
 
-/** A person as the directory holds them. */
-export interface DirectoryPerson {
-  id: string;
-  name: string;
-  email: string;
-  department?: string;
-  roles: readonly string[];
-}
-
-export interface PeopleDirectory {
-  findById(id: string): DirectoryPerson | undefined;
-  /** By mailbox: case and a `+tag` do not make a different person. */
-  findByEmail(email: string): DirectoryPerson | undefined;
-}
+/** Who may sign in: looked up by the token's subject (person id) or, failing that, by mailbox. */
+export type PersonLookup = Pick<PeopleDirectory, 'findById' | 'findByEmail'>;
 
 /** The verified caller. */
 export interface Principal {
@@ -82,12 +73,12 @@ export const bearerToken = (event: Pick<APIGatewayProxyEvent, 'headers' | 'query
   return match[1]!;
 };
 
-const accessRoles = (person: DirectoryPerson): AccessRole[] =>
+const accessRoles = (person: PersonRecord): AccessRole[] =>
   ['requester', ...ACCESS_ROLES.filter((role) => role !== 'requester' && person.roles.includes(role))] as AccessRole[];
 
 export interface IdentityDeps {
   tokenVerifier: TokenVerifier;
-  people: PeopleDirectory;
+  people: PersonLookup;
 }
 
 /** The verified caller of an API event; NotAuthenticatedError when there is none. */
@@ -107,28 +98,30 @@ export const authenticate = async (deps: IdentityDeps, event: Pick<APIGatewayPro
   return { id: person.id, name: person.name, email: person.email, ...(person.department ? { department: person.department } : {}), roles: accessRoles(person) };
 };
 
-/** Case and a `+tag` do not make a different mailbox (alias@ and ALIAS+x@ are one person). */
-export const mailboxKey = (email: string): string => {
-  const [local = '', domain = ''] = email.trim().toLowerCase().split(/@(?=[^@]*$)/);
-  return `${local.split('+')[0]}@${domain}`;
-};
-
-const isPerson = (value: unknown): value is DirectoryPerson => {
-  const p = value as Partial<DirectoryPerson> | null;
-  return !!p && typeof p.id === 'string' && typeof p.name === 'string' && typeof p.email === 'string'
-    && (p.department === undefined || typeof p.department === 'string') && Array.isArray(p.roles) && p.roles.every((r) => typeof r === 'string');
-};
-
-/** An in-memory directory indexed by id and by mailbox; two people on one mailbox is a configuration error. */
-export const peopleDirectory = (people: readonly unknown[]): PeopleDirectory => {
-  const byId = new Map<string, DirectoryPerson>();
-  const byMailbox = new Map<string, DirectoryPerson>();
-  for (const [index, person] of people.entries()) {
-    if (!isPerson(person)) throw new Error(`people[${index}] is not { id, name, email, department?, roles[] }`);
-    const mailbox = mailboxKey(person.email);
-    if (byId.has(person.id) || byMailbox.has(mailbox)) throw new Error(`people[${index}]: ${person.id} <${person.email}> is listed twice`);
-    byId.set(person.id, person);
-    byMailbox.set(mailbox, person);
+/**
+ * Everyone who may sign in: the people directories of the registry's base policies together (a
+ * policy without a directory of its own, such as a test copy of a shipped one, adds nobody).
+ * One id must be one mailbox across directories.
+ */
+export const signInDirectory = (policies: PolicyRegistry): PersonLookup => {
+  const byId = new Map<string, PersonRecord>();
+  const byMailbox = new Map<string, PersonRecord>();
+  for (const id of policies.ids()) {
+    const policy = policies.get(id);
+    if (policy.kind !== 'base') continue;
+    let directory: PeopleDirectory;
+    try {
+      directory = peopleForPolicy(policy);
+    } catch (error) {
+      if (error instanceof UnknownPeopleDirectoryError) continue;
+      throw error;
+    }
+    for (const person of directory.all()) {
+      const known = byId.get(person.id);
+      if (known && mailboxKey(known.email) !== mailboxKey(person.email)) throw new Error(`person ${person.id} has two addresses in two directories`);
+      byId.set(person.id, person);
+      byMailbox.set(mailboxKey(person.email), person);
+    }
   }
   return { findById: (id) => byId.get(id), findByEmail: (email) => byMailbox.get(mailboxKey(email)) };
 };

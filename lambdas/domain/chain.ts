@@ -9,6 +9,7 @@
  * checkpoint's reason says so.
  */
 import { formatUsd } from './money';
+import { sameMailbox } from './people';
 import type { BasePolicy, Condition, Delegation, OverlayPolicy, Role } from './policy-schema';
 import type { Checkpoint, FundingSource, MethodType, Person, Category } from './types';
 
@@ -31,13 +32,7 @@ export interface ChainResult {
   unstaffed: Array<{ role: string; message: string }>;
 }
 
-/** Lower case, without a `+tag`: the inbox an address delivers to. */
-const mailbox = (email: string): string => {
-  const lower = email.trim().toLowerCase();
-  const at = lower.lastIndexOf('@');
-  return at < 0 ? lower : `${lower.slice(0, at).split('+')[0]}${lower.slice(at)}`;
-};
-const same = (a: Person | undefined, b: Person) => a !== undefined && mailbox(a.email) === mailbox(b.email);
+const same = (a: Person | undefined, b: Person) => a !== undefined && sameMailbox(a.email, b.email);
 
 function holds(c: Condition, f: ChainFacts): string | null {
   if (c.always) return 'every request';

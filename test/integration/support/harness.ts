@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { startLocalStack, type LocalStack } from '../../../local/stack';
 import { ENV } from '../../../lambdas/catalog';
 import designExample from '../../fixtures/requests/formal-cooperative.json';
-import { personByEmail, TEST_PEOPLE, testIssuer, tokenFor, PURCHASING, AUDITOR, REQUESTER } from './people';
+import { AUDITOR, personByEmail, PURCHASING, REQUESTER, testIssuer, tokenFor } from './people';
 
 export const freePort = (): Promise<number> => new Promise((resolve, reject) => {
   const server = createServer();
@@ -75,14 +75,13 @@ export const startHarness = async (options: HarnessOptions = {}): Promise<Harnes
 
 export interface ApiResponse<T = any> { status: number; headers: Headers; body: T; text: string }
 
-/** The stack's token settings: the test issuer's JWKS and the test people as the directory. */
+/** The stack's token settings: the test issuer and its JWKS. */
 export const identityEnv = async (): Promise<Record<string, string>> => {
   const issuer = await testIssuer();
   return {
     [ENV.tokenIssuer]: issuer.issuer,
     [ENV.tokenAudience]: issuer.audience,
     [ENV.tokenJwksUrl]: issuer.jwksUrl,
-    [ENV.extraPeople]: JSON.stringify(TEST_PEOPLE),
   };
 };
 

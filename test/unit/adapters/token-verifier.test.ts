@@ -5,15 +5,16 @@
  */
 import { base64url, SignJWT } from 'jose';
 import { createTokenVerifier, MAX_TOKEN_BYTES, type TokenVerifier } from '../../../lambdas/adapters/token-verifier';
-import { authenticate, bearerToken, NotAuthenticatedError, type DirectoryPerson, type PeopleDirectory } from '../../../lambdas/app/identity';
+import { authenticate, bearerToken, NotAuthenticatedError, type PersonLookup } from '../../../lambdas/app/identity';
+import type { PersonRecord } from '../../../lambdas/domain/people';
 import { startTestIssuer, type TestIssuer } from '../../integration/support/token-issuer';
 
 const NOW = new Date('2026-05-04T10:00:00Z');
 const NOW_S = Math.floor(NOW.getTime() / 1000);
 const clock = () => NOW;
 
-const DANA: DirectoryPerson = { id: 'dana-ortiz', name: 'Dana Ortiz', email: 'dana.ortiz@sample-city.example', department: 'Public Works', roles: ['department-head'] };
-const directory = (people: DirectoryPerson[]): PeopleDirectory => ({
+const DANA: PersonRecord = { id: 'dana-ortiz', name: 'Dana Ortiz', email: 'dana.ortiz@sample-city.example', department: 'Public Works', roles: ['department-head'] };
+const directory = (people: PersonRecord[]): PersonLookup => ({
   findById: (id) => people.find((p) => p.id === id),
   findByEmail: (email) => people.find((p) => p.email.toLowerCase() === email.toLowerCase()),
 });
@@ -31,7 +32,7 @@ const event = (token: string | undefined, query?: Record<string, string>) => ({
   queryStringParameters: query ?? null,
   multiValueQueryStringParameters: null,
 });
-const deps = (people: DirectoryPerson[] = [DANA]) => ({ tokenVerifier: verifier, people: directory(people) });
+const deps = (people: PersonRecord[] = [DANA]) => ({ tokenVerifier: verifier, people: directory(people) });
 
 /** The reason a token is refused, or 'accepted'. */
 const verdict = async (token: string): Promise<string> => {
