@@ -6,6 +6,7 @@
  */
 import { WORKFLOW_ERRORS } from '../../statemachines/placeholders';
 import { COMMENT_MAX_LENGTH, type ApprovalPageView, type CheckpointView, type RequestSummary } from '../presentation';
+import { sameMailbox } from '../domain/people';
 import { logger } from '../shared/logger';
 import type { CheckpointRecord, DecisionRecord, LinkRecord, RequestRecord } from '../store/records';
 import { recordDecisionEvent } from './decision-audit';
@@ -24,7 +25,10 @@ export type Closed =
   | { kind: 'expired'; request: RequestSummary; expiredAt: string }
   | { kind: 'forbidden'; message: string };
 
-const sameEmail = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+const sameEmail = (a: string, b: string) => sameMailbox(a, b);
+
+/** The person the browser or script is signed in as, when it is (the link is bound to its recipient). */
+export interface SignedIn { name: string; email: string }
 
 const load = async (deps: Pick<Deps, 'approvals' | 'requests'>, approvalId: string): Promise<Loaded | undefined> => {
   if (!isWellFormedApprovalId(approvalId)) return undefined;
@@ -36,8 +40,11 @@ const load = async (deps: Pick<Deps, 'approvals' | 'requests'>, approvalId: stri
   return { link, record, checkpoint, all: checkpoints };
 };
 
-const closedReason = (loaded: Loaded, now: Date): Closed | undefined => {
+const closedReason = (loaded: Loaded, now: Date, signedIn?: SignedIn): Closed | undefined => {
   const { checkpoint, record, link } = loaded;
+  if (signedIn && !sameEmail(signedIn.email, link.recipient.email)) {
+    return { kind: 'forbidden', message: `this approval link is for ${link.recipient.name}, and you are signed in as ${signedIn.name}; sign out, or ask ${link.recipient.name} to open it` };
+  }
   const request = requestSummary(record);
   if (checkpoint.state === 'approved' || checkpoint.state === 'rejected') {
     return { kind: 'decided', request, decision: checkpoint.state, by: decidedByLine(checkpoint.decision!), at: checkpoint.decision!.decidedAt };
@@ -74,12 +81,12 @@ const pageView = (loaded: Loaded, approvalId: string, formActionBase: string, an
 
 /** GET /approvals/{id}: the page, or why it is closed. Reads only. */
 export const openApprovalPage = async (
-  deps: Pick<Deps, 'approvals' | 'requests' | 'linkSecret' | 'clock'>, approvalId: string, formActionBase: string,
+  deps: Pick<Deps, 'approvals' | 'requests' | 'linkSecret' | 'clock'>, approvalId: string, formActionBase: string, signedIn?: SignedIn,
 ): Promise<{ kind: 'open'; view: ApprovalPageView } | Closed> => {
   const loaded = await load(deps, approvalId);
   if (!loaded) return { kind: 'not-found' };
   const now = deps.clock();
-  const closed = closedReason(loaded, now);
+  const closed = closedReason(loaded, now, signedIn);
   if (closed) return closed;
   const token = issueAntiForgery(await deps.linkSecret(), approvalId, now);
   return { kind: 'open', view: pageView(loaded, approvalId, formActionBase, token) };
@@ -114,12 +121,12 @@ const validateForm = (form: DecisionForm, checkpoint: CheckpointRecord) => {
 /** POST /approvals/{id}. */
 export const decideApproval = async (
   deps: Pick<Deps, 'approvals' | 'requests' | 'audit' | 'workflow' | 'linkSecret' | 'clock'>,
-  approvalId: string, form: DecisionForm, formActionBase: string,
+  approvalId: string, form: DecisionForm, formActionBase: string, signedIn?: SignedIn,
 ): Promise<DecisionResult> => {
   const loaded = await load(deps, approvalId);
   if (!loaded) return { kind: 'not-found' };
   const now = deps.clock();
-  const closed = closedReason(loaded, now);
+  const closed = closedReason(loaded, now, signedIn);
   if (closed) return closed;
   const secret = await deps.linkSecret();
   if (!checkAntiForgery(secret, approvalId, form.antiForgery, now)) {

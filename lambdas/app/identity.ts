@@ -81,6 +81,19 @@ export interface IdentityDeps {
   people: PersonLookup;
 }
 
+/**
+ * The signed-in person behind a request that need not be signed in (approval links): undefined
+ * when it carries no credentials at all; when it does, they must verify.
+ */
+export const optionalCaller = async (deps: IdentityDeps, event: Pick<APIGatewayProxyEvent, 'headers' | 'queryStringParameters' | 'multiValueQueryStringParameters'>): Promise<Principal | undefined> => {
+  try {
+    bearerToken(event);
+  } catch (error) {
+    if (error instanceof NotAuthenticatedError && error.error === undefined) return undefined; // no credentials
+  }
+  return authenticate(deps, event);
+};
+
 /** The verified caller of an API event; NotAuthenticatedError when there is none. */
 export const authenticate = async (deps: IdentityDeps, event: Pick<APIGatewayProxyEvent, 'headers' | 'queryStringParameters' | 'multiValueQueryStringParameters'>): Promise<Principal> => {
   const token = bearerToken(event);

@@ -6,16 +6,20 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { openApprovalPage } from '../app/decide';
 import { depsFor, type Deps } from '../app/deps';
+import { NotAuthenticatedError, optionalCaller, type IdentityDeps } from '../app/identity';
 import { closedPage } from '../app/decision-pages';
 import { renderApprovalPage, renderFormErrorPage } from '../presentation';
 import { logger } from '../shared/logger';
 import { basePath } from '../shared/http';
 
-export const makeHandler = (deps: Deps) => async (event: APIGatewayProxyEvent) => {
+export const makeHandler = (deps: Deps & IdentityDeps) => async (event: APIGatewayProxyEvent) => {
   try {
-    const result = await openApprovalPage(deps, event.pathParameters?.approvalId ?? '', basePath(event));
+    // The link alone is the credential; a sign-in it carries must be its recipient's.
+    const signedIn = await optionalCaller(deps, event);
+    const result = await openApprovalPage(deps, event.pathParameters?.approvalId ?? '', basePath(event), signedIn);
     return result.kind === 'open' ? renderApprovalPage(result.view) : closedPage(result);
   } catch (error) {
+    if (error instanceof NotAuthenticatedError) return renderFormErrorPage({ statusCode: 403, message: `Your sign-in could not be verified (${error.message}). Sign out, then open the link from your email again.` });
     logger.error('approval page failed', { error: (error as Error).name });
     return renderFormErrorPage({ statusCode: 500, message: 'Something went wrong on our side. Please try the link again in a minute.' });
   }

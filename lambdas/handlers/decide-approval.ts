@@ -7,6 +7,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { decideApproval, type DecisionResult } from '../app/decide';
 import { closedPage } from '../app/decision-pages';
 import { depsFor, type Deps } from '../app/deps';
+import { NotAuthenticatedError, optionalCaller, type IdentityDeps } from '../app/identity';
 import { renderDecisionRecordedPage, renderFormErrorPage, type RenderedPage } from '../presentation';
 import { PayloadTooLargeError, RequestValidationError, UnsupportedMediaTypeError } from '../shared/errors';
 import { basePath, errorJson, formBody, json, wantsJson } from '../shared/http';
@@ -36,13 +37,19 @@ const asPage = (result: DecisionResult, form: Record<string, string>): RenderedP
   }
 };
 
-export const makeHandler = (deps: Deps) => async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+export const makeHandler = (deps: Deps & IdentityDeps) => async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
   const jsonWanted = wantsJson(event);
   try {
+    // The link alone is the credential; a sign-in it carries must be its recipient's.
+    const signedIn = await optionalCaller(deps, event);
     const form = formBody(event);
-    const result = await decideApproval(deps, event.pathParameters?.approvalId ?? '', form, basePath(event));
+    const result = await decideApproval(deps, event.pathParameters?.approvalId ?? '', form, basePath(event), signedIn);
     return jsonWanted ? asJson(result) : asPage(result, form);
   } catch (error) {
+    if (error instanceof NotAuthenticatedError) {
+      const message = `Your sign-in could not be verified (${error.message}). Sign out, then open the link from your email again.`;
+      return jsonWanted ? errorJson(403, 'forbidden', message) : renderFormErrorPage({ statusCode: 403, message });
+    }
     const [status, message] = error instanceof PayloadTooLargeError ? [413, 'The form is too large.']
       : error instanceof UnsupportedMediaTypeError || error instanceof RequestValidationError ? [400, 'The form could not be read. Open the link from your email again.']
         : [500, 'Something went wrong on our side. Your decision may not be recorded; open the link again to check.'];
