@@ -17,6 +17,7 @@ import { TABLES } from '../lambdas/shared/tables';
 import { ASL_FUNCTION_PLACEHOLDERS, fillPlaceholders } from '../statemachines/placeholders';
 import { createApiServer, type ApiRoute } from './api-server';
 import { createAwsEndpoint } from './aws-endpoint';
+import { startIdentityProvider, WEB_CALLBACK_PATH } from './identity-provider';
 import { ensureTables, LOCAL_CREDENTIALS, startDynamo, type LocalDynamo } from './dynamo';
 import { functionArn, LOCAL_REGION, type LambdaHandler } from './lambda-context';
 import { LINK_SECRET_ARN, loadOrCreateLinkSecret } from './link-secret';
@@ -31,6 +32,11 @@ export interface LocalStackOptions {
   smtpPort?: number;
   /** @default 1080; 0 picks a free port */
   mailWebPort?: number;
+  /**
+   * The local OpenID provider. @default a free port (test suites run side by side); `npm start`
+   * asks for 3001 (IDP_PORT), so the issuer printed there stays the same from one start to the next.
+   */
+  idpPort?: number;
   /** @default '.data' (relative to the working directory) */
   dataDir?: string;
   /** Extra policy objects, handed to handlers as EXTRA_POLICIES_JSON. */
@@ -46,6 +52,8 @@ export interface LocalStack {
   /** maildev's REST API base (`…/api`; messages at `…/api/email`). */
   mailApiUrl: string;
   smtpPort: number;
+  /** The local OpenID provider (discovery at `<issuer>/.well-known/openid-configuration`). */
+  issuer: string;
   dataDir: string;
   stop(): Promise<void>;
 }
@@ -116,6 +124,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     rememberedPorts.set('mailWeb', Number(new URL(mail.webUrl).port));
     stops.push(() => mail.stop());
 
+    const identity = await startIdentityProvider({ port: portFor('idp', options.idpPort, 0), dataDir, webRedirectUris: [`${apiUrl}${WEB_CALLBACK_PATH}`], log });
+    rememberedPorts.set('idp', Number(new URL(identity.issuer).port));
+    stops.push(() => identity.stop());
+
     let stepFunctions: LocalStepFunctions | undefined;
     const linkSecret = await loadOrCreateLinkSecret(dataDir);
     const endpoint = createAwsEndpoint({ stepFunctions: () => stepFunctions, secrets: [linkSecret], log });
@@ -175,6 +187,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       mailWebUrl: mail.webUrl,
       mailApiUrl: mail.apiUrl,
       smtpPort: mail.smtpPort,
+      issuer: identity.issuer,
       dataDir,
       stop: () => {
         stopping ??= stopAll().finally(() => { stackRunning = false; });

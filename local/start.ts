@@ -1,8 +1,9 @@
 /**
  * `npm start`: the whole product on this machine (see stack.ts). Ports and the data directory
- * can be changed with PORT, SMTP_PORT, MAIL_WEB_PORT and DATA_DIR. Ctrl-C stops it cleanly;
+ * can be changed with PORT, SMTP_PORT, MAIL_WEB_PORT, IDP_PORT and DATA_DIR. Ctrl-C stops it cleanly;
  * pending approvals and their mailed links keep working after the next start.
  */
+import { DEFAULT_IDP_PORT } from './identity-provider';
 import { startLocalStack } from './stack';
 import { PortInUseError } from './net';
 
@@ -22,6 +23,7 @@ const main = async () => {
     apiPort: portFromEnv('PORT'),
     smtpPort: portFromEnv('SMTP_PORT'),
     mailWebPort: portFromEnv('MAIL_WEB_PORT'),
+    idpPort: portFromEnv('IDP_PORT') ?? DEFAULT_IDP_PORT,
     dataDir: process.env.DATA_DIR || '.data',
     log: (line: string) => console.log(`  ${line}`),
   };
@@ -31,7 +33,7 @@ const main = async () => {
   } catch (error) {
     if (error instanceof PortInUseError) {
       console.error(`Cannot start: ${error.message}.`);
-      console.error('Set PORT, SMTP_PORT or MAIL_WEB_PORT to use other ports.');
+      console.error('Set PORT, SMTP_PORT, MAIL_WEB_PORT or IDP_PORT to use other ports.');
     } else {
       console.error('Cannot start:', error);
     }
@@ -40,6 +42,7 @@ const main = async () => {
 
   console.log(`API    ${stack.apiUrl}`);
   console.log(`Inbox  ${stack.mailWebUrl}  (SMTP 127.0.0.1:${stack.smtpPort})`);
+  console.log(`Issuer ${stack.issuer}  (local sign-in; tokens for scripts: npm run --silent token -- <email>)`);
   console.log(`Data   ${stack.dataDir}`);
   console.log('ready');
 
