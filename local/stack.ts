@@ -17,7 +17,7 @@ import { TABLES } from '../lambdas/shared/tables';
 import { ASL_FUNCTION_PLACEHOLDERS, fillPlaceholders } from '../statemachines/placeholders';
 import { createApiServer, type ApiRoute } from './api-server';
 import { createAwsEndpoint } from './aws-endpoint';
-import { startIdentityProvider, WEB_CALLBACK_PATH } from './identity-provider';
+import { API_AUDIENCE, startIdentityProvider, WEB_CALLBACK_PATH } from './identity-provider';
 import { ensureTables, LOCAL_CREDENTIALS, startDynamo, type LocalDynamo } from './dynamo';
 import { functionArn, LOCAL_REGION, type LambdaHandler } from './lambda-context';
 import { LINK_SECRET_ARN, loadOrCreateLinkSecret } from './link-secret';
@@ -145,6 +145,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       [ENV.mailFrom]: MAIL_FROM,
       [ENV.publicBaseUrl]: apiUrl,
       [ENV.linkSecretArn]: LINK_SECRET_ARN,
+      // The API accepts the local provider's access tokens, verified as on AWS (JWKS, issuer, audience).
+      [ENV.tokenIssuer]: identity.issuer,
+      [ENV.tokenAudience]: API_AUDIENCE,
+      [ENV.tokenJwksUrl]: `${identity.issuer}/jwks`,
       ...(options.extraPolicies ? { [ENV.extraPolicies]: JSON.stringify(options.extraPolicies) } : {}),
       AWS_REGION: LOCAL_REGION,
       AWS_DEFAULT_REGION: LOCAL_REGION,

@@ -26,7 +26,7 @@ import { ensureTables, LOCAL_CREDENTIALS, startDynamo } from '../../local/dynamo
 import { loadDefinition } from '../../local/stack';
 import { createLocalStepFunctions, type LocalStepFunctions } from '../../local/step-functions';
 import { principalOf, REQUESTER as TEST_REQUESTER } from './support/people';
-import { Api, approvalLink, decide, freePorts, Inbox, purchase, sleep, startHarness, type Harness } from './support/harness';
+import { Api, approvalLink, decide, freePort, freePorts, Inbox, localProviderTokens, purchase, sleep, startHarness, type Harness } from './support/harness';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const DEPT_HEAD = 'dana.ortiz@sample-city.example';
@@ -133,8 +133,9 @@ describe('kill -9 of the local stack', () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'par-kill-'));
     const ports = await freePorts();
-    env = { ...process.env, PORT: String(ports.apiPort), SMTP_PORT: String(ports.smtpPort), MAIL_WEB_PORT: String(ports.mailWebPort), DATA_DIR: dataDir };
-    api = new Api(`http://127.0.0.1:${ports.apiPort}`);
+    const idpPort = await freePort();
+    env = { ...process.env, PORT: String(ports.apiPort), SMTP_PORT: String(ports.smtpPort), MAIL_WEB_PORT: String(ports.mailWebPort), IDP_PORT: String(idpPort), DATA_DIR: dataDir };
+    api = new Api(`http://127.0.0.1:${ports.apiPort}`, localProviderTokens(`http://127.0.0.1:${idpPort}`, dataDir));
     inbox = new Inbox(`http://127.0.0.1:${ports.mailWebPort}/api`);
   });
   afterAll(async () => {

@@ -3,20 +3,20 @@
  * maildev inbox, approval links opened and their forms posted. Nothing here reaches into tables
  * except where a test says it is playing an attacker or an auditor.
  *
- * API calls carry a bearer token, as every client must: by default for the person a call is
- * naturally made by (the requester named in a submitted body; the submitter of a request for its
- * reads and cancellation; purchasing for a resend; an auditor for listing everything and
- * exporting audit trails), or for the
- * person a test names with `api.as(email)` (`api.anonymous()` sends none).
+ * API calls carry a bearer token from the stack's local OpenID provider, as every client must: by
+ * default for the person a call is naturally made by (the requester named in a submitted body;
+ * the submitter of a request for its reads and cancellation; purchasing for a resend; an auditor
+ * for listing everything and exporting audit trails), or for the person a test names with
+ * `api.as(email)` (`api.anonymous()` sends none).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalStack, type LocalStack } from '../../../local/stack';
-import { ENV } from '../../../lambdas/catalog';
+import { issueLocalToken } from '../../../local/token';
 import designExample from '../../fixtures/requests/formal-cooperative.json';
-import { AUDITOR, personByEmail, PURCHASING, REQUESTER, testIssuer, tokenFor } from './people';
+import { AUDITOR, personByEmail, PURCHASING, REQUESTER } from './people';
 
 export const freePort = (): Promise<number> => new Promise((resolve, reject) => {
   const server = createServer();
@@ -51,14 +51,16 @@ export interface HarnessOptions {
 export const startHarness = async (options: HarnessOptions = {}): Promise<Harness> => {
   const dataDir = mkdtempSync(join(tmpdir(), 'par-it-'));
   const ports = await freePorts();
-  const env = { ...(await identityEnv()), ...options.env };
-  const start = () => startLocalStack({ ...ports, dataDir, extraPolicies: options.extraPolicies, log: options.log ?? (() => undefined), env });
+  const start = () => startLocalStack({
+    ...ports, dataDir, extraPolicies: options.extraPolicies, log: options.log ?? (() => undefined), ...(options.env ? { env: options.env } : {}),
+  });
   let stack = await start();
   const harness: Harness = {
     stack,
     ports,
     dataDir,
-    api: new Api(stack.apiUrl),
+    // The provider keeps its port and keys across a restart, so tokens stay good.
+    api: new Api(stack.apiUrl, localProviderTokens(stack.issuer, dataDir)),
     mail: new Inbox(stack.mailApiUrl),
     async restart() {
       await stack.stop();
@@ -75,13 +77,20 @@ export const startHarness = async (options: HarnessOptions = {}): Promise<Harnes
 
 export interface ApiResponse<T = any> { status: number; headers: Headers; body: T; text: string }
 
-/** The stack's token settings: the test issuer and its JWKS. */
-export const identityEnv = async (): Promise<Record<string, string>> => {
-  const issuer = await testIssuer();
-  return {
-    [ENV.tokenIssuer]: issuer.issuer,
-    [ENV.tokenAudience]: issuer.audience,
-    [ENV.tokenJwksUrl]: issuer.jwksUrl,
+/** An access token for the person with this address. */
+export type TokenSource = (email: string) => Promise<string>;
+
+/** Tokens from a local provider (what `npm run token` does), one per person, reused while the test runs. */
+export const localProviderTokens = (issuer: string, dataDir: string): TokenSource => {
+  const issued = new Map<string, Promise<string>>();
+  return (email) => {
+    let token = issued.get(email.toLowerCase());
+    if (!token) {
+      token = issueLocalToken(email, { IDP_ISSUER: issuer, DATA_DIR: dataDir });
+      token.catch(() => issued.delete(email.toLowerCase()));
+      issued.set(email.toLowerCase(), token);
+    }
+    return token;
   };
 };
 
@@ -108,18 +117,18 @@ const naturalCaller = (method: string, path: string, body: unknown): string | un
 };
 
 export class Api {
-  /** `as`: the email of the person every call is made by; null: no token at all. */
-  constructor(readonly baseUrl: string, private readonly person?: string | null) {}
+  /** `person`: the email of the person every call is made by; null: no token at all; absent: whoever naturally makes the call. */
+  constructor(readonly baseUrl: string, readonly tokenFor: TokenSource, private readonly person?: string | null) {}
 
   /** The same API, called by this person (any address of their mailbox). */
-  as(email: string): Api { return new Api(this.baseUrl, email); }
+  as(email: string): Api { return new Api(this.baseUrl, this.tokenFor, email); }
   /** The same API, called without a token. */
-  anonymous(): Api { return new Api(this.baseUrl, null); }
+  anonymous(): Api { return new Api(this.baseUrl, this.tokenFor, null); }
 
   /** The Authorization header this Api would send for the call (for tests that build their own fetch). */
   async authorization(method: string, path: string, body?: unknown): Promise<Record<string, string>> {
     const email = this.person === null ? undefined : this.person ?? naturalCaller(method, path, body);
-    return email === undefined ? {} : { authorization: `Bearer ${await tokenFor(email)}` };
+    return email === undefined ? {} : { authorization: `Bearer ${await this.tokenFor(email)}` };
   }
 
   async call<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {

@@ -1,8 +1,7 @@
 /**
  * The people the integration tests act as, and tokens for them: Sample City's shipped directory
  * (policies/people/sample-city.json) — its requesters, department heads, purchasing, the auditor
- * and the administrator. Tokens come from one test issuer per test process, so a stack restarted
- * in the same process keeps accepting them.
+ * and the administrator, as the local OpenID provider knows them.
  */
 import { createPolicyRegistry } from '../../../lambdas/domain';
 import { requireBase } from '../../../lambdas/domain/policy';
@@ -33,15 +32,11 @@ export const ADMIN = withRole('admin');
 export const personByEmail = (email: string): PersonRecord | undefined => DIRECTORY.findByEmail(email);
 
 let issuer: Promise<TestIssuer> | undefined;
-/** The test issuer of this process, started on first use. */
-export const testIssuer = (): Promise<TestIssuer> => (issuer ??= startTestIssuer());
-
-/** A fresh access token for the directory person with this address. */
-export const tokenFor = async (email: string): Promise<string> => {
-  const found = personByEmail(email);
-  if (!found) throw new Error(`${email} is not in the test directory (policies/people/sample-city.json)`);
-  return (await testIssuer()).mint({ subject: found.id, email: found.email, name: found.name });
-};
+/**
+ * An issuer the stack does not trust (its own keys, its own URL), started on first use: the
+ * source of forged and flawed tokens in attack tests. Real tokens come from the local provider.
+ */
+export const untrustedIssuer = (): Promise<TestIssuer> => (issuer ??= startTestIssuer());
 
 /** The verified caller the API would see for this person (for tests that call use cases directly). */
 export const principalOf = (p: PersonRecord): Principal => ({
