@@ -60,6 +60,11 @@ const closedReason = (loaded: Loaded, now: Date, signedIn?: SignedIn): Closed | 
   if (sameEmail(link.recipient.email, record.request.requester.email)) {
     return { kind: 'forbidden', message: 'a requester cannot decide their own request' };
   }
+  // Routing keeps signers apart; this holds the line should a policy change or a link reach someone who already signed.
+  const signed = loaded.all.find((c) => c.index !== checkpoint.index && c.decision && sameEmail(c.decision.decidedBy.email, link.recipient.email));
+  if (signed) {
+    return { kind: 'forbidden', message: `${link.recipient.name} already signed this request as the ${signed.roleTitle}; one person, one signature per request` };
+  }
   return undefined;
 };
 
