@@ -72,6 +72,8 @@ export const startHarness = async (options: HarnessOptions = {}): Promise<Harnes
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  // Tokens of the usual callers up front, so a test's first call does not wait for the provider.
+  await Promise.all([REQUESTER, AUDITOR, PURCHASING].map((p) => harness.api.tokenFor(p.email)));
   return harness;
 };
 
