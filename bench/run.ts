@@ -20,6 +20,7 @@ import type * as Engine from 'aws-local-stepfunctions' with { 'resolution-mode':
 import { createPolicyRegistry, parsePriorRequests, parsePurchaseRequest, routeRequest } from '../lambdas/domain';
 import { startLocalStack } from '../local/stack';
 import { bundleTable, measureBundles } from './bundles';
+import { issueLocalToken } from '../local/token';
 import { ASL_FUNCTION_PLACEHOLDERS, fillPlaceholders } from '../statemachines/placeholders';
 import { approvalLink, decide, freePorts, Inbox, purchase, type Mail } from '../test/integration/support/harness';
 
@@ -149,6 +150,8 @@ const benchStack = async () => {
   const startup = performance.now() - startedAt;
   const inbox = new Inbox(stack.mailApiUrl);
   const watcher = inboxWatcher(inbox);
+  // The API needs a signed-in requester: one token from the local provider, as a script would.
+  const auth = { authorization: `Bearer ${await issueLocalToken('ana.ruiz@city.example', { IDP_ISSUER: stack.issuer, DATA_DIR: dataDir })}` };
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 50);
 
@@ -156,7 +159,7 @@ const benchStack = async () => {
     const title = `Bench item ${i}`;
     const t0 = performance.now();
     const response = await fetch(`${stack.apiUrl}/requests`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
+      method: 'POST', headers: { 'content-type': 'application/json', ...auth },
       // A vendor per request: the same vendor would (rightly) be flagged as a split purchase.
       body: JSON.stringify(purchase({ title, amount: 100 + i, vendor: { name: `Bench vendor ${i}` } })),
     });
@@ -170,7 +173,7 @@ const benchStack = async () => {
     if (result.status !== 200) throw new Error(`decision answered ${result.status}`);
     times.decide.push(performance.now() - t2);
     for (;;) {
-      const view = (await (await fetch(`${stack.apiUrl}/requests/${id}`)).json()) as { status: string };
+      const view = (await (await fetch(`${stack.apiUrl}/requests/${id}`, { headers: auth })).json()) as { status: string };
       if (view.status === 'APPROVED') break;
       await new Promise((r) => setTimeout(r, 10));
     }

@@ -28,6 +28,7 @@ export function buildApp(app: App, config: StageConfig): BuiltApp {
     config,
     tableNames: stateful.tableNames,
     linkSecret: stateful.linkSecret,
+    tokenIssuer: stateful.people.issuer,
     description: `Purchase approval router (${config.stage}): functions, state machine, API, alarms`,
   });
   stateless.addStackDependency(stateful);

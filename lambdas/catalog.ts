@@ -118,4 +118,8 @@ export const ENV = {
   linkSecretArn: 'LINK_SECRET_ARN',
   /** Optional: how long a request may stay SUBMITTED before the reconciler finishes its submission (default 120). */
   reconcileGraceSeconds: 'RECONCILE_GRACE_SECONDS',
+  /** The OpenID provider whose access tokens the API accepts: issuer, audience, JWKS URL. */
+  tokenIssuer: 'TOKEN_ISSUER',
+  tokenAudience: 'TOKEN_AUDIENCE',
+  tokenJwksUrl: 'TOKEN_JWKS_URL',
 } as const;

@@ -8,6 +8,8 @@
  *
  * Where the events come from:
  * - `--api <url>`: the running API (`GET /requests/{id}/audit`); only the raw events are used.
+ *   The API needs a signed-in reader: the bearer token is taken from ACCESS_TOKEN (locally
+ *   `ACCESS_TOKEN=$(npm run --silent token -- iris.novak@sample-city.example)`), never from an argument.
  * - `--data-dir <dir>`: the local stack's dynalite files, opened here and read through the real
  *   DynamoDB SDK. dynalite keeps an exclusive lock on its files, so this works only while the
  *   stack is stopped.
@@ -60,7 +62,9 @@ export const parseArgs = (argv: string[]): Options => {
 interface Trail { events: AuditEvent[]; head?: ChainHead }
 
 const fromApi = async (api: string, requestId: string): Promise<Trail> => {
-  const response = await fetch(`${api}/requests/${encodeURIComponent(requestId)}/audit`);
+  const token = process.env.ACCESS_TOKEN?.trim();
+  const response = await fetch(`${api}/requests/${encodeURIComponent(requestId)}/audit`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  if (response.status === 401) throw new Error('the API needs a signed-in reader: set ACCESS_TOKEN (npm run --silent token -- <email>)');
   if (response.status === 404) throw new NotFound(`no audit trail for ${requestId}`);
   if (!response.ok) throw new Error(`the API answered ${response.status}`);
   const body = (await response.json()) as { events?: AuditEvent[]; head?: ChainHead | null };

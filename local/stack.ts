@@ -13,6 +13,7 @@ import path from 'node:path';
 import type { Server } from 'node:http';
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { documentClient } from '../lambdas/adapters/dynamo';
+import { createTokenVerifier } from '../lambdas/adapters/token-verifier';
 import type { Workflow } from '../lambdas/adapters/workflow';
 import { composeDeps, type Adapters, type Deps } from '../lambdas/app/deps';
 import { FUNCTIONS, type FunctionSpec } from '../lambdas/catalog';
@@ -22,7 +23,7 @@ import { DEFAULT_GRACE_SECONDS } from '../lambdas/app/reconcile';
 import { makeHandler as makeReconcileHandler } from '../lambdas/handlers/reconcile-submissions';
 import { ASL_FUNCTION_PLACEHOLDERS, fillPlaceholders } from '../statemachines/placeholders';
 import { createApiServer, type ApiRoute } from './api-server';
-import { startIdentityProvider, WEB_CALLBACK_PATH } from './identity-provider';
+import { API_AUDIENCE, startIdentityProvider, WEB_CALLBACK_PATH } from './identity-provider';
 import { ensureTables, LOCAL_CREDENTIALS, startDynamo, type LocalDynamo } from './dynamo';
 import { functionArn, invokeHandler, LOCAL_REGION, type LambdaHandler } from './lambda-context';
 import { loadOrCreateLinkSecret } from './link-secret';
@@ -144,6 +145,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       linkSecret: (await loadOrCreateLinkSecret(dataDir)).source,
       publicBaseUrl: apiUrl,
       policies: createPolicyRegistry(options.extraPolicies ? { extra: options.extraPolicies } : {}),
+      // The API accepts the local provider's access tokens, verified as on AWS (JWKS, issuer, audience).
+      tokenVerifier: createTokenVerifier({ issuer: identity.issuer, audience: API_AUDIENCE, jwksUrl: `${identity.issuer}/jwks` }),
     };
     const handlers = new Map<string, LambdaHandler>();
     for (const spec of FUNCTIONS) handlers.set(spec.id, await composeHandler(spec, composeDeps(spec.id, adapters)));

@@ -22,6 +22,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { MAIL_CONFIGURATION_ERROR_MESSAGE } from '../../lambdas/adapters/mail-errors';
+import { API_RESOURCE_SERVER_ID } from '../constructs/user-pool';
 import { type Access, ENV, FUNCTIONS, type FunctionSpec } from '../../lambdas/catalog';
 import { CORS_ORIGINS_ENV } from '../../lambdas/shared/cors';
 import { TABLES, type TableDefinition, type TableKey } from '../../lambdas/shared/tables';
@@ -64,6 +65,8 @@ export interface StatelessStackProps extends StackProps {
   /** Physical names of the stateful stack's tables (literal strings, not cross-stack tokens). */
   readonly tableNames: Readonly<Record<TableKey, string>>;
   readonly linkSecret: secretsmanager.ISecret;
+  /** The OpenID issuer whose access tokens the JSON API accepts (the Cognito user pool's). */
+  readonly tokenIssuer: string;
 }
 
 export class StatelessStack extends Stack {
@@ -103,7 +106,7 @@ export class StatelessStack extends Stack {
 
     const functions = new Map<string, AppFunction>();
     for (const spec of FUNCTIONS) {
-      functions.set(spec.id, this.buildFunction(spec, config, tables, props.linkSecret, stateMachineRef));
+      functions.set(spec.id, this.buildFunction(spec, config, tables, props.linkSecret, stateMachineRef, props.tokenIssuer));
     }
     this.functions = functions;
 
@@ -149,6 +152,7 @@ export class StatelessStack extends Stack {
     tables: Readonly<Record<TableKey, dynamodb.ITable>>,
     linkSecret: secretsmanager.ISecret,
     stateMachine: sfn.IStateMachine,
+    tokenIssuer: string,
   ): AppFunction {
     const fn = new AppFunction(this, spec.id, {
       entry: spec.entry,
@@ -204,6 +208,13 @@ export class StatelessStack extends Stack {
     if (spec.kind === 'api' && config.corsOrigins.length > 0 && (spec.routes ?? []).some((r) => isJsonApiRoute(r.path))) {
       // lambdas/shared/cors.ts echoes a listed Origin on every JSON response (the preflight alone is not enough).
       fn.addEnvironment(CORS_ORIGINS_ENV, config.corsOrigins.join(','));
+    }
+
+    if (spec.kind === 'api') {
+      // Bearer tokens are verified in the handler (jose): signature by the issuer's JWKS, issuer, audience, expiry.
+      fn.addEnvironment(ENV.tokenIssuer, tokenIssuer);
+      fn.addEnvironment(ENV.tokenAudience, API_RESOURCE_SERVER_ID);
+      fn.addEnvironment(ENV.tokenJwksUrl, `${tokenIssuer}/.well-known/jwks.json`);
     }
 
     if (spec.linkSecret) {

@@ -15,6 +15,7 @@ import { isCalendarDate, utcDate } from '../domain/dates';
 import { LIMITS } from '../domain/limits';
 import { textProblem } from '../domain/text';
 import type { ApprovalPageView, CheckpointView, RequestSummary } from '../presentation';
+import { sameMailbox } from '../domain/people';
 import { logger } from '../shared/logger';
 import type { CheckpointRecord, DecisionRecord, LinkRecord, RequestRecord } from '../store/records';
 import { flushAuditOrLeavePending } from '../store/audit-flush';
@@ -32,7 +33,10 @@ export type Closed =
   | { kind: 'expired'; request: RequestSummary; expiredAt: string }
   | { kind: 'forbidden'; message: string };
 
-const sameEmail = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+const sameEmail = (a: string, b: string) => sameMailbox(a, b);
+
+/** The person the browser or script is signed in as, when it is (the link is bound to its recipient). */
+export interface SignedIn { name: string; email: string }
 
 const load = async (deps: Pick<Deps, 'approvals' | 'requests'>, approvalId: string): Promise<Loaded | undefined> => {
   if (!isWellFormedApprovalId(approvalId)) return undefined;
@@ -44,14 +48,17 @@ const load = async (deps: Pick<Deps, 'approvals' | 'requests'>, approvalId: stri
   return { link, record, checkpoint, all: checkpoints };
 };
 
-const closedReason = (loaded: Loaded, now: Date): Closed | undefined => {
+const closedReason = (loaded: Loaded, now: Date, signedIn?: SignedIn): Closed | undefined => {
   const { checkpoint, record, link } = loaded;
+  if (signedIn && !sameEmail(signedIn.email, link.recipient.email)) {
+    return { kind: 'forbidden', message: `this approval link is for ${link.recipient.name}, and you are signed in as ${signedIn.name}; sign out, or ask ${link.recipient.name} to open it` };
+  }
   const request = requestSummary(record);
   if (checkpoint.state === 'approved' || checkpoint.state === 'rejected') {
     return { kind: 'decided', request, decision: checkpoint.state, by: decidedByLine(checkpoint.decision!), at: checkpoint.decision!.decidedAt };
   }
   if (checkpoint.state === 'cancelled' || record.status === 'CANCELLED') {
-    return { kind: 'decided', request, decision: 'cancelled', by: record.request.requester.name, at: record.cancellation?.at ?? checkpoint.closedAt };
+    return { kind: 'decided', request, decision: 'cancelled', by: record.cancellation?.by?.name ?? record.request.requester.name, at: record.cancellation?.at ?? checkpoint.closedAt };
   }
   if (checkpoint.state === 'expired') return { kind: 'expired', request, expiredAt: checkpoint.closedAt ?? checkpoint.deadlines?.expireAt ?? now.toISOString() };
   if (checkpoint.state !== 'pending') return { kind: 'not-found' };
@@ -60,6 +67,11 @@ const closedReason = (loaded: Loaded, now: Date): Closed | undefined => {
   }
   if (sameEmail(link.recipient.email, record.request.requester.email)) {
     return { kind: 'forbidden', message: 'a requester cannot decide their own request' };
+  }
+  // Routing keeps signers apart; this holds the line should a policy change or a link reach someone who already signed.
+  const signed = loaded.all.find((c) => c.index !== checkpoint.index && c.decision && sameEmail(c.decision.decidedBy.email, link.recipient.email));
+  if (signed) {
+    return { kind: 'forbidden', message: `${link.recipient.name} already signed this request as the ${signed.roleTitle}; one person, one signature per request` };
   }
   return undefined;
 };
@@ -82,12 +94,12 @@ const pageView = (loaded: Loaded, approvalId: string, formActionBase: string, an
 
 /** GET /approvals/{id}: the page, or why it is closed. Reads only. */
 export const openApprovalPage = async (
-  deps: Pick<Deps, 'approvals' | 'requests' | 'linkSecret' | 'clock'>, approvalId: string, formActionBase: string,
+  deps: Pick<Deps, 'approvals' | 'requests' | 'linkSecret' | 'clock'>, approvalId: string, formActionBase: string, signedIn?: SignedIn,
 ): Promise<{ kind: 'open'; view: ApprovalPageView } | Closed> => {
   const loaded = await load(deps, approvalId);
   if (!loaded) return { kind: 'not-found' };
   const now = deps.clock();
-  const closed = closedReason(loaded, now);
+  const closed = closedReason(loaded, now, signedIn);
   if (closed) return closed;
   const token = issueAntiForgery(await deps.linkSecret(), approvalId, now);
   return { kind: 'open', view: pageView(loaded, approvalId, formActionBase, token) };
@@ -130,12 +142,12 @@ const validateForm = (form: DecisionForm, checkpoint: CheckpointRecord, now: Dat
 /** POST /approvals/{id}. */
 export const decideApproval = async (
   deps: Pick<Deps, 'approvals' | 'requests' | 'audit' | 'workflow' | 'linkSecret' | 'clock'>,
-  approvalId: string, form: DecisionForm, formActionBase: string,
+  approvalId: string, form: DecisionForm, formActionBase: string, signedIn?: SignedIn,
 ): Promise<DecisionResult> => {
   const loaded = await load(deps, approvalId);
   if (!loaded) return { kind: 'not-found' };
   const now = deps.clock();
-  const closed = closedReason(loaded, now);
+  const closed = closedReason(loaded, now, signedIn);
   if (closed) return closed;
   const secret = await deps.linkSecret();
   if (!checkAntiForgery(secret, approvalId, form.antiForgery, now)) {

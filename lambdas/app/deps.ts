@@ -11,13 +11,15 @@ import type { SecretSource } from '../adapters/link-secret';
 import type { Mailer } from '../adapters/mailer';
 import type { Workflow } from '../adapters/workflow';
 import type { TableKey } from '../shared/tables';
+import type { TokenVerifier } from '../adapters/token-verifier';
 import { ApprovalsTable } from '../store/approvals-table';
 import { AuditTable } from '../store/audit-table';
 import { IdempotencyTable } from '../store/idempotency-table';
 import { RequestsTable } from '../store/requests-table';
+import { signInDirectory, type IdentityDeps } from './identity';
 import { newApprovalId, newRequestId } from './tokens';
 
-export interface Deps {
+export interface Deps extends IdentityDeps {
   requests: RequestsTable;
   approvals: ApprovalsTable;
   audit: AuditTable;
@@ -43,6 +45,8 @@ export interface Adapters {
   linkSecret?: SecretSource;
   publicBaseUrl?: string;
   policies: PolicyRegistry;
+  /** Verifies bearer tokens (API functions): jose against the issuer's JWKS, here and on AWS. */
+  tokenVerifier?: TokenVerifier;
   /** @default the system clock */
   clock?: () => Date;
 }
@@ -61,6 +65,11 @@ const brought = <T>(functionId: string, port: string, adapter: T | undefined): T
   if (adapter === undefined) throw new Error(`${functionId} is granted ${port} (lambdas/catalog.ts) but its composition brings no adapter for it`);
   return adapter;
 };
+
+/** API functions verify bearer tokens and know the people directory; task functions act for nobody. */
+const identityFor = (functionId: string, kind: string, adapters: Adapters): IdentityDeps => (kind === 'api'
+  ? { tokenVerifier: brought(functionId, 'token verification', adapters.tokenVerifier), people: signInDirectory(adapters.policies) }
+  : { tokenVerifier: notGranted(functionId, 'token verification'), people: notGranted(functionId, 'the people directory') });
 
 /** The ports of one catalog function, from the adapters its composition root brings. */
 export const composeDeps = (functionId: string, adapters: Adapters): Deps => {
@@ -87,5 +96,6 @@ export const composeDeps = (functionId: string, adapters: Adapters): Deps => {
     newRequestId,
     newApprovalId,
     publicBaseUrl: spec.sendsMail ? brought(functionId, 'a public base URL', adapters.publicBaseUrl).replace(/\/+$/, '') : '',
+    ...identityFor(functionId, spec.kind, adapters),
   };
 };

@@ -11,16 +11,18 @@ import { RequestNotCancellableError, RequestNotFoundError, RequestValidationErro
 import { logger } from '../shared/logger';
 import { FINAL_STATUSES, OPEN_STATUSES, type CheckpointRecord, type RequestRecord, type RequestStatus } from '../store/records';
 import { flushAudit, flushAuditOrLeavePending } from '../store/audit-flush';
-import { outcomeNotDelivered, requestCancelled, requesterActor, requesterNotified, requestFinalized } from './audit-events';
+import { outcomeNotDelivered, requestCancelled, requesterNotified, requestFinalized } from './audit-events';
 import type { Deps } from './deps';
 import { checkpointView, requestSummary } from './views';
 
+type CancelledBy = NonNullable<NonNullable<RequestRecord['cancellation']>['by']>;
+
 /**
  * POST /requests/{id}/cancel: only while SUBMITTED or PENDING_APPROVAL, and not once a decision
- * has settled the request (its approver was told the outcome; see decide.ts).
+ * has settled the request (its approver was told the outcome; see decide.ts). `by` is the verified person.
  */
 export const cancelRequest = async (
-  deps: Pick<Deps, 'requests' | 'approvals' | 'audit' | 'workflow' | 'clock'>, id: string, body: { reason?: unknown },
+  deps: Pick<Deps, 'requests' | 'approvals' | 'audit' | 'workflow' | 'clock'>, id: string, body: { reason?: unknown }, by: CancelledBy,
 ): Promise<RequestRecord> => {
   if (body.reason !== undefined && (typeof body.reason !== 'string' || body.reason.length > LIMITS.cancelReason)) {
     throw new RequestValidationError([{ field: 'reason', message: `must be text of at most ${LIMITS.cancelReason} characters` }]);
@@ -32,8 +34,8 @@ export const cancelRequest = async (
   const record = await deps.requests.get(id);
   if (!record) throw new RequestNotFoundError(`no request ${id}`);
   const now = deps.clock().toISOString();
-  const cancellation = { at: now, reason };
-  if (!(await deps.requests.cancel(id, { cancellation, updatedAt: now }, [requestCancelled(cancellation, record.status, requesterActor(record))]))) {
+  const cancellation = { at: now, reason, by };
+  if (!(await deps.requests.cancel(id, { cancellation, updatedAt: now }, [requestCancelled(cancellation, record.status, by)]))) {
     const current = await deps.requests.get(id);
     throw new RequestNotCancellableError(current?.settled ? `${current.settled.decision === 'approve' ? 'approved' : 'rejected'} at its last checkpoint` : current?.status ?? record.status);
   }
@@ -43,7 +45,7 @@ export const cancelRequest = async (
   for (const checkpoint of checkpoints.filter((c) => c.state === 'pending')) {
     if (!(await deps.requests.closeCheckpoint(id, checkpoint.index, ['pending'], 'cancelled', now))) continue;
     const callback = await deps.approvals.getCallback(id, checkpoint.index);
-    if (callback?.taskToken) await deps.workflow.fail(callback.taskToken, WORKFLOW_ERRORS.requestCancelled, 'cancelled by the requester');
+    if (callback?.taskToken) await deps.workflow.fail(callback.taskToken, WORKFLOW_ERRORS.requestCancelled, `cancelled by the ${by.kind}`);
   }
   return (await deps.requests.get(id))!;
 };
@@ -113,7 +115,10 @@ const outcomeReasons = (record: RequestRecord, checkpoints: CheckpointRecord[], 
       return [{ message: expired ? `Nobody decided at the ${expired.roleTitle} checkpoint before the deadline; the request was not approved.` : 'The request expired without a decision.' }];
     }
     case 'CANCELLED':
-      return [{ message: record.cancellation?.reason ? `Cancelled by the requester: ${record.cancellation.reason}` : 'Cancelled by the requester.' }];
+    {
+      const who = record.cancellation?.by?.kind === 'purchasing' ? `purchasing (${record.cancellation.by.name})` : 'the requester';
+      return [{ message: record.cancellation?.reason ? `Cancelled by ${who}: ${record.cancellation.reason}` : `Cancelled by ${who}.` }];
+    }
     default:
       return [];
   }

@@ -9,6 +9,7 @@ import { flushAudit } from '../store/audit-flush';
 import type { RequestStatus } from '../store/records';
 import { requestRouted } from './audit-events';
 import type { Deps } from './deps';
+import { requestedBy, type Principal } from './identity';
 import { validatePurchaseRequest } from './submit';
 
 const DAY_MS = 86_400_000;
@@ -25,9 +26,9 @@ const history = async (deps: Pick<Deps, 'requests'>, request: PurchaseRequest, p
     .map((p) => ({ id: p.id, department: p.department, vendor: { name: p.vendorName }, amountCents: p.amountCents, submittedAt: p.submittedAt }));
 };
 
-/** POST /routing/preview: the decision a submission would get now, with no side effect. */
-export const previewRouting = async (deps: Pick<Deps, 'requests' | 'policies' | 'clock'>, body: unknown): Promise<RoutingDecision> => {
-  const request = validatePurchaseRequest(body, deps);
+/** POST /routing/preview: the decision the signed-in person's submission would get now, with no side effect. */
+export const previewRouting = async (deps: Pick<Deps, 'requests' | 'policies' | 'clock'>, body: unknown, by: Principal): Promise<RoutingDecision> => {
+  const request = requestedBy(validatePurchaseRequest(body, deps), by);
   const policy = deps.policies.get(request.policy);
   const at = deps.clock();
   return routeRequest(request, { policy, history: await history(deps, request, policy, at), at });

@@ -9,8 +9,9 @@ import { parsePurchaseRequest, validateAgainstPolicy, type PurchaseRequest } fro
 import { IdempotencyKeyReusedError, RequestValidationError } from '../shared/errors';
 import { flushAuditOrLeavePending } from '../store/audit-flush';
 import type { RequestRecord } from '../store/records';
-import { requesterActor, requestSubmitted } from './audit-events';
+import { requestSubmitted } from './audit-events';
 import type { Deps } from './deps';
+import { personOf, requestedBy, type Principal } from './identity';
 
 const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 const MAX_IDEMPOTENCY_KEY = 255;
@@ -42,8 +43,8 @@ export const validateIdempotencyKey = (key: string | undefined): string | undefi
 
 export interface SubmitResult { created: boolean; record: RequestRecord }
 
-export const submitRequest = async (deps: SubmitDeps, body: unknown, idempotencyKey?: string): Promise<SubmitResult> => {
-  const request = validatePurchaseRequest(body, deps);
+export const submitRequest = async (deps: SubmitDeps, body: unknown, idempotencyKey: string | undefined, by: Principal): Promise<SubmitResult> => {
+  const request = requestedBy(validatePurchaseRequest(body, deps), by);
   const key = validateIdempotencyKey(idempotencyKey);
   const now = deps.clock();
   let id = deps.newRequestId();
@@ -61,10 +62,10 @@ export const submitRequest = async (deps: SubmitDeps, body: unknown, idempotency
       const existing = await deps.requests.get(id);
       // The first submission may still be between its claim and its write: finish its work here.
       if (existing && existing.status !== 'SUBMITTED') return { created: false, record: existing };
-      return { created: false, record: await store(deps, id, request, now, existing) };
+      return { created: false, record: await store(deps, id, request, now, by, existing) };
     }
   }
-  return { created: true, record: await store(deps, id, request, now) };
+  return { created: true, record: await store(deps, id, request, now, by) };
 };
 
 /**
@@ -78,11 +79,11 @@ export const completeSubmission = async (deps: Pick<SubmitDeps, 'requests' | 'au
 };
 
 /** Stores (or completes) a submission; each step is safe to repeat. The request and its event are one write. */
-const store = async (deps: SubmitDeps, id: string, request: PurchaseRequest, now: Date, existing?: RequestRecord): Promise<RequestRecord> => {
+const store = async (deps: SubmitDeps, id: string, request: PurchaseRequest, now: Date, by: Principal, existing?: RequestRecord): Promise<RequestRecord> => {
   let record = existing;
   if (!record) {
     const fresh: RequestRecord = { id, submittedAt: now.toISOString(), updatedAt: now.toISOString(), status: 'SUBMITTED', request };
-    record = (await deps.requests.create(fresh, [requestSubmitted(fresh, requesterActor(fresh))])) ? fresh : (await deps.requests.get(id))!;
+    record = (await deps.requests.create(fresh, [requestSubmitted(fresh, { kind: 'requester', ...personOf(by) })])) ? fresh : (await deps.requests.get(id))!;
   }
   await completeSubmission(deps, record);
   return record;

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-export interface Actor { kind: 'requester' | 'approver' | 'system' | 'clerk'; name?: string; email?: string; onBehalfOf?: { name: string; email: string } }
+export interface Actor { kind: 'requester' | 'approver' | 'system' | 'clerk' | 'purchasing'; id?: string; name?: string; email?: string; onBehalfOf?: { name: string; email: string } }
 
 export interface AuditEventBody {
   requestId: string;

@@ -2,8 +2,14 @@
  * The approval chain: the base policy's rules in order (an overlay adds conditions to roles the
  * base staffs), people resolved per department, separation of duties (200.318(c)(1): a requester
  * never approves their own request) and date-ranged delegation ("by X on behalf of Y").
+ *
+ * People are compared by mailbox: an address that differs only by case or a `+tag` is the same
+ * person. One person, one signature per request: an alternate, a delegate, a role further up or
+ * an escalation contact who already signs this request (or requested it) is skipped, and the
+ * checkpoint's reason says so.
  */
 import { formatUsd } from './money';
+import { sameMailbox } from './people';
 import type { BasePolicy, Condition, Delegation, OverlayPolicy, Role } from './policy-schema';
 import type { Checkpoint, FundingSource, MethodType, Person, Category } from './types';
 
@@ -26,7 +32,7 @@ export interface ChainResult {
   unstaffed: Array<{ role: string; message: string }>;
 }
 
-const same = (a: Person | undefined, b: Person) => a !== undefined && a.email.toLowerCase() === b.email.toLowerCase();
+const same = (a: Person | undefined, b: Person) => a !== undefined && sameMailbox(a.email, b.email);
 
 function holds(c: Condition, f: ChainFacts): string | null {
   if (c.always) return 'every request';
@@ -62,9 +68,12 @@ function delegationFor(policy: BasePolicy, roleId: string, person: Person, f: Ch
 }
 
 export function buildChain(policy: BasePolicy, overlay: OverlayPolicy | undefined, f: ChainFacts): ChainResult {
-  const checkpoints: ChainResult['checkpoints'] = [];
   const unstaffed: ChainResult['unstaffed'] = [];
   const roleOrder = policy.chain.map((r) => r.role);
+  /** Who signs each checkpoint chosen so far, with the role they sign as (one signature each). */
+  const signers: Array<{ person: Person; as: string }> = [];
+  const signerOf = (p: Person) => signers.find((s) => same(s.person, p));
+  const chosenAll: Array<{ position: number; role: Role; roleId: string; alternate?: Person; matched: Array<{ text: string; citation: string }>; notes: string[]; chosen: { approver: Person; onBehalfOf?: Person; escalation: Person } }> = [];
 
   for (const [position, rule] of policy.chain.entries()) {
     const extra = overlay?.chain.filter((o) => o.role === rule.role) ?? [];
@@ -105,6 +114,12 @@ export function buildChain(policy: BasePolicy, overlay: OverlayPolicy | undefine
         notes.push(`${c.person.name} has delegated to ${d.to.name}, who is the requester (separation of duties)`);
         continue;
       }
+      const signer = d ? d.to : c.person;
+      const prior = signerOf(signer);
+      if (prior) {
+        notes.push(`${signer.name} already signs this request as ${prior.as} (one person, one signature per request)`);
+        continue;
+      }
       if (c.why) notes.push(`so ${c.why} approves instead`);
       if (d) {
         notes.push(`${d.to.name} acts on behalf of ${c.person.name} under a delegation from ${d.start} to ${d.end}`);
@@ -115,32 +130,49 @@ export function buildChain(policy: BasePolicy, overlay: OverlayPolicy | undefine
       break;
     }
     if (!chosen) {
-      unstaffed.push({ role: rule.role, message: `${role.title}: nobody but the requester can approve; ${notes.join('; ')}` });
+      unstaffed.push({ role: rule.role, message: `${role.title}: nobody but the requester or people who already sign this request can approve; ${notes.join('; ')}` });
       continue;
     }
+    signers.push({ person: chosen.approver, as: `the ${role.title}` });
+    chosenAll.push({ position, role, roleId: rule.role, ...(own.alternate ? { alternate: own.alternate } : {}), matched, notes, chosen });
+  }
 
-    // Escalation never goes to the requester (they would get a link to their own request): the
-    // next escalation contact or approver up the chain takes it, else the approver is reminded again.
+  // Escalation contacts, once every signer is known: never the requester, never anyone who signs
+  // another checkpoint (escalating would give them a second signature), and preferably nobody who
+  // already covers another checkpoint's escalation. The next contact up the chain takes it, then
+  // the role's own alternate; failing all, the approver is reminded again.
+  const escalators: Person[] = [];
+  const checkpoints: ChainResult['checkpoints'] = chosenAll.map(({ position, role, roleId, alternate, matched, notes, chosen }) => {
     const upContacts = roleOrder.slice(position + 1).map((upId) => contactsOf(policy.roles[upId]!, f.department));
-    const escalation = [chosen.escalation, ...upContacts.map((u) => u.escalation), ...upContacts.map((u) => u.approver)]
-      .find((p) => !same(p, f.requester) && !same(p, chosen!.approver)) ?? chosen.approver;
-    if (same(chosen.escalation, f.requester)) notes.push(`escalation goes to ${escalation.name}, not to the requester`);
-    chosen = { ...chosen, escalation };
+    const options = [chosen.escalation, ...upContacts.map((u) => u.escalation), ...upContacts.map((u) => u.approver), ...(alternate ? [alternate] : [])]
+      .filter((p) => !same(p, f.requester) && !signerOf(p));
+    const escalation = options.find((p) => !escalators.some((e) => same(e, p))) ?? options[0] ?? chosen.approver;
+    escalators.push(escalation);
+    if (!same(escalation, chosen.escalation)) {
+      const prior = signerOf(chosen.escalation);
+      const why = same(chosen.escalation, f.requester) ? 'not to the requester'
+        : prior ? `not to ${chosen.escalation.name}, who already signs this request as ${prior.as} (one person, one signature per request)`
+          : `not to ${chosen.escalation.name}, who is already the escalation contact of another checkpoint of this request`;
+      notes.push(same(escalation, chosen.approver)
+        ? `an overdue approval is not escalated but reminded again to ${escalation.name}: nobody up the chain is free to take it, ${why}`
+        : `escalation goes to ${escalation.name}, ${why}`);
+    }
 
     const because = [...new Set(matched.map((m) => m.text))].join('; ');
     const citation = [...new Set(matched.map((m) => m.citation))].join('; ');
-    checkpoints.push({
-      index: checkpoints.length,
-      role: rule.role,
+    return {
+      index: 0,
+      role: roleId,
       roleTitle: role.title,
       approver: chosen.approver,
       ...(chosen.onBehalfOf ? { onBehalfOf: chosen.onBehalfOf } : {}),
-      escalation: chosen.escalation,
+      escalation,
       reason: `${role.title} required: ${because}.${notes.length > 0 ? ` ${capitalise(notes.join('; '))}.` : ''}`,
       citation,
       ...(role.records ? { requires: [...role.records] } : {}),
-    });
-  }
+    };
+  });
+  checkpoints.forEach((c, index) => { c.index = index; });
   return { checkpoints, unstaffed };
 }
 

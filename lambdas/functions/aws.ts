@@ -8,6 +8,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { documentClient } from '../adapters/dynamo';
 import type { SecretSource } from '../adapters/link-secret';
+import { createTokenVerifier } from '../adapters/token-verifier';
 import type { Mailer } from '../adapters/mailer';
 import type { Workflow } from '../adapters/workflow';
 import { composeDeps, type Deps } from '../app/deps';
@@ -26,6 +27,8 @@ export interface FunctionConfig {
   readonly stateMachineArn?: string;
   readonly linkSecretArn?: string;
   readonly mail?: Readonly<{ from: string; publicBaseUrl: string }>;
+  /** API functions: the OpenID issuer whose bearer tokens they accept. */
+  readonly token?: Readonly<{ issuer: string; audience: string; jwksUrl: string }>;
 }
 
 /** The variables the catalog entry implies, read once; throws naming every one that is missing. */
@@ -45,6 +48,7 @@ export const readFunctionConfig = (functionId: string, env: NodeJS.ProcessEnv = 
     ...(spec.stateMachine ? { stateMachineArn: read(ENV.stateMachineArn) } : {}),
     ...(spec.linkSecret ? { linkSecretArn: read(ENV.linkSecretArn) } : {}),
     ...(spec.sendsMail ? { mail: Object.freeze({ from: read(ENV.mailFrom), publicBaseUrl: read(ENV.publicBaseUrl) }) } : {}),
+    ...(spec.kind === 'api' ? { token: Object.freeze({ issuer: read(ENV.tokenIssuer), audience: read(ENV.tokenAudience), jwksUrl: read(ENV.tokenJwksUrl) }) } : {}),
   };
   if (missing.length) throw new MissingConfigurationError(`${functionId}: environment variable${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not set`);
   return Object.freeze(config);
@@ -84,6 +88,7 @@ export const awsDeps = (functionId: string, factories: AwsAdapterFactories = {},
     ...(config.stateMachineArn && factories.workflow ? { workflow: factories.workflow(config.stateMachineArn) } : {}),
     ...(config.linkSecretArn && factories.linkSecret ? { linkSecret: factories.linkSecret(config.linkSecretArn) } : {}),
     ...(config.mail && factories.mailer ? { mailer: factories.mailer(config.mail.from), publicBaseUrl: config.mail.publicBaseUrl } : {}),
+    ...(config.token ? { tokenVerifier: createTokenVerifier(config.token) } : {}),
     policies: shippedPolicies(),
   });
 };

@@ -6,6 +6,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { decideApproval, type DecisionResult } from '../app/decide';
 import { closedPage } from '../app/decision-pages';
+import { NotAuthenticatedError, optionalCaller, type IdentityDeps } from '../app/identity';
 import { renderDecisionRecordedPage, renderFormErrorPage, type RenderedPage } from '../presentation';
 import { HTTP_STATUS } from '../shared/error-codes';
 import { errorPage } from '../shared/error-page';
@@ -33,15 +34,21 @@ const asPage = (result: DecisionResult, form: Record<string, string>): RenderedP
 };
 
 /** The ports this handler uses; composed by lambdas/functions/decide-approval.ts on AWS and by the local stack. */
-export type HandlerDeps = Parameters<typeof decideApproval>[0];
+export type HandlerDeps = Parameters<typeof decideApproval>[0] & IdentityDeps;
 
 export const makeHandler = (deps: HandlerDeps) => async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
   const jsonWanted = wantsJson(event);
   try {
+    // The link alone is the credential; a sign-in it carries must be its recipient's.
+    const signedIn = await optionalCaller(deps, event);
     const form = formBody(event);
-    const result = await decideApproval(deps, event.pathParameters?.approvalId ?? '', form, basePath(event));
+    const result = await decideApproval(deps, event.pathParameters?.approvalId ?? '', form, basePath(event), signedIn);
     return jsonWanted ? asJson(result) : asPage(result, form);
   } catch (error) {
+    if (error instanceof NotAuthenticatedError) {
+      const message = `Your sign-in could not be verified (${error.message}). Sign out, then open the link from your email again.`;
+      return jsonWanted ? errorJson('forbidden', message) : renderFormErrorPage({ statusCode: 403, message });
+    }
     return jsonWanted
       ? errorResponse(error)
       : errorPage(error, 'Something went wrong on our side. Your decision may not be recorded; open the link again to check.');

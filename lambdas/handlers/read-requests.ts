@@ -1,18 +1,23 @@
 /**
  * The read-only API (API Gateway proxy): GET /requests, GET /requests/{id},
  * GET /requests/{id}/audit, POST /routing/preview, GET /health. Granted read access to the
- * requests and audit tables only: it cannot see approval links or task tokens.
+ * requests and audit tables only: it cannot see approval links or task tokens. Every route but
+ * /health needs a signed-in person, and shows them only what the authorization table allows.
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { verifyTrail } from '../audit/chain';
 import { auditCsv } from '../audit/csv';
+import { listScope, type RequestOwnership } from '../app/authorize';
 import type { Deps } from '../app/deps';
+import { mailboxKey, type IdentityDeps, type Principal } from '../app/identity';
 import { previewRouting } from '../app/routing';
 import { isWellFormedRequestId } from '../app/tokens';
 import { requestListItem, requestView } from '../app/views';
 import { RequestNotFoundError, RequestValidationError } from '../shared/errors';
+import { authenticatedApi, ownershipOf, requirePermission } from '../shared/authenticated';
 import { apiHandler, basePath, errorJson, json, jsonBody } from '../shared/http';
 import { REQUEST_STATUSES, type RequestStatus } from '../domain/vocabulary';
+import type { RequestRecord } from '../store/records';
 import { InvalidCursorError } from '../store/requests-table';
 
 const requestId = (event: APIGatewayProxyEvent): string => {
@@ -47,16 +52,50 @@ const listQuery = (event: APIGatewayProxyEvent) => {
   return { status, department: q.department, limit, cursor: q.cursor };
 };
 
-/** The ports this handler uses; composed by lambdas/functions/read-requests.ts on AWS and by the local stack. */
-export type HandlerDeps = Pick<Deps, 'requests' | 'audit'> & Parameters<typeof previewRouting>[0];
+/**
+ * What the list shows this person: purchasing and auditors everything; a department head their
+ * department (asking for another is refused); anyone else their own requests, filtered from the
+ * newest-first page, so a page may hold fewer than `limit` items while `nextCursor` goes on.
+ */
+const scopedQuery = (principal: Principal, query: ReturnType<typeof listQuery>) => {
+  requirePermission(principal, 'list');
+  const scope = listScope(principal);
+  if (scope.scope === 'department') {
+    if (query.department !== undefined && query.department !== scope.department) {
+      throw new RequestValidationError([{ field: 'department', message: `you may list the requests of ${scope.department} only` }]);
+    }
+    return { query: { ...query, department: scope.department }, keep: () => true };
+  }
+  if (scope.scope === 'own') {
+    const mine = mailboxKey(principal.email);
+    return { query, keep: (r: RequestRecord) => mailboxKey(r.request.requester.email) === mine };
+  }
+  return { query, keep: () => true };
+};
 
-export const makeHandler = (deps: HandlerDeps) => apiHandler(async (event: APIGatewayProxyEvent) => {
-  const route = `${event.httpMethod} ${event.resource}`;
-  switch (route) {
-    case 'GET /health':
-      return json(200, { status: 'ok' });
+/** The stored request, if this person may see it; otherwise "not found", whether it exists or not. */
+const visibleRequest = async (deps: Pick<Deps, 'requests'>, principal: Principal, id: string, action: 'read' | 'export-audit' = 'read'): Promise<RequestOwnership> => {
+  const record = await deps.requests.get(id);
+  if (!record) throw new RequestNotFoundError('no such request');
+  const ownership = ownershipOf(record);
+  requirePermission(principal, action, ownership);
+  return ownership;
+};
+
+/** The ports this handler uses; composed by lambdas/functions/read-requests.ts on AWS and by the local stack. */
+export type HandlerDeps = Pick<Deps, 'requests' | 'audit'> & Parameters<typeof previewRouting>[0] & IdentityDeps;
+
+export const makeHandler = (deps: HandlerDeps) => {
+  const authenticated = authenticatedApi(deps, (event, principal) => route(deps, event, principal));
+  // /health stays public: load balancers and uptime checks carry no token.
+  return apiHandler(async (event: APIGatewayProxyEvent) =>
+    `${event.httpMethod} ${event.resource}` === 'GET /health' ? json(200, { status: 'ok' }) : authenticated(event));
+};
+
+const route = async (deps: HandlerDeps, event: APIGatewayProxyEvent, principal: Principal) => {
+  switch (`${event.httpMethod} ${event.resource}`) {
     case 'GET /requests': {
-      const query = listQuery(event);
+      const { query, keep } = scopedQuery(principal, listQuery(event));
       const page = await deps.requests.list(query).catch((error: unknown) => {
         // A cursor that decodes yet names keys this index does not have: DynamoDB refuses the
         // start key (ValidationException). That is the caller's cursor at fault, not ours.
@@ -65,16 +104,19 @@ export const makeHandler = (deps: HandlerDeps) => apiHandler(async (event: APIGa
         }
         throw error;
       });
-      return json(200, { items: page.items.map((item) => requestListItem(item, basePath(event))), nextCursor: page.nextCursor ?? null });
+      return json(200, { items: page.items.filter(keep).map((item) => requestListItem(item, basePath(event))), nextCursor: page.nextCursor ?? null });
     }
     case 'GET /requests/{id}': {
       const { request, checkpoints } = await deps.requests.getWithCheckpoints(requestId(event));
       if (!request) throw new RequestNotFoundError('no such request');
+      requirePermission(principal, 'read', ownershipOf(request));
       return json(200, requestView(request, checkpoints, basePath(event)));
     }
     case 'GET /requests/{id}/audit': {
       const id = requestId(event);
       const format = auditFormat(event);
+      // Reading the trail comes with reading the request; exporting it (CSV) is the auditor's.
+      await visibleRequest(deps, principal, id, format === 'csv' ? 'export-audit' : 'read');
       // The head first: events appended while the trail is read only come after it.
       const head = (await deps.requests.get(id))?.auditHead;
       const events = await deps.audit.list(id);
@@ -96,8 +138,9 @@ export const makeHandler = (deps: HandlerDeps) => apiHandler(async (event: APIGa
       return json(200, { requestId: id, verified: verification.verified, verification, head: head ?? null, events });
     }
     case 'POST /routing/preview':
-      return json(200, await previewRouting(deps, jsonBody(event)));
+      requirePermission(principal, 'preview');
+      return json(200, await previewRouting(deps, jsonBody(event), principal));
     default:
       return errorJson('not_found', 'no such route');
   }
-});
+};

@@ -33,7 +33,8 @@ export interface RequestRecord {
   currentIndex?: number;
   outcome?: { status: RequestStatus; at: string; reasons: Array<{ message: string; citation?: string }> };
   outcomeNotifiedAt?: string;
-  cancellation?: { at: string; reason?: string };
+  /** `by`: the verified person who cancelled (the requester, or purchasing with a reason). */
+  cancellation?: { at: string; reason?: string; by?: { kind: 'requester' | 'purchasing'; id: string; name: string; email: string } };
   /**
    * Set by the decision that settles the request (a rejection, or the last approval) while it was
    * still open; from then on a cancellation is refused, so what that approver was told holds.

@@ -60,7 +60,7 @@ const submitCase = (name: string, body: unknown, field?: string, status = 400): 
 });
 
 const send = async (c: Case) => {
-  const headers: Record<string, string> = { ...(c.contentType ? { 'content-type': c.contentType } : {}), ...c.headers };
+  const headers: Record<string, string> = { ...(await h.api.authorization(c.method, c.path, c.body)), ...(c.contentType ? { 'content-type': c.contentType } : {}), ...c.headers };
   // A Uint8Array body keeps fetch from adding a content type of its own.
   const body = c.body === undefined ? undefined : typeof c.body === 'string' ? new TextEncoder().encode(c.body) : c.body;
   const response = await fetch(`${h.api.baseUrl}${c.path}`, { method: c.method, headers, body });

@@ -14,7 +14,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Api, freePorts, Inbox, purchase, sleep } from './support/harness';
+import { Api, freePort, freePorts, Inbox, localProviderTokens, purchase, sleep } from './support/harness';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const SUBMISSIONS = 100;
@@ -48,10 +48,12 @@ let child: ChildProcess | undefined;
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'par-crash-'));
   const ports = await freePorts();
+  const idpPort = await freePort();
   env = {
-    ...process.env, PORT: String(ports.apiPort), SMTP_PORT: String(ports.smtpPort), MAIL_WEB_PORT: String(ports.mailWebPort), DATA_DIR: dataDir,
+    ...process.env, PORT: String(ports.apiPort), SMTP_PORT: String(ports.smtpPort), MAIL_WEB_PORT: String(ports.mailWebPort), IDP_PORT: String(idpPort), DATA_DIR: dataDir,
   };
-  api = new Api(`http://127.0.0.1:${ports.apiPort}`);
+  // Tokens from the child's own OpenID provider, as `npm run token` gets them.
+  api = new Api(`http://127.0.0.1:${ports.apiPort}`, localProviderTokens(`http://127.0.0.1:${idpPort}`, dataDir));
   inbox = new Inbox(`http://127.0.0.1:${ports.mailWebPort}/api`);
 });
 

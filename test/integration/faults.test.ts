@@ -27,7 +27,8 @@ import { RequestsTable } from '../../lambdas/store/requests-table';
 import { ensureTables, LOCAL_CREDENTIALS, startDynamo } from '../../local/dynamo';
 import { loadDefinition } from '../../local/stack';
 import { createLocalStepFunctions, type LocalStepFunctions } from '../../local/step-functions';
-import { Api, approvalLink, decide, freePorts, Inbox, purchase, sleep, startHarness, type Harness } from './support/harness';
+import { principalOf, REQUESTER as TEST_REQUESTER } from './support/people';
+import { Api, approvalLink, decide, freePort, freePorts, Inbox, localProviderTokens, purchase, sleep, startHarness, type Harness } from './support/harness';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const DEPT_HEAD = 'dana.ortiz@sample-city.example';
@@ -134,8 +135,9 @@ describe('kill -9 of the local stack', () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'par-kill-'));
     const ports = await freePorts();
-    env = { ...process.env, PORT: String(ports.apiPort), SMTP_PORT: String(ports.smtpPort), MAIL_WEB_PORT: String(ports.mailWebPort), DATA_DIR: dataDir };
-    api = new Api(`http://127.0.0.1:${ports.apiPort}`);
+    const idpPort = await freePort();
+    env = { ...process.env, PORT: String(ports.apiPort), SMTP_PORT: String(ports.smtpPort), MAIL_WEB_PORT: String(ports.mailWebPort), IDP_PORT: String(idpPort), DATA_DIR: dataDir };
+    api = new Api(`http://127.0.0.1:${ports.apiPort}`, localProviderTokens(`http://127.0.0.1:${idpPort}`, dataDir));
     inbox = new Inbox(`http://127.0.0.1:${ports.mailWebPort}/api`);
   });
   afterAll(async () => {
@@ -297,6 +299,9 @@ describe('a crash mid-route and storage errors, through the real ASL and runner'
       newRequestId,
       newApprovalId,
       publicBaseUrl: 'http://127.0.0.1:1',
+      // Task functions act for nobody: any use of these would be a wiring bug.
+      tokenVerifier: { verify: async () => { throw new Error('tasks verify no tokens'); } },
+      people: { findById: () => undefined, findByEmail: () => undefined },
     };
     /* eslint-disable @typescript-eslint/no-require-imports */
     const makeHandler = (file: string) => (require(`../../lambdas/handlers/${file}`) as { makeHandler: (d: Deps) => unknown }).makeHandler(deps);
@@ -332,7 +337,7 @@ describe('a crash mid-route and storage errors, through the real ASL and runner'
     const { record } = await submitRequest(deps, purchase({
       title, amount: 12000, vendor: { name: `${title} Co` },
       method: { type: 'quotes', quotes: [{ vendor: `${title} Co`, amount: 12000 }, { vendor: 'B', amount: 12500 }, { vendor: 'C', amount: 13000 }] },
-    }));
+    }), undefined, principalOf(TEST_REQUESTER));
     const id = record.id;
     for (let index = 0; index < 2; index += 1) {
       // The approver has been asked once the event is on the trail (after any retry of the task).

@@ -13,6 +13,7 @@ import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCo
 import { hashEvent } from '../../lambdas/audit/chain';
 import { TABLES } from '../../lambdas/shared/tables';
 import { approvalLink, decide, purchase, startHarness, type Harness } from './support/harness';
+import { AUDITOR } from './support/people';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const DEPT_HEAD = 'dana.ortiz@sample-city.example';
@@ -32,7 +33,8 @@ afterAll(async () => {
 /** `npm run audit:verify -- …`, as an auditor types it; resolves with the exit code and output. */
 const auditVerify = async (...args: string[]): Promise<{ code: number; out: string }> => {
   try {
-    const { stdout, stderr } = await promisify(execFile)('npm', ['run', '--silent', 'audit:verify', '--', ...args], { cwd: REPO, timeout: 60_000 });
+    const env = { ...process.env, ACCESS_TOKEN: await h.api.tokenFor(AUDITOR.email) };
+    const { stdout, stderr } = await promisify(execFile)('npm', ['run', '--silent', 'audit:verify', '--', ...args], { cwd: REPO, timeout: 60_000, env });
     return { code: 0, out: stdout + stderr };
   } catch (error) {
     const failed = error as { code?: number; stdout?: string; stderr?: string };

@@ -55,7 +55,7 @@ test('a micro purchase goes to the department head alone and ends APPROVED, the 
   expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['request-submitted', 'request-routed', 'checkpoint-opened', 'approval-requested', 'checkpoint-approved', 'request-finalized']));
 
   // The auditor's export: the same events as CSV, with the verification in a header.
-  const csv = await fetch(`${h.api.baseUrl}/requests/${id}/audit?format=csv`);
+  const csv = await fetch(`${h.api.baseUrl}/requests/${id}/audit?format=csv`, { headers: await h.api.authorization('GET', `/requests/${id}/audit?format=csv`) });
   expect(csv.status).toBe(200);
   expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
   expect(csv.headers.get('x-audit-verified')).toBe('true');

@@ -2,13 +2,21 @@
  * Drives the embedded local stack the way people do: HTTP calls to the API, mail read from the
  * maildev inbox, approval links opened and their forms posted. Nothing here reaches into tables
  * except where a test says it is playing an attacker or an auditor.
+ *
+ * API calls carry a bearer token from the stack's local OpenID provider, as every client must: by
+ * default for the person a call is naturally made by (the requester named in a submitted body;
+ * the submitter of a request for its reads and cancellation; purchasing for a resend; an auditor
+ * for listing everything and exporting audit trails), or for the person a test names with
+ * `api.as(email)` (`api.anonymous()` sends none).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../../local/stack';
+import { issueLocalToken } from '../../../local/token';
 import designExample from '../../fixtures/requests/formal-cooperative.json';
+import { AUDITOR, personByEmail, PURCHASING, REQUESTER } from './people';
 
 export const freePort = (): Promise<number> => new Promise((resolve, reject) => {
   const server = createServer();
@@ -54,7 +62,8 @@ export const startHarness = async (options: HarnessOptions = {}): Promise<Harnes
     stack,
     ports,
     dataDir,
-    api: new Api(stack.apiUrl),
+    // The provider keeps its port and keys across a restart, so tokens stay good.
+    api: new Api(stack.apiUrl, localProviderTokens(stack.issuer, dataDir)),
     mail: new Inbox(stack.mailApiUrl),
     async restart() {
       await stack.stop();
@@ -66,23 +75,81 @@ export const startHarness = async (options: HarnessOptions = {}): Promise<Harnes
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  // Tokens of the usual callers up front, so a test's first call does not wait for the provider.
+  await Promise.all([REQUESTER, AUDITOR, PURCHASING].map((p) => harness.api.tokenFor(p.email)));
   return harness;
 };
 
 export interface ApiResponse<T = any> { status: number; headers: Headers; body: T; text: string }
 
+/** An access token for the person with this address. */
+export type TokenSource = (email: string) => Promise<string>;
+
+/** Tokens from a local provider (what `npm run token` does), one per person, reused while the test runs. */
+export const localProviderTokens = (issuer: string, dataDir: string): TokenSource => {
+  const issued = new Map<string, Promise<string>>();
+  return (email) => {
+    let token = issued.get(email.toLowerCase());
+    if (!token) {
+      token = issueLocalToken(email, { IDP_ISSUER: issuer, DATA_DIR: dataDir });
+      token.catch(() => issued.delete(email.toLowerCase()));
+      issued.set(email.toLowerCase(), token);
+    }
+    return token;
+  };
+};
+
+/** Who submitted each request (by id), so later calls about it are made by that person. */
+const submitters = new Map<string, string>();
+
+/** The email of the person who naturally makes this call (see the header comment). */
+const naturalCaller = (method: string, path: string, body: unknown): string | undefined => {
+  const route = path.split('?')[0]!;
+  if (route.startsWith('/approvals/') || route === '/health') return undefined; // public: links are their own credential
+  if (method === 'POST' && (route === '/requests' || route === '/routing/preview')) {
+    let parsed = body;
+    if (typeof parsed === 'string') try { parsed = JSON.parse(parsed); } catch { parsed = undefined; }
+    if (parsed instanceof Uint8Array) try { parsed = JSON.parse(new TextDecoder().decode(parsed)); } catch { parsed = undefined; }
+    const named = (parsed as { requester?: { email?: unknown } } | undefined)?.requester?.email;
+    // A body naming nobody the directory knows (bad input) is sent by the default requester.
+    return typeof named === 'string' && personByEmail(named) ? named : REQUESTER.email;
+  }
+  const id = /^\/requests\/([^/]+)/.exec(route)?.[1];
+  if (route.endsWith('/resend-notification')) return PURCHASING.email;
+  if (route.endsWith('/audit') && /[?&]format=csv/.test(path)) return AUDITOR.email; // exporting is the auditor's
+  if (id !== undefined) return submitters.get(decodeURIComponent(id)) ?? (method === 'GET' ? AUDITOR.email : REQUESTER.email);
+  return AUDITOR.email;
+};
+
 export class Api {
-  constructor(readonly baseUrl: string) {}
+  /** `person`: the email of the person every call is made by; null: no token at all; absent: whoever naturally makes the call. */
+  constructor(readonly baseUrl: string, readonly tokenFor: TokenSource, private readonly person?: string | null) {}
+
+  /** The same API, called by this person (any address of their mailbox). */
+  as(email: string): Api { return new Api(this.baseUrl, this.tokenFor, email); }
+  /** The same API, called without a token. */
+  anonymous(): Api { return new Api(this.baseUrl, this.tokenFor, null); }
+
+  /** The Authorization header this Api would send for the call (for tests that build their own fetch). */
+  async authorization(method: string, path: string, body?: unknown): Promise<Record<string, string>> {
+    const email = this.person === null ? undefined : this.person ?? naturalCaller(method, path, body);
+    return email === undefined ? {} : { authorization: `Bearer ${await this.tokenFor(email)}` };
+  }
 
   async call<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+    const auth = await this.authorization(method, path, body);
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
-      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      headers: body === undefined ? { ...auth, ...headers } : { 'content-type': 'application/json', ...auth, ...headers },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await response.text();
     let parsed: any = text;
     try { parsed = JSON.parse(text); } catch { /* HTML or empty */ }
+    if (method === 'POST' && path === '/requests' && (response.status === 202 || response.status === 200) && typeof parsed?.id === 'string') {
+      const caller = this.person ?? naturalCaller(method, path, body);
+      if (caller) submitters.set(parsed.id, caller);
+    }
     return { status: response.status, headers: response.headers, body: parsed, text };
   }
 

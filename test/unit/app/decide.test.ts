@@ -1,9 +1,9 @@
 /** A decision on in-memory fakes: one write with its event, lost races, and the truth after a cancellation. */
 import { WORKFLOW_ERRORS } from '../../../statemachines/placeholders';
-import { cancelRequest, finalizeDecision } from '../../../lambdas/app/lifecycle';
+import { finalizeDecision } from '../../../lambdas/app/lifecycle';
 import { RequestNotCancellableError } from '../../../lambdas/shared/errors';
 import { world } from './fakes';
-import { askApprover, post, submitAndRoute } from './flows';
+import { askApprover, cancelAsRequester, post, submitAndRoute } from './flows';
 
 test('the approval, its event and the token answer; the last approval says the requester will be told it is approved', async () => {
   const w = world();
@@ -32,7 +32,7 @@ test('a cancellation written between the approver\'s read and write: the approve
   const id = await submitAndRoute(w);
   const approvalId = await askApprover(w, id, 0);
   // The approver's page was loaded; the requester cancels just before the decision is written.
-  w.script.before('decideCheckpoint', async () => { await cancelRequest(w.deps, id, { reason: 'bought elsewhere' }); });
+  w.script.before('decideCheckpoint', async () => { await cancelAsRequester(w.deps, id, { reason: 'bought elsewhere' }); });
   const result = await post(w, approvalId, { decision: 'approve' });
   expect(result).toMatchObject({ kind: 'decided', decision: 'cancelled', by: 'Ana Ruiz' });
   expect(JSON.stringify(result)).not.toMatch(/approved/);
@@ -44,7 +44,7 @@ test('a cancellation written between the approver\'s checkpoint write and its co
   const w = world();
   const id = await submitAndRoute(w);
   const approvalId = await askApprover(w, id, 0);
-  w.script.before('settle', async () => { await cancelRequest(w.deps, id, {}); });
+  w.script.before('settle', async () => { await cancelAsRequester(w.deps, id, {}); });
   const result = await post(w, approvalId, { decision: 'approve' });
   expect(result).toMatchObject({ kind: 'decided', decision: 'cancelled' });
   // The cancellation found no pending checkpoint to release; the approver's route released it.
@@ -61,7 +61,7 @@ test('the last approval settles the request: a cancellation after it is refused,
   const id = await submitAndRoute(w);
   const approvalId = await askApprover(w, id, 0);
   expect((await post(w, approvalId, { decision: 'approve' })).kind).toBe('recorded');
-  await expect(cancelRequest(w.deps, id, {})).rejects.toBeInstanceOf(RequestNotCancellableError);
+  await expect(cancelAsRequester(w.deps, id, {})).rejects.toBeInstanceOf(RequestNotCancellableError);
   expect(await finalizeDecision(w.deps, id, 'APPROVED')).toEqual({ status: 'APPROVED' });
   expect(w.audit.types(id)).not.toContain('request-cancelled');
 });
@@ -71,7 +71,7 @@ test('an approval before the last does not settle the request: the requester can
   const id = await submitAndRoute(w, 'informal-quotes');
   const approvalId = await askApprover(w, id, 0);
   expect(await post(w, approvalId, { decision: 'approve' })).toMatchObject({ kind: 'recorded', nextStep: expect.stringMatching(/moves on/) });
-  expect((await cancelRequest(w.deps, id, {})).status).toBe('CANCELLED');
+  expect((await cancelAsRequester(w.deps, id, {})).status).toBe('CANCELLED');
 });
 
 test('a crash after the decision write, before its event reached the chain: the approver still gets the answer, and the next task writes the event once', async () => {

@@ -1,23 +1,23 @@
 /** Cancel and FinalizeDecision on in-memory fakes: the outcome and its events once, the retries. */
 import { requestApproval } from '../../../lambdas/app/checkpoints';
-import { cancelRequest, finalizeDecision } from '../../../lambdas/app/lifecycle';
+import { finalizeDecision } from '../../../lambdas/app/lifecycle';
 import { RequestNotCancellableError, RequestCancelledError } from '../../../lambdas/shared/errors';
 import { WORKFLOW_ERRORS } from '../../../statemachines/placeholders';
 import { crash, world } from './fakes';
-import { askApprover, post, submitAndRoute } from './flows';
+import { askApprover, cancelAsRequester, post, submitAndRoute } from './flows';
 
 test('a cancellation records its event with the status change, closes the pending checkpoint and ends the wait', async () => {
   const w = world();
   const id = await submitAndRoute(w);
   await askApprover(w, id, 0);
-  const record = await cancelRequest(w.deps, id, { reason: ' bought elsewhere ' });
+  const record = await cancelAsRequester(w.deps, id, { reason: ' bought elsewhere ' });
   expect(record).toMatchObject({ status: 'CANCELLED', cancellation: { reason: 'bought elsewhere' } });
   expect(w.audit.events.get(id)!.at(-1)).toMatchObject({ type: 'request-cancelled', eventKey: 'request-cancelled', actor: { kind: 'requester' }, data: { previousStatus: 'PENDING_APPROVAL', reason: 'bought elsewhere' } });
   expect((await w.deps.requests.getCheckpoint(id, 0))!.state).toBe('cancelled');
   expect(w.workflow.responses).toEqual([expect.objectContaining({ token: 'token-0', kind: 'fail', detail: WORKFLOW_ERRORS.requestCancelled })]);
   // A task that starts later sees it and stops.
   await expect(requestApproval(w.deps, { requestId: id, index: 0, phase: 'reminder', taskToken: 'token-1' })).rejects.toBeInstanceOf(RequestCancelledError);
-  await expect(cancelRequest(w.deps, id, {})).rejects.toBeInstanceOf(RequestNotCancellableError);
+  await expect(cancelAsRequester(w.deps, id, {})).rejects.toBeInstanceOf(RequestNotCancellableError);
   expect(w.audit.types(id).filter((t) => t === 'request-cancelled')).toHaveLength(1);
 });
 
@@ -52,7 +52,7 @@ test('a cancellation that lands while the workflow finishes wins: the outcome is
   const w = world();
   const id = await submitAndRoute(w, 'informal-quotes');
   await post(w, await askApprover(w, id, 0), { decision: 'approve' });
-  w.script.before('recordOutcome', async () => { await cancelRequest(w.deps, id, {}); });
+  w.script.before('recordOutcome', async () => { await cancelAsRequester(w.deps, id, {}); });
   expect(await finalizeDecision(w.deps, id, 'APPROVED')).toEqual({ status: 'CANCELLED' });
   const finalized = w.audit.events.get(id)!.filter((e) => e.type === 'request-finalized');
   expect(finalized.map((e) => e.data.status)).toEqual(['CANCELLED']);

@@ -1,14 +1,12 @@
 /** The RouteRequest task on in-memory fakes: the decision and its events as one write, the retries. */
-import { cancelRequest } from '../../../lambdas/app/lifecycle';
 import { routeSubmittedRequest } from '../../../lambdas/app/routing';
-import { submitRequest } from '../../../lambdas/app/submit';
 import { RequestCancelledError } from '../../../lambdas/shared/errors';
 import { world } from './fakes';
-import { fixture } from './flows';
+import { cancelAsRequester, fixture, submitAsRequester } from './flows';
 
 test('routing stores the decision and the request-routed event together; a re-run returns the stored decision and writes nothing twice', async () => {
   const w = world();
-  const { record } = await submitRequest(w.deps, fixture('informal-quotes'));
+  const { record } = await submitAsRequester(w.deps, fixture('informal-quotes'));
   const first = await routeSubmittedRequest(w.deps, record.id);
   expect(first).toEqual({ status: 'PENDING_APPROVAL', checkpointCount: 2 });
   expect(w.audit.types(record.id)).toEqual(['request-submitted', 'request-routed']);
@@ -20,7 +18,7 @@ test('routing stores the decision and the request-routed event together; a re-ru
 
 test('a crash after the routing write, before its event reached the chain: the retried task writes the event once', async () => {
   const w = world();
-  const { record } = await submitRequest(w.deps, fixture('informal-quotes'));
+  const { record } = await submitAsRequester(w.deps, fixture('informal-quotes'));
   w.script.failOnce('putSealed', undefined, ([event]) => event.type === 'request-routed');
   await expect(routeSubmittedRequest(w.deps, record.id)).rejects.toThrow('signal: killed');
   expect((await w.deps.requests.get(record.id))!.status).toBe('PENDING_APPROVAL');
@@ -33,9 +31,9 @@ test('a crash after the routing write, before its event reached the chain: the r
 
 test('a cancellation that wins the race with routing stops the task; no routing is recorded', async () => {
   const w = world();
-  const { record } = await submitRequest(w.deps, fixture('informal-quotes'));
+  const { record } = await submitAsRequester(w.deps, fixture('informal-quotes'));
   // The requester cancels while the task is deciding (after its read, before its write).
-  w.script.before('transition', async () => { await cancelRequest(w.deps, record.id, {}); });
+  w.script.before('transition', async () => { await cancelAsRequester(w.deps, record.id, {}); });
   await expect(routeSubmittedRequest(w.deps, record.id)).rejects.toBeInstanceOf(RequestCancelledError);
   expect(w.audit.types(record.id)).toEqual(['request-submitted', 'request-cancelled']);
   expect((await w.deps.requests.get(record.id))!.routing).toBeUndefined();

@@ -63,7 +63,8 @@ describe('separation of duties: a requester never approves their own request (2 
     const d = route(request({ amount: 300000, method: undefined, requester }));
     expect(d.checkpoints.map((c) => c.escalation.email)).not.toContain(requester.email);
     expect(d.checkpoints.every((c) => c.escalation.email !== c.approver.email)).toBe(true);
-    expect(d.checkpoints[0]!.reason).toMatch(/Escalation goes to Grace Kim, not to the requester/);
+    // Grace Kim, the next contact up, signs this request as Finance Director: not her either.
+    expect(d.checkpoints[0]!.reason).toMatch(/Escalation goes to Pat Jensen, not to the requester/);
   });
   it('no approver in the whole chain is the requester', () => {
     const requester = { name: 'Grace Kim', email: 'grace.kim@sample-city.example' };
@@ -80,6 +81,89 @@ describe('separation of duties: a requester never approves their own request (2 
     const d = route(request({ policy: 'solo', amount: 300000, method: undefined, requester: { name: 'Clerk', email: 'clerk@solo.example' } }), { policy: solo });
     expect(d.status).toBe('RETURNED');
     expect(d.reasons[0]!.code).toBe('no-eligible-approver');
+  });
+});
+
+describe('separation of duties compares people, not strings: case and +tag aliases are the requester', () => {
+  it.each([
+    'dana.ortiz+req@sample-city.example',
+    'DANA.ORTIZ+purchases@Sample-City.Example',
+    ' Dana.Ortiz@sample-city.example ',
+  ])('the department head submitting as %s does not approve; the alternate does, and the reason says why', (email) => {
+    const d = route(request({ amount: 1200, requester: { name: 'Dana Ortiz', email: email.trim() } }));
+    expect(d.checkpoints[0]).toMatchObject({ role: 'department-head', approver: { name: 'Sam Lee' } });
+    expect(d.checkpoints[0]!.reason).toMatch(/Dana Ortiz is the requester and may not approve their own request \(separation of duties\).*alternate, Sam Lee/);
+    expect(d.checkpoints.map((c) => c.approver.email)).not.toContain('dana.ortiz@sample-city.example');
+  });
+
+  it('an alias of the escalation contact is not escalated to either', () => {
+    const d = route(request({ amount: 1200, requester: { name: 'Morgan Hale', email: 'Morgan.Hale+x@sample-city.example' } }));
+    expect(d.checkpoints[0]!.escalation.email).not.toBe('morgan.hale@sample-city.example');
+    expect(d.checkpoints[0]!.reason).toMatch(/not to the requester/);
+  });
+});
+
+describe('one person, one signature per request', () => {
+  it('escalation never goes to someone who signs another checkpoint: the purchasing agent\'s contact (Grace Kim) is the Finance Director', () => {
+    const d = route(request({ amount: 30000, method: undefined }));
+    const purchasing = d.checkpoints.find((c) => c.role === 'purchasing-agent')!;
+    expect(d.checkpoints.find((c) => c.role === 'finance-director')!.approver.name).toBe('Grace Kim');
+    expect(purchasing.escalation.name).not.toBe('Grace Kim');
+    expect(purchasing.reason).toMatch(/not to Grace Kim, who already signs this request as the Finance Director \(one person, one signature per request\)/);
+  });
+
+  it('an escalation contact does not cover two checkpoints of one request when someone else can', () => {
+    const d = route(request({ amount: 30000, method: undefined }));
+    expect(d.checkpoints.map((c) => c.escalation.name)).toEqual(['Morgan Hale', expect.any(String), expect.any(String)]);
+    expect(new Set(d.checkpoints.map((c) => c.escalation.email)).size).toBe(d.checkpoints.length);
+    expect(d.checkpoints.find((c) => c.role === 'finance-director')!.reason).toMatch(/not to Morgan Hale, who is already the escalation contact of another checkpoint/);
+  });
+
+  it('the alternate steps in for someone who already signs as another role (Finance: no deputy head, so purchasing signs for the head)', () => {
+    const quotes = { type: 'quotes', quotes: [{ vendor: 'Acme Mobility', amount: 12000 }, { vendor: 'B', amount: 12500 }, { vendor: 'C', amount: 13000 }] };
+    const d = route(request({ department: 'Finance', amount: 12000, method: quotes, requester: { name: 'Elena Petrova', email: 'elena.petrova@sample-city.example' } }));
+    expect(d.checkpoints.map((c) => [c.role, c.approver.name])).toEqual([['department-head', 'Jordan Blake'], ['purchasing-agent', 'Casey Morgan']]);
+    expect(d.checkpoints[1]!.reason).toMatch(/Jordan Blake already signs this request as the Department Head \(one person, one signature per request\); so the role's alternate, Casey Morgan approves instead/);
+  });
+
+  it('a delegate who already signs another checkpoint is skipped: the alternate approves', () => {
+    const policy = parsePolicy({
+      ...structuredClone(sampleCity),
+      delegations: [{ role: 'finance-director', from: { name: 'Grace Kim', email: 'grace.kim@sample-city.example' }, to: { name: 'Jordan Blake', email: 'jordan.blake@sample-city.example' }, start: '2026-01-01', end: '2026-12-31' }],
+    });
+    const d = route(request({ amount: 30000, method: undefined }), { policy });
+    const fd = d.checkpoints.find((c) => c.role === 'finance-director')!;
+    expect(fd.approver.name).toBe('Omar Haddad');
+    expect(fd.onBehalfOf).toBeUndefined();
+    expect(fd.reason).toMatch(/Jordan Blake already signs this request as the Purchasing Agent \(one person, one signature per request\)/);
+  });
+
+  it('the requester of a request signs none of it, and nobody signs twice, whoever requests whatever (property)', () => {
+    const people = Object.values((sampleCity as unknown as { roles: Record<string, { approver?: { name: string; email: string }; byDepartment?: Record<string, { approver: { name: string; email: string } }> }> }).roles)
+      .flatMap((r) => [r.approver, ...Object.values(r.byDepartment ?? {}).map((d) => d.approver)]).filter((p) => p !== undefined);
+    const mailbox = (e: string) => e.toLowerCase().replace(/\+[^@]*@/, '@');
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...people), fc.constantFrom('', '+x'), fc.boolean(),
+        fc.constantFrom(...(sampleCity as Policy & { departments: string[] }).departments),
+        fc.constantFrom(1200, 30000, 120000, 300000), fc.constantFrom('local', 'federal'),
+        (person, tag, upper, department, amount, fundingSource) => {
+          const [local, domain] = person.email.split('@');
+          const email = `${local}${tag}@${domain}`;
+          const d = route(request({ amount, method: undefined, department, fundingSource, requester: { name: person.name, email: upper ? email.toUpperCase() : email } }));
+          const approvers = d.checkpoints.map((c) => mailbox(c.approver.email));
+          expect(approvers).not.toContain(mailbox(person.email));
+          expect(new Set(approvers).size).toBe(approvers.length);
+          for (const c of d.checkpoints) {
+            const escalation = mailbox(c.escalation.email);
+            expect(escalation).not.toBe(mailbox(person.email));
+            // An escalation goes to nobody who signs another checkpoint (at worst, back to its own approver).
+            expect(approvers.filter((a) => a !== mailbox(c.approver.email))).not.toContain(escalation);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 
