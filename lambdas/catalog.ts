@@ -28,6 +28,8 @@ export interface FunctionSpec {
    */
   kind: 'api' | 'task' | 'scheduled';
   routes?: Route[];
+  /** Serves public routes only (no bearer tokens): gets no token verifier and no issuer settings. */
+  publicOnly?: boolean;
   everyMinutes?: number;
   tables: Partial<Record<TableKey, Access>>;
   /** `start`: StartExecution on the state machine; `respond`: SendTaskSuccess/Failure/Heartbeat. */
@@ -77,7 +79,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
   },
   {
     // The API description (OpenAPI 3.1 and its page), generated from the schemas; touches no table.
-    id: 'ApiDocs', module: 'lambdas/handlers/api-docs.ts', entry: 'lambdas/functions/api-docs.ts', kind: 'api',
+    id: 'ApiDocs', module: 'lambdas/handlers/api-docs.ts', entry: 'lambdas/functions/api-docs.ts', kind: 'api', publicOnly: true,
     routes: [{ method: 'GET', path: '/openapi.json' }, { method: 'GET', path: '/docs' }],
     tables: {},
   },
@@ -103,6 +105,9 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     tables: { requests: 'readWrite', audit: 'readWrite' }, stateMachine: 'start',
   },
 ];
+
+/** API functions that verify who is calling (every one but those serving public routes only). */
+export const verifiesTokens = (spec: FunctionSpec): boolean => spec.kind === 'api' && !spec.publicOnly;
 
 export const functionById = (id: string): FunctionSpec => {
   const spec = FUNCTIONS.find((f) => f.id === id);

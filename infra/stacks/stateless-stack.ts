@@ -23,7 +23,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { MAIL_CONFIGURATION_ERROR_MESSAGE } from '../../lambdas/adapters/mail-errors';
 import { API_RESOURCE_SERVER_ID } from '../constructs/user-pool';
-import { type Access, ENV, FUNCTIONS, type FunctionSpec } from '../../lambdas/catalog';
+import { type Access, ENV, FUNCTIONS, type FunctionSpec, verifiesTokens } from '../../lambdas/catalog';
 import { CORS_ORIGINS_ENV } from '../../lambdas/shared/cors';
 import { TABLES, type TableDefinition, type TableKey } from '../../lambdas/shared/tables';
 import { ASL_FUNCTION_PLACEHOLDERS } from '../../statemachines/placeholders';
@@ -210,7 +210,7 @@ export class StatelessStack extends Stack {
       fn.addEnvironment(CORS_ORIGINS_ENV, config.corsOrigins.join(','));
     }
 
-    if (spec.kind === 'api') {
+    if (verifiesTokens(spec)) {
       // Bearer tokens are verified in the handler (jose): signature by the issuer's JWKS, issuer, audience, expiry.
       fn.addEnvironment(ENV.tokenIssuer, tokenIssuer);
       fn.addEnvironment(ENV.tokenAudience, API_RESOURCE_SERVER_ID);

@@ -5,7 +5,7 @@
  * the function are wired, and touching anything else fails loudly instead of silently using a default.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { functionById } from '../catalog';
+import { functionById, verifiesTokens, type FunctionSpec } from '../catalog';
 import type { PolicyRegistry } from '../domain';
 import type { SecretSource } from '../adapters/link-secret';
 import type { Mailer } from '../adapters/mailer';
@@ -67,9 +67,9 @@ const brought = <T>(functionId: string, port: string, adapter: T | undefined): T
 };
 
 /** API functions verify bearer tokens and know the people directory; task functions act for nobody. */
-const identityFor = (functionId: string, kind: string, adapters: Adapters): IdentityDeps => (kind === 'api'
-  ? { tokenVerifier: brought(functionId, 'token verification', adapters.tokenVerifier), people: signInDirectory(adapters.policies) }
-  : { tokenVerifier: notGranted(functionId, 'token verification'), people: notGranted(functionId, 'the people directory') });
+const identityFor = (spec: FunctionSpec, adapters: Adapters): IdentityDeps => (verifiesTokens(spec)
+  ? { tokenVerifier: brought(spec.id, 'token verification', adapters.tokenVerifier), people: signInDirectory(adapters.policies) }
+  : { tokenVerifier: notGranted(spec.id, 'token verification'), people: notGranted(spec.id, 'the people directory') });
 
 /** The ports of one catalog function, from the adapters its composition root brings. */
 export const composeDeps = (functionId: string, adapters: Adapters): Deps => {
@@ -96,6 +96,6 @@ export const composeDeps = (functionId: string, adapters: Adapters): Deps => {
     newRequestId,
     newApprovalId,
     publicBaseUrl: spec.sendsMail ? brought(functionId, 'a public base URL', adapters.publicBaseUrl).replace(/\/+$/, '') : '',
-    ...identityFor(functionId, spec.kind, adapters),
+    ...identityFor(spec, adapters),
   };
 };

@@ -12,7 +12,7 @@ import { createTokenVerifier } from '../adapters/token-verifier';
 import type { Mailer } from '../adapters/mailer';
 import type { Workflow } from '../adapters/workflow';
 import { composeDeps, type Deps } from '../app/deps';
-import { ENV, functionById } from '../catalog';
+import { ENV, functionById, verifiesTokens } from '../catalog';
 import { createPolicyRegistry, type PolicyRegistry } from '../domain';
 import { TABLES, type TableKey } from '../shared/tables';
 
@@ -48,7 +48,7 @@ export const readFunctionConfig = (functionId: string, env: NodeJS.ProcessEnv = 
     ...(spec.stateMachine ? { stateMachineArn: read(ENV.stateMachineArn) } : {}),
     ...(spec.linkSecret ? { linkSecretArn: read(ENV.linkSecretArn) } : {}),
     ...(spec.sendsMail ? { mail: Object.freeze({ from: read(ENV.mailFrom), publicBaseUrl: read(ENV.publicBaseUrl) }) } : {}),
-    ...(spec.kind === 'api' ? { token: Object.freeze({ issuer: read(ENV.tokenIssuer), audience: read(ENV.tokenAudience), jwksUrl: read(ENV.tokenJwksUrl) }) } : {}),
+    ...(verifiesTokens(spec) ? { token: Object.freeze({ issuer: read(ENV.tokenIssuer), audience: read(ENV.tokenAudience), jwksUrl: read(ENV.tokenJwksUrl) }) } : {}),
   };
   if (missing.length) throw new MissingConfigurationError(`${functionId}: environment variable${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not set`);
   return Object.freeze(config);

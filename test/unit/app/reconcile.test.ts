@@ -1,65 +1,47 @@
 /**
- * The reconciler against in-memory ports: it finishes only submissions older than the grace
- * period, writes the first audit event once, starts the workflow under the request id, and one
- * failing request does not stop the others.
+ * The reconciler on in-memory fakes of the ports: it finishes only submissions older than the
+ * grace period (the event once, the workflow under the request id), and one request that cannot
+ * be finished does not stop the others.
  */
-import { reconcileSubmissions, graceSecondsFrom, DEFAULT_GRACE_SECONDS } from '../../../lambdas/app/reconcile';
-import type { Deps } from '../../../lambdas/app/deps';
-import type { RequestRecord } from '../../../lambdas/store/records';
+import { DEFAULT_GRACE_SECONDS, graceSecondsFrom, reconcileSubmissions } from '../../../lambdas/app/reconcile';
+import { world } from './fakes';
+import { fixture, submitAsRequester } from './flows';
 
-const NOW = new Date('2026-11-28T10:00:00.000Z');
-const record = (id: string, submittedAt: string): RequestRecord => ({
-  id, submittedAt, updatedAt: submittedAt, status: 'SUBMITTED',
-  request: {
-    title: `Request ${id}`, amountCents: 120000, department: 'Public Works', policy: 'sample-city',
-    requester: { name: 'Ana Ruiz', email: 'ana.ruiz@city.example' }, vendor: { name: 'Cone Co' },
-  } as unknown as RequestRecord['request'],
-});
-
-const fakes = (stored: RequestRecord[], options: { failStartFor?: string } = {}) => {
-  const trails = new Map<string, Array<{ type: string }>>();
-  const started: string[] = [];
-  const asked: string[] = [];
-  const deps = {
-    clock: () => NOW,
-    requests: {
-      submittedBefore: async (before: string) => { asked.push(before); return stored.filter((r) => r.submittedAt < before); },
-    },
-    audit: {
-      appendOnce: async (id: string, event: { type: string }, isSame: () => boolean) => {
-        const trail = trails.get(id) ?? [];
-        if (!trail.some((e) => e.type === event.type && isSame())) trail.push(event);
-        trails.set(id, trail);
-      },
-    },
-    workflow: {
-      start: async (name: string, input: Record<string, unknown>) => {
-        if (name === options.failStartFor) throw Object.assign(new Error('throttled'), { name: 'ThrottlingException' });
-        expect(input).toEqual({ requestId: name });
-        started.push(name);
-      },
-    },
-  } as unknown as Pick<Deps, 'requests' | 'audit' | 'workflow' | 'clock'>;
-  return { deps, trails, started, asked };
+/** A submission that crashed after its write: stored SUBMITTED with its event pending, no workflow. */
+const crashedSubmission = async (w: ReturnType<typeof world>) => {
+  const ids = () => [...w.requests.items.values()].filter((i) => i.sk === 'REQUEST').map((i) => i.id as string);
+  const before = ids();
+  w.script.failOnce('putSealed');
+  w.script.failOnce('start');
+  await expect(submitAsRequester(w.deps, fixture('micro-direct'))).rejects.toThrow();
+  return ids().find((id) => !before.includes(id))!;
 };
 
 test('finishes only submissions older than the grace period, each event once, each workflow under the request id', async () => {
-  const old = record('A', '2026-11-28T09:57:00.000Z');
-  const recent = record('B', '2026-11-28T09:59:30.000Z');
-  const { deps, trails, started, asked } = fakes([old, recent]);
-  expect(await reconcileSubmissions(deps, { graceSeconds: 120 })).toEqual({ stuck: 1, resumed: 1, failed: [] });
-  expect(asked).toEqual(['2026-11-28T09:58:00.000Z']);
-  expect(started).toEqual(['A']);
-  // A second round (the request still SUBMITTED: the workflow has not routed it yet) adds no second event.
-  await reconcileSubmissions(deps, { graceSeconds: 120 });
-  expect(trails.get('A')!.map((e) => e.type)).toEqual(['request-submitted']);
-  expect(trails.has('B')).toBe(false);
+  const w = world();
+  const id = await crashedSubmission(w);
+  expect(w.workflow.started).toEqual([]);
+  expect(w.audit.types(id)).toEqual([]);
+
+  // Within the grace period the submitter may still be at work: nothing is touched.
+  expect(await reconcileSubmissions(w.deps, { graceSeconds: 120 })).toEqual({ stuck: 0, resumed: 0, failed: [] });
+  w.tick(121_000);
+  expect(await reconcileSubmissions(w.deps, { graceSeconds: 120 })).toEqual({ stuck: 1, resumed: 1, failed: [] });
+  expect(w.workflow.started).toEqual([id]);
+  // A second round (still SUBMITTED: the workflow has not routed it yet) adds no second event.
+  await reconcileSubmissions(w.deps, { graceSeconds: 120 });
+  expect(w.audit.types(id)).toEqual(['request-submitted']);
 });
 
 test('one request that cannot be finished is reported and does not hold up the others', async () => {
-  const { deps, started } = fakes([record('A', '2026-11-28T09:00:00.000Z'), record('B', '2026-11-28T09:01:00.000Z')], { failStartFor: 'A' });
-  expect(await reconcileSubmissions(deps)).toEqual({ stuck: 2, resumed: 1, failed: ['A'] });
-  expect(started).toEqual(['B']);
+  const w = world();
+  const first = await crashedSubmission(w);
+  w.tick(1000);
+  const second = await crashedSubmission(w);
+  w.tick(200_000);
+  w.script.failOnce('start', Object.assign(new Error('throttled'), { name: 'ThrottlingException' }), (args) => args[0] === first);
+  expect(await reconcileSubmissions(w.deps, { graceSeconds: 120 })).toEqual({ stuck: 2, resumed: 1, failed: [first] });
+  expect(w.workflow.started).toEqual([second]);
 });
 
 test('the grace period comes from RECONCILE_GRACE_SECONDS, else the default; nonsense is refused', () => {

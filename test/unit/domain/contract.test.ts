@@ -10,7 +10,8 @@ import { apiGatewayModel, PURCHASE_REQUEST_MODEL } from '../../../infra/request-
 import { CATEGORIES, FUNDING_SOURCES, METHOD_TYPES, parsePurchaseRequest, SOLE_SOURCE_GROUNDS } from '../../../lambdas/domain';
 import { LIMITS } from '../../../lambdas/domain/limits';
 import { OUTCOMES, PHASES, REQUEST_STATUSES } from '../../../lambdas/domain/vocabulary';
-import { taskInputs } from '../../../lambdas/app/task-input';
+import { outcomeOf, taskInputs } from '../../../lambdas/app/task-input';
+import { WORKFLOW_ERRORS } from '../../../statemachines/placeholders';
 import { requestStatusLabel } from '../../../lambdas/presentation/format';
 import informalQuotes from '../../fixtures/requests/informal-quotes.json';
 import microDirect from '../../fixtures/requests/micro-direct.json';
@@ -115,10 +116,17 @@ describe('the API Gateway model, generated from the zod schema', () => {
 
 describe('one list each, one constant per limit', () => {
   it('the task inputs take exactly the contract phases and outcomes', () => {
-    for (const phase of PHASES) expect(taskInputs.deadline.safeParse({ requestId: 'r', index: 0, phase }).success).toBe(true);
-    expect(taskInputs.deadline.safeParse({ requestId: 'r', index: 0, phase: 'nag' }).success).toBe(false);
-    for (const outcome of OUTCOMES) expect(taskInputs.finalize.safeParse({ requestId: 'r', outcome }).success).toBe(true);
-    expect(taskInputs.finalize.safeParse({ requestId: 'r', outcome: 'PENDING_APPROVAL' }).success).toBe(false);
+    for (const phase of PHASES) expect(taskInputs.deadline.safeParse({ requestId: 'r', after: { phase } }).success).toBe(true);
+    expect(taskInputs.deadline.safeParse({ requestId: 'r', after: { phase: 'nag' } }).success).toBe(false);
+    // Every outcome is reachable from `$.result` (a routing result or a caught error), and nothing else is.
+    const results = [
+      ...(['PENDING_APPROVAL', 'RETURNED', 'CANCELLED'] as const).map((status) => ({ status })),
+      ...[WORKFLOW_ERRORS.approvalRejected, WORKFLOW_ERRORS.requestCancelled, WORKFLOW_ERRORS.checkpointExpired].map((Error) => ({ Error })),
+    ];
+    for (const result of results) expect(taskInputs.finalize.safeParse({ requestId: 'r', result }).success).toBe(true);
+    expect(new Set(results.map((r) => outcomeOf(r)))).toEqual(new Set(OUTCOMES));
+    expect(taskInputs.finalize.safeParse({ requestId: 'r', result: { status: 'APPROVED' } }).success).toBe(false);
+    expect(() => outcomeOf({ Error: 'States.Runtime' })).toThrow(/no outcome/);
   });
 
   it('every status has a label of its own', () => {

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { composeDeps, type Adapters } from '../../../lambdas/app/deps';
-import { ENV, FUNCTIONS, type FunctionSpec } from '../../../lambdas/catalog';
+import { ENV, FUNCTIONS, type FunctionSpec, verifiesTokens } from '../../../lambdas/catalog';
 import { createPolicyRegistry } from '../../../lambdas/domain';
 import { awsDeps, MissingConfigurationError, readFunctionConfig } from '../../../lambdas/functions/aws';
 import { TABLES, type TableKey } from '../../../lambdas/shared/tables';
@@ -20,6 +20,10 @@ const catalogEnvironment = (spec: FunctionSpec): NodeJS.ProcessEnv => ({
   ...(spec.stateMachine ? { [ENV.stateMachineArn]: 'arn:aws:states:us-east-1:123456789012:stateMachine:x' } : {}),
   ...(spec.linkSecret ? { [ENV.linkSecretArn]: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:x' } : {}),
   ...(spec.sendsMail ? { [ENV.mailFrom]: 'purchasing@city.gov', [ENV.publicBaseUrl]: 'https://api.example/prod/' } : {}),
+  ...(verifiesTokens(spec) ? {
+    [ENV.tokenIssuer]: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_x', [ENV.tokenAudience]: 'purchase-approval',
+    [ENV.tokenJwksUrl]: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_x/.well-known/jwks.json',
+  } : {}),
 });
 
 /** Loads a module afresh with `env` as the process environment (restored afterwards). */
@@ -48,8 +52,12 @@ describe.each(FUNCTIONS.map((spec) => [spec.id, spec] as const))('%s', (_id, spe
     expect(typeof loadWith(catalogEnvironment(spec), spec.entry).handler).toBe('function');
   });
 
-  it('AWS entry: fails to load naming every variable that is missing', () => {
+  it('AWS entry: fails to load naming every variable that is missing (or needs none)', () => {
     const names = Object.keys(catalogEnvironment(spec)).filter((name) => name !== 'AWS_REGION');
+    if (names.length === 0) {
+      expect(typeof loadWith({ AWS_REGION: 'us-east-1' }, spec.entry).handler).toBe('function');
+      return;
+    }
     expect(() => loadWith({ AWS_REGION: 'us-east-1' }, spec.entry)).toThrow(new MissingConfigurationError(
       `${spec.id}: environment variable${names.length > 1 ? 's' : ''} ${names.join(', ')} not set`));
   });
@@ -70,6 +78,7 @@ describe('readFunctionConfig', () => {
       tableNames: { requests: `prod-${TABLES.requests.id}`, approvals: `prod-${TABLES.approvals.id}`, audit: `prod-${TABLES.audit.id}` },
       stateMachineArn: env[ENV.stateMachineArn],
       linkSecretArn: env[ENV.linkSecretArn],
+      token: { issuer: env[ENV.tokenIssuer], audience: env[ENV.tokenAudience], jwksUrl: env[ENV.tokenJwksUrl] },
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.tableNames)).toBe(true);
@@ -92,11 +101,16 @@ describe('composeDeps and awsDeps', () => {
   });
 
   it('a port the catalog does not grant refuses any use, naming the catalog', async () => {
-    const deps = composeDeps('ReadRequests', adapters({ workflow: { start: jest.fn(), succeed: jest.fn(), fail: jest.fn() } }));
+    const deps = composeDeps('ReadRequests', adapters({ workflow: { start: jest.fn(), succeed: jest.fn(), fail: jest.fn() }, tokenVerifier: { verify: jest.fn() } }));
     expect(() => Reflect.get(deps.approvals, 'getCallback')).toThrow('ReadRequests is not granted the approvals table (see lambdas/catalog.ts)');
     expect(() => deps.workflow.start('x', {})).toThrow('ReadRequests is not granted the state machine');
     expect(() => deps.mailer.send({} as never)).toThrow('ReadRequests is not granted mail');
     await expect(deps.linkSecret()).rejects.toThrow('ReadRequests is not granted the link secret');
+  });
+
+  it('task functions act for nobody: they get no token verifier', () => {
+    const deps = composeDeps('RouteRequest', adapters());
+    expect(() => deps.tokenVerifier.verify('x')).toThrow('RouteRequest is not granted token verification');
   });
 
   it('a granted port without an adapter is a wiring error at composition time', () => {
