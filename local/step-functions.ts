@@ -164,6 +164,8 @@ export async function createLocalStepFunctions(options: LocalStepFunctionsOption
 
   const store = new ExecutionStore(options.dataDir);
   const executions = new Map<string, LiveExecution>();
+  /** Starts whose record is still being saved, by name (see startExecution). */
+  const starting = new Map<string, { input: string; started: Promise<{ executionArn: string; startDate: Date }> }>();
   const pending = new Map<string, PendingWait>();
   const inFlightHandlers = new Set<Promise<unknown>>();
   let stopped = false;
@@ -317,13 +319,28 @@ export async function createLocalStepFunctions(options: LocalStepFunctionsOption
         }
         throw new StepFunctionsError('ExecutionAlreadyExists', `Execution Already Exists: '${existing.record.executionArn}'`);
       }
+      // A start of the same name still saving its record counts as running: concurrent starts
+      // (retried submissions) must not launch two executions while the first is on its way to disk.
+      const beingStarted = starting.get(executionName);
+      if (beingStarted) {
+        if (beingStarted.input === inputText) return beingStarted.started;
+        throw new StepFunctionsError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArnPrefix}${executionName}'`);
+      }
       const record: ExecutionRecord = {
         version: 2, executionArn: executionArnPrefix + executionName, stateMachineArn, name: executionName,
         input: inputText, status: 'RUNNING', startDate: new Date().toISOString(), tokenKey: randomBytes(32).toString('base64url'), waits: [],
       };
-      await store.save(record); // on disk before the caller hears "started"
-      launch(record);
-      return { executionArn: record.executionArn, startDate: new Date(record.startDate) };
+      const started = (async () => {
+        await store.save(record); // on disk before the caller hears "started"
+        launch(record);
+        return { executionArn: record.executionArn, startDate: new Date(record.startDate) };
+      })();
+      starting.set(executionName, { input: inputText, started });
+      try {
+        return await started;
+      } finally {
+        starting.delete(executionName);
+      }
     },
 
     describeExecution: (executionArn) => describe(executionByArn(executionArn).record),

@@ -141,6 +141,15 @@ describe('local Step Functions runner (fixture ASL)', () => {
     expect(() => sfn.describeExecution(`${first.executionArn}-nope`)).toThrow(expect.objectContaining({ code: 'ExecutionDoesNotExist' }));
   });
 
+  it('concurrent starts of one name (retried submissions) launch one execution, not one each', async () => {
+    const { sfn } = track(await fixtureRunner(await freshDataDir()));
+    const starts = await Promise.all(Array.from({ length: 10 }, () => sfn.startExecution({ name: 'same-2', input: input() })));
+    expect(new Set(starts.map((s) => s.executionArn)).size).toBe(1);
+    expect(new Set(starts.map((s) => s.startDate.getTime())).size).toBe(1);
+    await expect(Promise.all([sfn.startExecution({ name: 'same-3', input: input() }), sfn.startExecution({ name: 'same-3', input: input(30) })]))
+      .rejects.toMatchObject({ code: 'ExecutionAlreadyExists' });
+  });
+
   it('keeps a paused approval across a restart: replayed, the callback handler runs again with the old token, which completes it', async () => {
     const dataDir = await freshDataDir();
     const before = await fixtureRunner(dataDir);
