@@ -500,7 +500,8 @@ describe('bad forms on POST /approvals and bad cancel bodies on a pending reques
 describe('the limits of the rules: valid input next to the refused', () => {
   test('a body declared as UTF-8 (any spelling) is read; a cursor we issued pages on', async () => {
     for (const contentType of ['application/json; charset=utf-8', 'application/json; charset=UTF-8', 'application/json;charset="utf-8"', 'application/json; charset=utf8']) {
-      const response = await fetch(`${h.api.baseUrl}/routing/preview`, { method: 'POST', headers: { 'content-type': contentType }, body: validText() });
+      const body = validText();
+      const response = await fetch(`${h.api.baseUrl}/routing/preview`, { method: 'POST', headers: { ...(await h.api.authorization('POST', '/routing/preview', body)), 'content-type': contentType }, body });
       expect([contentType, response.status]).toEqual([contentType, 200]);
     }
     const first = await h.api.call('GET', '/requests?limit=1');

@@ -53,8 +53,10 @@ export interface HarnessOptions {
 export const startHarness = async (options: HarnessOptions = {}): Promise<Harness> => {
   const dataDir = mkdtempSync(join(tmpdir(), 'par-it-'));
   const ports = await freePorts();
+  // The OpenID provider keeps its port (its issuer) across a restart, as `npm start` does with IDP_PORT.
+  const idpPort = await freePort();
   const start = () => startLocalStack({
-    ...ports, dataDir, extraPolicies: options.extraPolicies, log: options.log ?? (() => undefined), ...options.stack,
+    ...ports, idpPort, dataDir, extraPolicies: options.extraPolicies, log: options.log ?? (() => undefined), ...options.stack,
     ...(options.timeScale ? { timeScale: options.timeScale } : {}),
   });
   let stack = await start();
