@@ -24,7 +24,7 @@ let h: Harness;
 let db: DynamoDBDocumentClient;
 const stackLog: string[] = [];
 beforeAll(async () => {
-  h = await startHarness({ extraPolicies: [fastEscalation], log: (line) => stackLog.push(line) });
+  h = await startHarness({ extraPolicies: [fastEscalation], log: (line) => stackLog.push(line), timeScale: 15 });
   db = DynamoDBDocumentClient.from(new DynamoDBClient(h.stack.dynamoClientConfig));
 }, 60_000);
 afterAll(async () => {

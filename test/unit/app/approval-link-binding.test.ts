@@ -30,8 +30,10 @@ const setup = (link: Omit<LinkRecord, 'approvalId'>, checkpoints: CheckpointReco
     requests: {
       getWithCheckpoints: async () => ({ request: record, checkpoints }),
       decideCheckpoint: async (...args: unknown[]) => { decided.push(args); return true; },
+      settle: async () => true,
+      pendingAudit: async () => ({ items: [], head: undefined }),
     },
-    audit: { appendOnce: async () => undefined },
+    audit: {},
     workflow: {},
     linkSecret: async () => SECRET,
     clock: () => NOW,
