@@ -166,7 +166,7 @@ export function renderApiDocsPage(doc: Json, documentHref = 'openapi.json'): Ren
 <p>${prose(doc.info.description)}</p>
 <p>Machine-readable: <a href="${documentHref}">OpenAPI ${doc.openapi} document</a> (JSON). Version ${doc.info.version}.</p>
 <h2 id="auth">Authentication</h2>
-<p>${bearer?.description ?? ''} Send it as <code>Authorization: Bearer &lt;token&gt;</code>; without a valid one the answer is 401 with a <code>WWW-Authenticate</code> challenge.</p>
+<p>${prose(bearer?.description)} Send it as <code>Authorization: Bearer &lt;token&gt;</code>; without a valid one the answer is 401 with a <code>WWW-Authenticate</code> challenge.</p>
 <nav aria-labelledby="contents"><h2 id="contents">Routes</h2>
 ${tags.map((tag) => html`<h3>${tag.name}</h3><p class="muted">${tag.description}</p><ul>${operations.filter((o) => o.op.tags?.includes(tag.name)).map((o) => html`<li><a href="#op-${o.op.operationId}">${o.method.toUpperCase()} ${o.path}</a> — ${o.op.summary}</li>`)}</ul>`)}
 </nav>
