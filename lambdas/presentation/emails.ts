@@ -194,7 +194,7 @@ export function renderApprovalRequestEmail(args: {
 <p style="margin:0 0 12px">${ask}</p>
 <p style="margin:0 0 8px"><a href="${link}" style="display:inline-block;padding:14px 22px;background:#0b57d0;color:#ffffff;font-weight:700;text-decoration:none;border-radius:6px">Review and decide</a></p>
 <p style="margin:0 0 8px"><strong>Please decide by ${due}.</strong></p>
-<p style="margin:0 0 16px;font-size:14px;color:#4d4d4d">Opening the link records nothing; you approve or reject on the page. If the button does not work, copy this address: ${link}</p>
+<p style="margin:0 0 16px;font-size:14px;color:#4d4d4d">Opening the link records nothing; you approve or reject on the page. If the button does not work, copy this address: <span style="word-break:break-all;overflow-wrap:anywhere">${link}</span></p>
 <hr style="border:0;border-top:1px solid #d0d0d0;margin:16px 0">
 <p style="margin:0 0 8px;font-size:14px;color:#4d4d4d">The request, quoted as ${requester} wrote it. Web addresses in it are shown broken on purpose: they are not links from us.</p>
 <h1 style="font-size:20px;line-height:1.3;margin:0 0 4px">${defang(request.title)}</h1>
