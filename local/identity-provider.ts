@@ -30,7 +30,7 @@ import type { PersonRecord } from '../lambdas/domain/people';
 import type * as PolicyModule from '../lambdas/domain/policy';
 import { html, SafeHtml } from '../lambdas/presentation/html';
 import { PAGE_CSS } from '../lambdas/presentation/style';
-import { closeServer, listenOnLoopback, LOOPBACK, PortInUseError, readBody } from './net';
+import { closeServer, listenOnLoopback, LOOPBACK, PortInUseError, readBody, stopWorker } from './net';
 
 /** The `aud` of access tokens for the API; the Cognito resource server uses the same identifier. */
 export const API_AUDIENCE = 'purchase-approval';
@@ -170,14 +170,7 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
 
   return {
     issuer: `http://${LOOPBACK}:${port}`,
-    async stop() {
-      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-      const stopped = new Promise<void>((resolve) => worker.on('message', (m: WorkerMessage) => { if (m.type === 'stopped') resolve(); }));
-      worker.postMessage('stop');
-      await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
-      await worker.terminate();
-      await exited;
-    },
+    stop: () => stopWorker(worker),
   };
 }
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import nodemailer from 'nodemailer';
 import { deliveryFailed, type Mailer } from '../lambdas/adapters/mailer';
-import { LOOPBACK, PortInUseError } from './net';
+import { LOOPBACK, PortInUseError, stopWorker } from './net';
 
 export interface LocalMail { smtpPort: number; webUrl: string; apiUrl: string; stop(): Promise<void> }
 
@@ -59,14 +59,6 @@ export async function startMail(dataDir: string, smtpPort: number, webPort: numb
     smtpPort: ready.smtpPort,
     webUrl,
     apiUrl: `${webUrl}/api`,
-    async stop() {
-      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-      const stopped = new Promise<void>((resolve) => worker.on('message', (m: WorkerMessage) => { if (m.type === 'stopped') resolve(); }));
-      worker.postMessage('stop');
-      // maildev closes its servers before it answers; terminate if it hangs.
-      await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
-      await worker.terminate();
-      await exited.catch(() => undefined);
-    },
+    stop: () => stopWorker(worker),
   };
 }

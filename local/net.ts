@@ -1,6 +1,7 @@
 /** Listening on loopback, closing again, and reading request bodies, with errors a person can act on. */
 import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Worker } from 'node:worker_threads';
 
 export const LOOPBACK = '127.0.0.1';
 
@@ -56,4 +57,17 @@ export const readBody = async (request: IncomingMessage, limit: number): Promise
     chunks.push(chunk);
   }
   return size === 0 ? null : Buffer.concat(chunks).toString('utf8');
+};
+
+/**
+ * Stops a service running in a worker thread (maildev, the OpenID provider): asks it to close its
+ * servers, waits up to `graceMs` for its `stopped` message, then terminates the thread.
+ */
+export const stopWorker = async (worker: Worker, graceMs = 5_000): Promise<void> => {
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  const stopped = new Promise<void>((resolve) => worker.on('message', (m: { type?: string }) => { if (m?.type === 'stopped') resolve(); }));
+  worker.postMessage('stop');
+  await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
+  await worker.terminate();
+  await exited;
 };

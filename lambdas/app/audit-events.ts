@@ -12,9 +12,6 @@ import type { CheckpointRecord, DecisionRecord, PendingEvent, Phase, RequestReco
 
 const SYSTEM: Actor = { kind: 'system' };
 
-export const requesterActor = (record: Pick<RequestRecord, 'request'>): Actor =>
-  ({ kind: 'requester', name: record.request.requester.name, email: record.request.requester.email });
-
 export const requestSubmitted = (record: RequestRecord, actor: Actor): PendingEvent => {
   const r = record.request;
   return {

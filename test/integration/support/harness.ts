@@ -9,7 +9,7 @@
  * for listing everything and exporting audit trails), or for the person a test names with
  * `api.as(email)` (`api.anonymous()` sends none).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -294,23 +294,4 @@ export const postDecision = async (link: string, fields: Record<string, string |
 export const purchase = (overrides: Record<string, unknown> = {}) => {
   const { method: _method, ...example } = structuredClone(designExample) as Record<string, unknown>;
   return { ...example, amount: 1200, ...overrides };
-};
-
-/**
- * A copy of policies/sample-city.json under another id with deadlines in seconds, so tests see
- * reminders, escalations and expiry without waiting for business days.
- */
-export const shortDeadlinePolicy = (id: string, seconds: { reminder: number; escalation: number; expiry: number }) => {
-  const base = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'policies', 'sample-city.json'), 'utf8')) as Record<string, any>;
-  return {
-    ...base,
-    id,
-    name: `${base.name} (test deadlines: ${id})`,
-    deadlines: {
-      ...base.deadlines,
-      reminder: { seconds: seconds.reminder },
-      escalation: { seconds: seconds.escalation },
-      expiry: { seconds: seconds.expiry },
-    },
-  };
 };
