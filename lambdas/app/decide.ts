@@ -33,7 +33,6 @@ export type Closed =
   | { kind: 'expired'; request: RequestSummary; expiredAt: string }
   | { kind: 'forbidden'; message: string };
 
-const sameEmail = (a: string, b: string) => sameMailbox(a, b);
 
 /** The person the browser or script is signed in as, when it is (the link is bound to its recipient). */
 export interface SignedIn { name: string; email: string }
@@ -50,7 +49,7 @@ const load = async (deps: Pick<Deps, 'approvals' | 'requests'>, approvalId: stri
 
 const closedReason = (loaded: Loaded, now: Date, signedIn?: SignedIn): Closed | undefined => {
   const { checkpoint, record, link } = loaded;
-  if (signedIn && !sameEmail(signedIn.email, link.recipient.email)) {
+  if (signedIn && !sameMailbox(signedIn.email, link.recipient.email)) {
     return { kind: 'forbidden', message: `this approval link is for ${link.recipient.name}, and you are signed in as ${signedIn.name}; sign out, or ask ${link.recipient.name} to open it` };
   }
   const request = requestSummary(record);
@@ -65,11 +64,11 @@ const closedReason = (loaded: Loaded, now: Date, signedIn?: SignedIn): Closed | 
   if (checkpoint.deadlines && now.getTime() >= Date.parse(checkpoint.deadlines.expireAt)) {
     return { kind: 'expired', request, expiredAt: checkpoint.deadlines.expireAt };
   }
-  if (sameEmail(link.recipient.email, record.request.requester.email)) {
+  if (sameMailbox(link.recipient.email, record.request.requester.email)) {
     return { kind: 'forbidden', message: 'a requester cannot decide their own request' };
   }
   // Routing keeps signers apart; this holds the line should a policy change or a link reach someone who already signed.
-  const signed = loaded.all.find((c) => c.index !== checkpoint.index && c.decision && sameEmail(c.decision.decidedBy.email, link.recipient.email));
+  const signed = loaded.all.find((c) => c.index !== checkpoint.index && c.decision && sameMailbox(c.decision.decidedBy.email, link.recipient.email));
   if (signed) {
     return { kind: 'forbidden', message: `${link.recipient.name} already signed this request as the ${signed.roleTitle}; one person, one signature per request` };
   }
@@ -110,7 +109,8 @@ export interface DecisionForm { decision?: string; comment?: string; antiForgery
 export type DecisionResult =
   | { kind: 'recorded'; request: RequestSummary; decision: 'approve' | 'reject'; decidedAt: string; by: string; nextStep: string }
   | { kind: 'invalid'; fields: Array<{ field: string; message: string }>; view: ApprovalPageView }
-  | { kind: 'bad-form'; message: string }
+  /** The form's anti-forgery value failed: the page again (a fresh value, what was typed kept), nothing recorded. */
+  | { kind: 'bad-form'; message: string; view: ApprovalPageView }
   | Closed;
 
 /** A meeting already held: "today" is the latest date anywhere (UTC+14), so no time zone is refused its own today. */
@@ -151,7 +151,13 @@ export const decideApproval = async (
   if (closed) return closed;
   const secret = await deps.linkSecret();
   if (!checkAntiForgery(secret, approvalId, form.antiForgery, now)) {
-    return { kind: 'bad-form', message: 'this form has expired or did not come from the approval page; open the link from your email again' };
+    // The page is shown again as a GET of the link would show it (with a fresh value), so the
+    // approver can decide from here without losing what they typed; nothing is recorded.
+    return {
+      kind: 'bad-form',
+      message: 'this form has expired or did not come from the approval page; check your decision below and send it again',
+      view: pageView(loaded, approvalId, formActionBase, issueAntiForgery(secret, approvalId, now)),
+    };
   }
   const { fields, comment } = validateForm(form, loaded.checkpoint, now);
   if (fields.length > 0) {

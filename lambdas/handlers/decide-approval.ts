@@ -28,7 +28,7 @@ const asPage = (result: DecisionResult, form: Record<string, string>): RenderedP
   switch (result.kind) {
     case 'recorded': return renderDecisionRecordedPage(result);
     case 'invalid': return renderFormErrorPage({ statusCode: HTTP_STATUS.validation_failed, message: 'Please complete the decision.', fields: result.fields, view: result.view, values: form });
-    case 'bad-form': return renderFormErrorPage({ statusCode: HTTP_STATUS.forbidden, message: result.message });
+    case 'bad-form': return renderFormErrorPage({ statusCode: HTTP_STATUS.forbidden, message: result.message, view: result.view, values: form });
     default: return closedPage(result);
   }
 };

@@ -326,7 +326,7 @@ export function renderFormErrorPage(args: {
   const heading = ERROR_TITLES[args.statusCode] ?? 'The form could not be accepted';
   const alert = html`<div class="error" role="alert" aria-labelledby="error-heading">
 <h2 id="error-heading">${heading}</h2>
-<p>${args.message}</p>${
+<p>${args.message.charAt(0).toUpperCase()}${args.message.slice(1)}</p>${
     fields.length
       ? html`<ul>${fields.map((f) =>
           inForm(f.field, args.view)
