@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { html, SafeHtml, type HtmlPart } from './html';
-import { pageHeaders } from './pages';
+import { pageHeaders } from './layout';
 import { PAGE_CSS } from './style';
 import type { RenderedPage } from './types';
 

@@ -20,7 +20,6 @@ export { escapeHtml } from './html';
 export {
   COMMENT_MAX_LENGTH,
   type FormErrorStatus,
-  pageHeaders,
   renderAlreadyDecidedPage,
   renderApprovalPage,
   renderDecisionRecordedPage,
@@ -28,5 +27,6 @@ export {
   renderFormErrorPage,
   renderNotFoundPage,
 } from './pages';
+export { appPage, documentPage, formTokenField, pageHeaders, type AppPageArgs, type PageViewer, type Place } from './layout';
 export { renderApprovalRequestEmail, renderOutcomeEmail } from './emails';
 export { CONTENT_SECURITY_POLICY } from './style';

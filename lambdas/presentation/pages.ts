@@ -18,7 +18,7 @@ import {
   methodLabel,
   requestStatusLabel,
 } from './format';
-import { CONTENT_SECURITY_POLICY, PAGE_CSS } from './style';
+import { documentPage } from './layout';
 import type {
   ApprovalPageView,
   CheckpointView,
@@ -34,40 +34,10 @@ const RESOLUTION_MAX_LENGTH = LIMITS.resolutionNumber;
 /** A date input sends YYYY-MM-DD; nothing longer is echoed back. */
 const DATE_LENGTH = 10;
 
-/** Security headers sent with every page (a fresh object each call, safe to extend). */
-export function pageHeaders(): Record<string, string> {
-  return {
-    'Content-Type': 'text/html; charset=utf-8',
-    'Content-Security-Policy': CONTENT_SECURITY_POLICY,
-    'Referrer-Policy': 'no-referrer',
-    'X-Content-Type-Options': 'nosniff',
-    'X-Frame-Options': 'DENY',
-    'Cache-Control': 'no-store',
-  };
-}
-
-// Our own constant, inserted verbatim (never escaped) so its hash matches the CSP.
-const rawCss = new SafeHtml(PAGE_CSS);
-
 function page(statusCode: number, title: string, content: SafeHtml): RenderedPage {
-  const body = html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<meta name="robots" content="noindex, nofollow">
-<title>${title}</title>
-<style>${rawCss}</style>
-</head>
-<body>
-<main>
+  return documentPage(statusCode, title, html`<main>
 ${content}
-</main>
-</body>
-</html>
-`;
-  return { statusCode, headers: pageHeaders(), body: body.value };
+</main>`);
 }
 
 function time(iso: string | undefined): SafeHtml {

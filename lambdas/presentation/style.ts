@@ -48,6 +48,25 @@ export const PAGE_CSS = [
   '[aria-invalid=true]{border:2px solid var(--bad)}',
   'a{color:var(--accent)}',
   ':focus-visible{outline:3px solid var(--accent);outline-offset:2px}',
+  // The signed-in header (./layout.ts): brand, places, who is signed in, sign out.
+  'header.site{border-bottom:1px solid var(--line);padding:.5rem 1rem;display:flex;flex-wrap:wrap;align-items:center;gap:.25rem 1rem}',
+  '.brand{margin:0;font-weight:700}',
+  '.site nav ul{list-style:none;display:flex;flex-wrap:wrap;gap:.25rem 1rem;margin:0;padding:0}',
+  '.site nav a{display:inline-block;padding:.5rem 0;min-height:44px}',
+  '.site nav a[aria-current=page]{font-weight:700;text-decoration-thickness:3px}',
+  '.who{margin:0;font-size:.9375rem}',
+  '.who .muted{display:inline}',
+  '.sign-out{margin:0}',
+  '.sign-out button{width:auto;min-height:44px;font-weight:600;background:var(--bg);color:var(--accent);border:1px solid var(--line)}',
+  'body.wide main{max-width:72rem}',
+  // Request page (route drawing, timeline, actions).
+
+  // Lists (my requests, waiting for me, all requests).
+
+  // The new-request form and its preview.
+
+  // Documents and contracts.
+
 ].join('\n');
 
 export const PAGE_CSS_HASH = `sha256-${createHash('sha256').update(PAGE_CSS, 'utf8').digest('base64')}`;
