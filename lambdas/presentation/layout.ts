@@ -80,7 +80,7 @@ export function formTokenField(viewer: PageViewer): SafeHtml {
 
 const PLACES: Array<{ place: Exclude<Place, 'none'>; label: string; path: string; roles?: readonly string[] }> = [
   { place: 'home', label: 'My requests', path: '/' },
-  { place: 'new', label: 'New request', path: '/new' },
+  { place: 'new', label: 'New request', path: '/requests/new' },
   { place: 'waiting', label: 'Waiting for me', path: '/waiting' },
   { place: 'purchasing', label: 'All requests', path: '/purchasing', roles: ['purchasing', 'auditor'] },
 ];

@@ -24,6 +24,12 @@ export type { ChainHead };
 
 export interface RequestRecord {
   id: string;
+  /**
+   * The number people read and say (`PR-2026-000123`: the year and a sequence allocated
+   * atomically at submission); the ULID `id` stays the API's key. Absent on requests stored
+   * before numbers existed: show the id then.
+   */
+  number?: string;
   submittedAt: string;
   updatedAt: string;
   status: RequestStatus;
