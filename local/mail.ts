@@ -7,7 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import nodemailer from 'nodemailer';
-import { deliveryFailed, type Mailer } from '../lambdas/adapters/mailer';
+import { deliveryFailed, messageIdFor, type Mailer } from '../lambdas/adapters/mailer';
 import { LOOPBACK, PortInUseError, stopWorker } from './net';
 
 export interface LocalMail { smtpPort: number; webUrl: string; apiUrl: string; stop(): Promise<void> }
@@ -17,13 +17,18 @@ type WorkerMessage =
   | { type: 'failed'; code?: string; message: string }
   | { type: 'stopped' };
 
-/** The functions' Mailer in the local stack: nodemailer builds the MIME message and sends it over SMTP. */
+/**
+ * The functions' Mailer in the local stack: nodemailer builds the MIME message and sends it over
+ * SMTP, with the email's deterministic Message-ID (a resend is the same message again).
+ */
 export const smtpMailer = (smtpUrl: string, from: string): Mailer & { close(): void } => {
   const transporter = nodemailer.createTransport(smtpUrl);
   return {
     async send(mail) {
       try {
-        await transporter.sendMail({ from, to: { name: mail.to.name, address: mail.to.email }, subject: mail.subject, text: mail.text, html: mail.html });
+        await transporter.sendMail({
+          from, to: { name: mail.to.name, address: mail.to.email }, subject: mail.subject, text: mail.text, html: mail.html, messageId: messageIdFor(mail.messageKey, from),
+        });
       } catch (error) {
         throw deliveryFailed(mail, error);
       }

@@ -5,8 +5,24 @@
  */
 import type { Person } from '../domain';
 
-export interface OutgoingMail { to: Person; subject: string; text: string; html: string }
+/**
+ * `messageKey` names the fact the email is about (`approval.<request>.<checkpoint>.<phase>`,
+ * `outcome.<request>`): a resend of the same email after a crash carries the same key, and the
+ * adapter turns it into the same `Message-ID` (see messageIdFor), so mail clients thread the two
+ * copies together or drop the second.
+ */
+export interface OutgoingMail { to: Person; subject: string; text: string; html: string; messageKey: string }
 export interface Mailer { send(mail: OutgoingMail): Promise<void> }
+
+/**
+ * The `Message-ID` of an email: its key at the sender's domain, `<approval.01J….0.request@city.example>`.
+ * Deterministic, so every send of the same email has the same one. The key is made of ids and
+ * words only; anything else is dropped so the header stays a valid msg-id.
+ */
+export const messageIdFor = (messageKey: string, from: string): string => {
+  const domain = /@([A-Za-z0-9.-]+)>?\s*$/.exec(from)?.[1] ?? 'localhost';
+  return `<${messageKey.replace(/[^A-Za-z0-9._-]/g, '')}@${domain}>`;
+};
 
 export class MailDeliveryError extends Error {
   override name = 'MailDeliveryError';

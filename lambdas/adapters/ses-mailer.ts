@@ -2,11 +2,15 @@
  * Mail on AWS: SES v2 SendEmail with simple content (subject, text and HTML parts), so SES builds
  * the MIME message and the bundle carries no MIME library. Only the functions the catalog lets
  * send mail import this file.
+ *
+ * The email's own Message-ID cannot travel through SES: SES replaces any `Message-ID` with its own
+ * (and refuses the header in simple content). The deterministic id goes in `References` instead,
+ * so a resend after a crash names the same message as the first send and clients thread the two.
  */
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import type { Person } from '../domain';
 import { throwIfMailConfigurationError } from './mail-errors';
-import { deliveryFailed, type Mailer } from './mailer';
+import { deliveryFailed, messageIdFor, type Mailer } from './mailer';
 
 /** RFC 2047 encoded words of at most 75 characters each (45 bytes of UTF-8, whole characters). */
 const encodedWords = (text: string): string => {
@@ -44,6 +48,7 @@ export const sesMailer = (from: string, ses: SESv2Client = new SESv2Client({})):
           Simple: {
             Subject: { Data: mail.subject, Charset: charset },
             Body: { Text: { Data: mail.text, Charset: charset }, Html: { Data: mail.html, Charset: charset } },
+            Headers: [{ Name: 'References', Value: messageIdFor(mail.messageKey, from) }],
           },
         },
       }));

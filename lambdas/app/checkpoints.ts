@@ -139,8 +139,15 @@ type NotifyDeps = Pick<Deps, 'requests' | 'approvals' | 'audit' | 'mailer' | 'cl
 
 /**
  * Makes sure this phase's recipient has a link and emails it once: `sent`, `already` (a retry
- * after the email went out) or `failed` (the transport stayed down through every retry; recorded
- * as `notification-failed`, and the wait goes on: the next deadline phase or a resend tries again).
+ * after the email went out, or another attempt is sending it) or `failed` (the transport stayed
+ * down through every retry; recorded as `notification-failed`, and the wait goes on: the next
+ * deadline phase or a resend tries again).
+ *
+ * Once in the normal course, at most once more after a crash: the send is claimed on the
+ * checkpoint item first (a conditional write, so of two attempts racing one sends), then sent,
+ * then recorded as delivered. A crash between the claim and the record leaves the claim; the
+ * retry takes the next claim and sends again with the same Message-ID, which clients thread or
+ * drop as the same message.
  */
 const notifyRecipient = async (
   deps: NotifyDeps,
@@ -160,9 +167,19 @@ const notifyRecipient = async (
   }
   // This phase's email went out before a retry (its event was recorded with it).
   if (checkpoint.notified?.[phase]) return 'already';
+  const email = { index, phase };
+  const claimedBefore = checkpoint[`${phase}EmailSends` as const] ?? 0;
+  if (!(await deps.requests.claimEmailSend(requestId, email, claimedBefore))) {
+    // Delivered meanwhile, or another attempt claimed this send and is sending it now.
+    logger.info('approval email claimed by another attempt', { requestId, index, phase });
+    return 'already';
+  }
+  if (claimedBefore > 0) logger.warn('approval email sent again after an interrupted send', { requestId, index, phase, send: claimedBefore + 1 });
 
-  const email = renderApprovalRequestEmail({
+  const content = renderApprovalRequestEmail({
     request: requestSummary(record),
+    number: record.number ?? record.id,
+    recipient: person,
     checkpoint: checkpointView(checkpoint),
     previous: all.filter((c) => c.decision).map(checkpointView),
     link: `${deps.publicBaseUrl}/approvals/${approvalId}`,
@@ -170,7 +187,7 @@ const notifyRecipient = async (
     dueAt: checkpoint.deadlines?.expireAt ?? '',
     escalatedFrom: phase === 'escalation' ? checkpoint.approver : undefined,
   });
-  const delivered = await sendWithRetry(deps, { to: person, ...email });
+  const delivered = await sendWithRetry(deps, { to: person, ...content, messageKey: approvalMessageKey(requestId, index, phase) });
   if (!delivered.ok) {
     await deps.requests.recordEvents(requestId, [approvalNotDelivered(checkpoint, phase, person, delivered, deps.clock().toISOString(), Boolean(args.resend))], index);
     await flushAudit(deps, requestId);
@@ -183,6 +200,9 @@ const notifyRecipient = async (
   logger.info('approval requested', { requestId, index, phase, ...(args.resend ? { resent: true } : {}) });
   return 'sent';
 };
+
+/** The key of a phase's approval email: every send of it (a retry, a resend) gets the same Message-ID. */
+export const approvalMessageKey = (requestId: string, index: number, phase: Phase): string => `approval.${requestId}.${index}.${phase}`;
 
 export type ResendResult =
   | { kind: 'sent'; index: number; role: string; phase: Phase }

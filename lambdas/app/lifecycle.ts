@@ -78,29 +78,51 @@ export const finalizeDecision = async (deps: Pick<Deps, 'requests' | 'audit' | '
   const final = (await deps.requests.get(requestId))!;
   logger.info('request finalized', { requestId, status: final.status });
 
-  if (!final.outcomeNotifiedAt) {
-    const email = renderOutcomeEmail({
-      request: requestSummary(final),
-      outcome: final.status as Outcome,
-      reasons: final.outcome?.reasons ?? [],
-      checkpoints: checkpoints.map(checkpointView),
-      statusLink: deps.publicBaseUrl ? `${deps.publicBaseUrl}/requests/${requestId}` : undefined,
-    });
-    try {
-      await deps.mailer.send({ to: final.request.requester, ...email });
-    } catch (error) {
-      // The outcome is recorded; a lost email must not undo it or fail the workflow.
-      logger.warn('outcome email could not be delivered', { requestId, error: (error as Error).name });
-      await deps.requests.recordEvents(requestId, [outcomeNotDelivered(final, deps.clock().toISOString())]);
-      await flushAudit(deps, requestId);
-      return { status: final.status };
-    }
-    const notifiedAt = deps.clock().toISOString();
-    await deps.requests.annotate(requestId, { outcomeNotifiedAt: notifiedAt }, [requesterNotified(final.status, notifiedAt)]);
-    await flushAudit(deps, requestId);
-  }
+  if (!final.outcomeNotifiedAt) await notifyRequester(deps, final, checkpoints);
   return { status: final.status };
 };
+
+/**
+ * Tells the requester the outcome, once in the normal course and at most once more after a crash:
+ * the send is claimed on the request item first (of two attempts racing, one sends), then sent,
+ * then recorded; a retry after a crash between claim and record sends again with the same
+ * Message-ID. The requester's links open pages: the request page, and for a RETURNED request the
+ * new-request form filled in from it ("Copy and fix").
+ */
+const notifyRequester = async (deps: Pick<Deps, 'requests' | 'audit' | 'mailer' | 'clock' | 'publicBaseUrl'>, final: RequestRecord, checkpoints: CheckpointRecord[]): Promise<void> => {
+  const requestId = final.id;
+  const claimedBefore = final.outcomeEmailSends ?? 0;
+  if (!(await deps.requests.claimEmailSend(requestId, 'outcome', claimedBefore))) {
+    logger.info('outcome email claimed by another attempt', { requestId });
+    return;
+  }
+  if (claimedBefore > 0) logger.warn('outcome email sent again after an interrupted send', { requestId, send: claimedBefore + 1 });
+  const base = deps.publicBaseUrl;
+  const email = renderOutcomeEmail({
+    request: requestSummary(final),
+    number: final.number ?? requestId,
+    outcome: final.status as Outcome,
+    reasons: final.outcome?.reasons ?? [],
+    checkpoints: checkpoints.map(checkpointView),
+    statusLink: base ? `${base}/requests/${encodeURIComponent(requestId)}` : undefined,
+    resubmitLink: base ? `${base}/requests/new?from=${encodeURIComponent(requestId)}` : undefined,
+  });
+  try {
+    await deps.mailer.send({ to: final.request.requester, ...email, messageKey: outcomeMessageKey(requestId) });
+  } catch (error) {
+    // The outcome is recorded; a lost email must not undo it or fail the workflow.
+    logger.warn('outcome email could not be delivered', { requestId, error: (error as Error).name });
+    await deps.requests.recordEvents(requestId, [outcomeNotDelivered(final, deps.clock().toISOString())]);
+    await flushAudit(deps, requestId);
+    return;
+  }
+  const notifiedAt = deps.clock().toISOString();
+  await deps.requests.annotate(requestId, { outcomeNotifiedAt: notifiedAt }, [requesterNotified(final.status, notifiedAt)]);
+  await flushAudit(deps, requestId);
+};
+
+/** The key of a request's outcome email: every send of it gets the same Message-ID. */
+export const outcomeMessageKey = (requestId: string): string => `outcome.${requestId}`;
 
 const outcomeReasons = (record: RequestRecord, checkpoints: CheckpointRecord[], outcome: Outcome): Array<{ message: string; citation?: string }> => {
   switch (outcome) {

@@ -36,8 +36,13 @@ function assertWebLink(link: string, what: string): void {
 /** One line of someone's words for an email: one line, no live address. */
 const userLine = (s: string | undefined) => defang(oneLine(s));
 
-function subjectFor(prefix: string, request: RequestSummary): string {
-  return oneLine(`${prefix}: ${truncate(userLine(request.title), SUBJECT_TITLE_MAX)} — ${oneLine(request.amount)}`);
+/**
+ * `Approval needed: title — amount (PR-2026-000123)`: the number people read and quote, last so
+ * the words that say what the mail wants stay first in a narrow inbox list.
+ */
+function subjectFor(prefix: string, request: RequestSummary, number: string | undefined): string {
+  const tag = number ? ` (${oneLine(number)})` : '';
+  return oneLine(`${prefix}: ${truncate(userLine(request.title), SUBJECT_TITLE_MAX)} — ${oneLine(request.amount)}${tag}`);
 }
 
 // ---------------------------------------------------------------- shared blocks
@@ -47,8 +52,9 @@ interface Fact {
   value: string;
 }
 
-function summaryFacts(request: RequestSummary): Fact[] {
+function summaryFacts(request: RequestSummary, number: string | undefined): Fact[] {
   return [
+    ...(number ? [{ label: 'Request', value: number }] : []),
     { label: 'Amount', value: request.amount },
     { label: 'Vendor', value: defang(request.vendor) },
     { label: 'Department', value: defang(request.department) },
@@ -59,8 +65,8 @@ function summaryFacts(request: RequestSummary): Fact[] {
   ];
 }
 
-function textFacts(request: RequestSummary): string[] {
-  const lines = summaryFacts(request).map((f) => `${`${f.label}:`.padEnd(14)}${oneLine(f.value)}`);
+function textFacts(request: RequestSummary, number: string | undefined): string[] {
+  const lines = summaryFacts(request, number).map((f) => `${`${f.label}:`.padEnd(14)}${oneLine(f.value)}`);
   for (const c of failedChecks(request.method.checks)) {
     lines.push(`  ✗ Failed: ${userLine(c.detail)}${c.citation ? ` (${oneLine(c.citation)})` : ''}`);
   }
@@ -74,9 +80,9 @@ function flagLabel(type: string): string {
 
 const CELL = 'padding:4px 12px 4px 0;vertical-align:top';
 
-function htmlFacts(request: RequestSummary): SafeHtml {
+function htmlFacts(request: RequestSummary, number: string | undefined): SafeHtml {
   const failed = failedChecks(request.method.checks);
-  return html`<table role="presentation" style="border-collapse:collapse;margin:8px 0 16px">${summaryFacts(request).map(
+  return html`<table role="presentation" style="border-collapse:collapse;margin:8px 0 16px">${summaryFacts(request, number).map(
     (f) => html`<tr><th scope="row" style="${CELL};text-align:left;color:#4d4d4d;font-weight:normal">${f.label}</th><td style="${CELL}">${f.value}</td></tr>`,
   )}</table>${
     failed.length
@@ -143,14 +149,19 @@ function phaseLine(phase: EmailPhase, checkpoint: CheckpointView, escalatedFrom?
   return undefined;
 }
 
-function askLine(checkpoint: CheckpointView, phase: EmailPhase): string {
+/** Greets the person the email goes to: in an escalation that is the contact, not the approver who did not decide. */
+function askLine(recipient: Person, checkpoint: CheckpointView, phase: EmailPhase): string {
+  if (phase === 'escalation') return `${recipient.name}, your decision is needed as the escalation contact for ${checkpoint.roleTitle}.`;
   const behalf = checkpoint.onBehalfOf ? ` on behalf of ${checkpoint.onBehalfOf.name}` : '';
-  const role = phase === 'escalation' ? `as the escalation contact for ${checkpoint.roleTitle}` : `as ${checkpoint.roleTitle}`;
-  return `${checkpoint.approver.name}, your decision is needed ${role}${behalf}.`;
+  return `${recipient.name}, your decision is needed as ${checkpoint.roleTitle}${behalf}.`;
 }
 
 export function renderApprovalRequestEmail(args: {
   request: RequestSummary;
+  /** The human number (`PR-2026-000123`), or the id of a request stored before numbers existed. */
+  number?: string;
+  /** Whom the email goes to: the approver, or in an escalation the escalation contact. */
+  recipient: Person;
   checkpoint: CheckpointView;
   previous: CheckpointView[];
   link: string;
@@ -158,11 +169,11 @@ export function renderApprovalRequestEmail(args: {
   dueAt: string;
   escalatedFrom?: Person;
 }): EmailContent {
-  const { request, checkpoint, previous, link, phase, dueAt } = args;
+  const { request, number, checkpoint, previous, link, phase, dueAt } = args;
   assertWebLink(link, 'link');
-  const subject = subjectFor(SUBJECT_PREFIX[phase], request);
+  const subject = subjectFor(SUBJECT_PREFIX[phase], request, number);
   const banner = phaseLine(phase, checkpoint, args.escalatedFrom);
-  const ask = askLine(checkpoint, phase);
+  const ask = askLine(args.recipient, checkpoint, phase);
   const description = request.description ? defang(truncate(plainBlock(request.description), DESCRIPTION_MAX)) : '';
   const due = formatWhen(dueAt);
   const earlier = [...previous].sort((a, b) => a.index - b.index);
@@ -183,7 +194,7 @@ export function renderApprovalRequestEmail(args: {
     `Title:        “${userLine(request.title)}”`,
     ...(description ? ['Description (the requester’s words):', ...description.split('\n').map((line) => `  > ${line}`)] : []),
     '',
-    ...textFacts(request),
+    ...textFacts(request, number),
     '',
     'Earlier decisions:',
     ...(earlier.length ? earlier.map((cp) => `  - ${chainEntryText(cp)}`) : ['  none: you are the first to decide']),
@@ -201,7 +212,7 @@ export function renderApprovalRequestEmail(args: {
 <p style="font-size:28px;font-weight:700;margin:0">${request.amount}</p>
 <p style="font-size:18px;font-weight:600;margin:0 0 8px">${defang(request.vendor)}</p>
 ${description ? html`<blockquote style="margin:0 0 8px;padding:0 0 0 12px;border-left:4px solid #d0d0d0"><p style="margin:0;font-size:14px;color:#4d4d4d">The requester’s words:</p><p style="margin:0;white-space:pre-line">${description}</p></blockquote>` : ''}
-${htmlFacts(request)}
+${htmlFacts(request, number)}
 <h2 style="font-size:17px;margin:16px 0 8px">Earlier decisions</h2>
 ${earlier.length ? html`<ul style="margin:0 0 16px;padding-left:20px">${earlier.map(chainEntryHtml)}</ul>` : html`<p style="margin:0 0 16px">None: you are the first to decide.</p>`}`;
 
@@ -236,14 +247,21 @@ const REASONS_HEADING: Record<Outcome, string> = {
 
 export function renderOutcomeEmail(args: {
   request: RequestSummary;
+  /** The human number (`PR-2026-000123`), or the id of a request stored before numbers existed. */
+  number?: string;
   outcome: Outcome;
   reasons: Array<{ message: string; citation?: string }>;
   checkpoints: CheckpointView[];
+  /** The request page (`<base>/requests/{id}`). */
   statusLink?: string;
+  /** A RETURNED request's "Copy and fix" form (`<base>/requests/new?from={id}`). */
+  resubmitLink?: string;
 }): EmailContent {
-  const { request, outcome, reasons, statusLink } = args;
+  const { request, number, outcome, reasons, statusLink } = args;
   if (statusLink !== undefined) assertWebLink(statusLink, 'statusLink');
-  const subject = subjectFor(OUTCOME_SUBJECT[outcome] ?? outcome, request);
+  const resubmitLink = outcome === 'RETURNED' ? args.resubmitLink : undefined;
+  if (resubmitLink !== undefined) assertWebLink(resubmitLink, 'resubmitLink');
+  const subject = subjectFor(OUTCOME_SUBJECT[outcome] ?? outcome, request, number);
   const sentence = OUTCOME_SENTENCE[outcome] ?? `Your purchase request is ${outcome}.`;
   const reasonsHeading = REASONS_HEADING[outcome] ?? 'Reasons';
   const chain = [...args.checkpoints].sort((a, b) => a.index - b.index);
@@ -251,11 +269,12 @@ export function renderOutcomeEmail(args: {
   const text = [
     sentence,
     // Our one link first, before any words of the requester or an approver.
+    ...(resubmitLink ? ['', 'Submit it again (a copy of this request to fix):', resubmitLink] : []),
     ...(statusLink ? ['', 'See the request’s status:', statusLink] : []),
     '',
     `“${userLine(request.title)}”`,
     '',
-    ...textFacts(request),
+    ...textFacts(request, number),
     ...(reasons.length
       ? ['', `${reasonsHeading}:`, ...reasons.map((r) => `  - ${userLine(r.message)}${r.citation ? ` (${oneLine(r.citation)})` : ''}`)]
       : []),
@@ -266,9 +285,10 @@ export function renderOutcomeEmail(args: {
   ].join('\n');
 
   const content = html`<p style="margin:0 0 12px;font-size:18px;font-weight:700">${sentence}</p>
+${resubmitLink ? html`<p style="margin:0 0 8px"><a href="${resubmitLink}" style="display:inline-block;padding:14px 22px;background:#0b57d0;color:#ffffff;font-weight:700;text-decoration:none;border-radius:6px">Submit it again</a></p><p style="margin:0 0 12px;font-size:14px;color:#4d4d4d">Opens a copy of this request in the form, with what to fix shown beside it.</p>` : ''}
 ${statusLink ? html`<p style="margin:0 0 16px"><a href="${statusLink}" style="color:#0b57d0">See the request’s status</a></p>` : ''}
 <h1 style="font-size:20px;line-height:1.3;margin:0 0 4px">${defang(request.title)}</h1>
-${htmlFacts(request)}
+${htmlFacts(request, number)}
 ${
   reasons.length
     ? html`<h2 style="font-size:17px;margin:16px 0 8px">${reasonsHeading}</h2><ul style="margin:0 0 16px;padding-left:20px">${reasons.map(

@@ -39,6 +39,8 @@ export interface RequestRecord {
   currentIndex?: number;
   outcome?: { status: RequestStatus; at: string; reasons: Array<{ message: string; citation?: string }> };
   outcomeNotifiedAt?: string;
+  /** Sends of the outcome email begun (claimed before sending; see RequestsTable.claimEmailSend). */
+  outcomeEmailSends?: number;
   /** `by`: the verified person who cancelled (the requester, or purchasing with a reason). */
   cancellation?: { at: string; reason?: string; by?: { kind: 'requester' | 'purchasing'; id: string; name: string; email: string } };
   /**
@@ -70,6 +72,10 @@ export interface CheckpointRecord extends Checkpoint {
   closedAt?: string;
   /** When each deadline phase's approval email went out. */
   notified?: Partial<Record<Phase, string>>;
+  /** Sends of each phase's approval email begun (claimed before sending; see RequestsTable.claimEmailSend). */
+  requestEmailSends?: number;
+  reminderEmailSends?: number;
+  escalationEmailSends?: number;
 }
 
 /** Secret side of a checkpoint (approvals table): the task token and the link ids. */
@@ -91,6 +97,13 @@ export interface LinkRecord {
   kind: 'primary' | 'escalation';
   createdAt: string;
 }
+
+/** An email sent at most once per fact: one approval email per checkpoint and phase, one outcome email per request. */
+export type EmailSlot = { index: number; phase: Phase } | 'outcome';
+
+/** The attribute counting an email's sends, and the one recording its delivery (on the checkpoint or the request item). */
+export const emailAttributes = (email: EmailSlot): { sends: 'requestEmailSends' | 'reminderEmailSends' | 'escalationEmailSends' | 'outcomeEmailSends'; delivered: string } =>
+  email === 'outcome' ? { sends: 'outcomeEmailSends', delivered: 'outcomeNotifiedAt' } : { sends: `${email.phase}EmailSends`, delivered: `notified.${email.phase}` };
 
 const pad = (index: number) => String(index).padStart(2, '0');
 

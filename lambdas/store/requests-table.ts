@@ -16,7 +16,7 @@ import {
 } from './request-buckets';
 import { GENESIS_HASH } from '../audit/chain';
 import {
-  keys, OPEN_STATUSES, type ChainHead, type CheckpointRecord, type CheckpointState, type DecisionRecord, type PendingEvent, type Phase,
+  emailAttributes, keys, OPEN_STATUSES, type ChainHead, type EmailSlot, type CheckpointRecord, type CheckpointState, type DecisionRecord, type PendingEvent, type Phase,
   type RequestRecord, type RequestStatus,
 } from './records';
 
@@ -175,6 +175,32 @@ export class RequestsTable {
   /** Records that this phase's approval email went out, once per phase; false if it was recorded already. */
   async markNotified(requestId: string, index: number, phase: Phase, at: string, events: readonly PendingEvent[]): Promise<boolean> {
     return this.guardedUpdate(keys.checkpoint(requestId, index), { [`notified.${phase}`]: at }, { unless: `notified.${phase}`, events });
+  }
+
+  /**
+   * Claims the next send of an email, before it goes out. `seen` is the send count the caller read
+   * (0: never sent). The write succeeds only while the email is not recorded as delivered and no
+   * other attempt claimed since that read: of two attempts racing, one sends. A retry after a crash
+   * between claim and record reads the crashed attempt's claim and takes the next number.
+   */
+  async claimEmailSend(requestId: string, email: EmailSlot, seen: number): Promise<boolean> {
+    const { sends, delivered } = emailAttributes(email);
+    const names: Record<string, string> = { '#sends': sends };
+    const deliveredPath = delivered.split('.').map((part, i) => { names[`#d${i}`] = part; return `#d${i}`; }).join('.');
+    try {
+      await this.db.send(new UpdateCommand({
+        TableName: this.tableName,
+        Key: email === 'outcome' ? keys.request(requestId) : keys.checkpoint(requestId, email.index),
+        UpdateExpression: 'SET #sends = :next',
+        ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(${deliveredPath}) AND ${seen === 0 ? 'attribute_not_exists(#sends)' : '#sends = :seen'}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: { ':next': seen + 1, ...(seen === 0 ? {} : { ':seen': seen }) },
+      }));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
   /** Records events that change no state (a failed delivery) on the request item, or on a checkpoint's. */

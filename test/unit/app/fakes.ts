@@ -13,7 +13,7 @@ import type { ApprovalsTable } from '../../../lambdas/store/approvals-table';
 import type { AuditTable } from '../../../lambdas/store/audit-table';
 import type { IdempotencyRecord, IdempotencyTable } from '../../../lambdas/store/idempotency-table';
 import {
-  OPEN_STATUSES, type CallbackRecord, type CheckpointRecord, type CheckpointState, type DecisionRecord, type LinkRecord, type PendingEvent,
+  emailAttributes, OPEN_STATUSES, type CallbackRecord, type EmailSlot, type CheckpointRecord, type CheckpointState, type DecisionRecord, type LinkRecord, type PendingEvent,
   type Phase, type RequestRecord, type RequestStatus,
 } from '../../../lambdas/store/records';
 import type { PendingOnItem, RequestChanges, RequestsTable } from '../../../lambdas/store/requests-table';
@@ -152,6 +152,13 @@ export class FakeRequestsTable implements Pick<RequestsTable, keyof RequestsTabl
   async markNotified(requestId: string, index: number, phase: Phase, at: string, events: readonly PendingEvent[]) {
     return this.write('markNotified', [requestId, index, phase, at], this.checkpointKey(requestId, index), (i) => i.notified?.[phase] === undefined,
       (i) => { i.notified = { ...i.notified, [phase]: at }; }, events);
+  }
+
+  async claimEmailSend(requestId: string, email: EmailSlot, seen: number) {
+    const { sends } = emailAttributes(email);
+    const key = email === 'outcome' ? this.requestKey(requestId) : this.checkpointKey(requestId, email.index);
+    const delivered = (i: Item) => (email === 'outcome' ? i.outcomeNotifiedAt : i.notified?.[email.phase]) !== undefined;
+    return this.write('claimEmailSend', [requestId, email, seen], key, (i) => !delivered(i) && (i[sends] ?? 0) === seen, (i) => { i[sends] = seen + 1; });
   }
 
   async recordEvents(requestId: string, events: readonly PendingEvent[], index?: number) {

@@ -4,10 +4,10 @@ import { MailConfigurationError } from '../../../lambdas/adapters/mail-errors';
 import { MailDeliveryError } from '../../../lambdas/adapters/mailer';
 import { mailbox, sesMailer } from '../../../lambdas/adapters/ses-mailer';
 
-const mail = { to: { name: 'Dana Ortiz', email: 'dana.ortiz@sample-city.example' }, subject: 'Approval needed: Chairs', text: 'plain', html: '<p>html</p>' };
+const mail = { to: { name: 'Dana Ortiz', email: 'dana.ortiz@sample-city.example' }, subject: 'Approval needed: Chairs', text: 'plain', html: '<p>html</p>', messageKey: 'approval.01JREQ.0.request' };
 
 describe('sesMailer', () => {
-  it('sends the subject, text and HTML as simple UTF-8 content from the configured sender', async () => {
+  it('sends the subject, text and HTML as simple UTF-8 content from the configured sender, the email\'s id in References', async () => {
     const send = jest.fn().mockResolvedValue({ MessageId: 'm-1' });
     await sesMailer('purchasing@city.gov', { send } as unknown as SESv2Client).send(mail);
     expect(send).toHaveBeenCalledTimes(1);
@@ -18,6 +18,7 @@ describe('sesMailer', () => {
         Simple: {
           Subject: { Data: 'Approval needed: Chairs', Charset: 'UTF-8' },
           Body: { Text: { Data: 'plain', Charset: 'UTF-8' }, Html: { Data: '<p>html</p>', Charset: 'UTF-8' } },
+          Headers: [{ Name: 'References', Value: '<approval.01JREQ.0.request@city.gov>' }],
         },
       },
     });

@@ -21,6 +21,7 @@ const OUR_MARKUP = /<\/?(p|a|br|div|ul|ol|li|h1|h2|table|tr|td|th|strong|span|ht
 function anApprovalEmail(overrides: Partial<Parameters<typeof renderApprovalRequestEmail>[0]> = {}) {
   return renderApprovalRequestEmail({
     request: aRequest(),
+    recipient: aPendingCheckpoint().approver,
     checkpoint: aPendingCheckpoint(),
     previous: [aDecidedCheckpoint()],
     link: LINK,
@@ -75,16 +76,26 @@ describe('renderApprovalRequestEmail', () => {
     expect(email.html).toContain('Reminder: waiting for your decision');
   });
 
-  it('words an escalation, naming who has not decided', () => {
+  it('words an escalation, naming who has not decided and greeting the escalation contact', () => {
+    // As the workflow sends it: the checkpoint's approver is the person who did not decide.
+    const chris = { name: 'Chris Lee', email: 'chris.lee@sample-city.example' };
     const email = anApprovalEmail({
       phase: 'escalation',
-      checkpoint: aPendingCheckpoint({ approver: { name: 'Max Hill', email: 'max@sample-city.example' } }),
-      escalatedFrom: { name: 'Chris Lee', email: 'chris.lee@sample-city.example' },
+      checkpoint: aPendingCheckpoint({ approver: chris }),
+      recipient: { name: 'Max Hill', email: 'max@sample-city.example' },
+      escalatedFrom: chris,
     });
     expect(email.subject).toBe('Escalated: approval needed: Handheld ticket writers — $120,000.00');
     expect(email.text.split('\n')[0]).toBe('Escalated: Chris Lee has not decided');
     expect(email.html).toContain('Escalated: Chris Lee has not decided');
     expect(email.text).toContain('Max Hill, your decision is needed as the escalation contact for Purchasing Agent.');
+  });
+
+  it('names the request by its human number in the subject and both parts', () => {
+    const email = anApprovalEmail({ number: 'PR-2026-000123' });
+    expect(email.subject).toBe('Approval needed: Handheld ticket writers — $120,000.00 (PR-2026-000123)');
+    expect(email.text).toContain('Request:      PR-2026-000123');
+    expect(email.html).toContain('PR-2026-000123</td>');
   });
 
   it('a first request has no reminder or escalation wording', () => {
@@ -246,6 +257,24 @@ describe('renderOutcomeEmail', () => {
     });
     expectEscaped(email.html);
     expect(scriptFreeProblems(email.html)).toEqual([]);
+  });
+
+  it('a RETURNED outcome links "submit it again" to the copy-and-fix form, first and distinct; other outcomes do not', () => {
+    const statusLink = 'https://approvals.sample-city.example/prod/requests/01JREQ';
+    const resubmitLink = 'https://approvals.sample-city.example/prod/requests/new?from=01JREQ';
+    const returned = renderOutcomeEmail({ request: aRequest(), outcome: 'RETURNED', reasons: [{ message: 'Name the funding source' }], checkpoints: [], statusLink, resubmitLink });
+    expect(returned.text).toContain(`Submit it again (a copy of this request to fix):\n${resubmitLink}`);
+    expect(returned.text.indexOf(resubmitLink)).toBeLessThan(returned.text.indexOf('Name the funding source'));
+    expect([...returned.html.matchAll(/href="([^"]*)"/g)].map((m) => m[1])).toEqual([resubmitLink.replace('&', '&amp;'), statusLink]);
+    const rejected = renderOutcomeEmail({ request: aRequest(), outcome: 'REJECTED', reasons: [], checkpoints: [], statusLink, resubmitLink });
+    expect(rejected.text + rejected.html).not.toContain('requests/new');
+  });
+
+  it('names the request by its human number in the subject and both parts', () => {
+    const email = renderOutcomeEmail({ request: aRequest(), number: 'PR-2026-000123', outcome: 'APPROVED', reasons: [], checkpoints: [] });
+    expect(email.subject).toBe('Approved: Handheld ticket writers — $120,000.00 (PR-2026-000123)');
+    expect(email.text).toContain('Request:      PR-2026-000123');
+    expect(email.html).toContain('PR-2026-000123</td>');
   });
 
   it('refuses a status link that is not an absolute http(s) URL', () => {

@@ -49,7 +49,7 @@ describe('every renderer is script-free', () => {
     ['expired', renderExpiredPage({ request, expiredAt: '2027-01-11T17:00:00Z' }).body],
     ['not found', renderNotFoundPage().body],
     ['form error', renderFormErrorPage({ statusCode: 400, message: 'Reason required', fields: [{ field: 'comment', message: 'Required to reject' }], view }).body],
-    ['approval email', renderApprovalRequestEmail({ request, checkpoint: aPendingCheckpoint(), previous: [aDecidedCheckpoint()], link: 'https://a.example/approvals/x', phase: 'reminder', dueAt: '2027-01-11' }).html],
+    ['approval email', renderApprovalRequestEmail({ request, recipient: aPendingCheckpoint().approver, checkpoint: aPendingCheckpoint(), previous: [aDecidedCheckpoint()], link: 'https://a.example/approvals/x', phase: 'reminder', dueAt: '2027-01-11' }).html],
     ['outcome email', renderOutcomeEmail({ request, outcome: 'APPROVED', reasons: [], checkpoints: [aDecidedCheckpoint()] }).html],
   ];
 
@@ -103,8 +103,8 @@ describe('no input changes the markup structure (fast-check)', () => {
       renderFormErrorPage({ statusCode: 400, message: text, fields: [{ field: 'comment', message: text }], view, values: { comment: text, meetingDate: text, resolutionNumber: text } }).body,
       renderAlreadyDecidedPage({ request, decision: 'approved', by: text, at: text }).body,
       renderDecisionRecordedPage({ request, decision: 'reject', decidedAt: text, by: text, nextStep: text }).body,
-      renderApprovalRequestEmail({ request, checkpoint: current, previous: [done], link: 'https://a.example/x', phase: 'escalation', dueAt: text, escalatedFrom: { name: text, email: text } }).html,
-      renderOutcomeEmail({ request, outcome: 'RETURNED', reasons: [{ message: text, citation: text }], checkpoints: [done, current] }).html,
+      renderApprovalRequestEmail({ request, number: text, recipient: { name: text, email: text }, checkpoint: current, previous: [done], link: 'https://a.example/x', phase: 'escalation', dueAt: text, escalatedFrom: { name: text, email: text } }).html,
+      renderOutcomeEmail({ request, number: text, outcome: 'RETURNED', reasons: [{ message: text, citation: text }], checkpoints: [done, current], resubmitLink: 'https://a.example/requests/new?from=x' }).html,
     ];
   }
 
