@@ -14,7 +14,8 @@
  *   DynamoDB SDK. dynalite keeps an exclusive lock on its files, so this works only while the
  *   stack is stopped.
  * - neither: the API at http://127.0.0.1:$PORT (default 3000) if it answers, else DATA_DIR
- *   (default `.data`).
+ *   (default `.data`). A data folder is only read, never created: a missing one is an error
+ *   that names the API address tried, and so is one held by a running stack.
  *
  * Exit codes: 0 verified; 1 verification failed (the sequence number is printed); 2 usage error,
  * unknown request or no source reachable.
@@ -28,12 +29,14 @@ import { verifyTrail, type AuditEvent, type ChainHead } from '../lambdas/audit/c
 import { TABLES } from '../lambdas/shared/tables';
 import { AuditTable } from '../lambdas/store/audit-table';
 import { RequestsTable } from '../lambdas/store/requests-table';
-import { LOCAL_CREDENTIALS } from './dynamo';
+import { existsSync } from 'node:fs';
+import { assertDataFolderFree, DataFolderInUseError, LOCAL_CREDENTIALS } from './dynamo';
 import { LOCAL_REGION } from './lambda-context';
 import { closeServer, listenOnLoopback, LOOPBACK } from './net';
 
 class UsageError extends Error {}
 class NotFound extends Error {}
+class NoSource extends Error {}
 
 interface Options { requestId: string; api?: string; dataDir?: string; json: boolean }
 
@@ -72,7 +75,16 @@ const fromApi = async (api: string, requestId: string): Promise<Trail> => {
   return { events: body.events, head: body.head ?? undefined };
 };
 
-const fromDataDir = async (dataDir: string, requestId: string): Promise<Trail> => {
+const fromDataDir = async (dataDir: string, requestId: string, triedApi?: string): Promise<Trail> => {
+  const tried = triedApi ? ` (and no API answered at ${triedApi}; set PORT to the port npm start uses, or pass --api <url>)` : '';
+  // dynalite would create a missing folder and then find nothing in it: say so instead.
+  if (!existsSync(path.join(dataDir, 'dynamodb'))) throw new NoSource(`no local data in ${path.resolve(dataDir)}${tried}`);
+  try {
+    await assertDataFolderFree(dataDir);
+  } catch (error) {
+    if (error instanceof DataFolderInUseError) throw new NoSource(`${error.message}; read it through its API instead${tried}`);
+    throw error;
+  }
   const server: Server = dynalite({ path: path.join(path.resolve(dataDir), 'dynamodb') });
   const port = await listenOnLoopback(server, 0, 'DynamoDB (dynalite, read for audit:verify)');
   const client = new DynamoDBClient({ endpoint: `http://${LOOPBACK}:${port}`, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
@@ -116,13 +128,13 @@ export const main = async (argv: string[]): Promise<number> => {
     } else if (options.dataDir || !(await apiAnswers(defaultApi))) {
       const dataDir = options.dataDir ?? (process.env.DATA_DIR || '.data');
       source = path.resolve(dataDir);
-      trail = await fromDataDir(dataDir, options.requestId);
+      trail = await fromDataDir(dataDir, options.requestId, options.dataDir ? undefined : defaultApi);
     } else {
       source = defaultApi;
       trail = await fromApi(defaultApi, options.requestId);
     }
   } catch (error) {
-    console.error(error instanceof NotFound ? error.message : `cannot read the audit trail: ${(error as Error).message}`);
+    console.error(error instanceof NotFound || error instanceof NoSource ? error.message : `cannot read the audit trail: ${(error as Error).message}`);
     return 2;
   }
 

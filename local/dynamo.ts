@@ -4,6 +4,7 @@
  * uses (lambdas/shared/tables.ts), created through the real SDK.
  */
 import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Server } from 'node:http';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand, ResourceInUseException, type AttributeDefinition, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
@@ -17,9 +18,39 @@ export interface LocalDynamo { endpoint: string; port: number; stop(): Promise<v
 /** Static credentials: dynalite ignores them, the SDK just needs some to sign. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
+/** Another process (a running `npm start`, say) holds the data folder's database. */
+export class DataFolderInUseError extends Error {
+  override readonly name = 'DataFolderInUseError';
+  constructor(readonly dataDir: string) {
+    super(`the data folder ${dataDir} is in use by another running process (another npm start?): stop it, or set DATA_DIR to another folder`);
+  }
+}
+
+/** The LevelDB module dynalite stores its tables with (resolved from dynalite, so it is the same copy). */
+const dynaliteLevel = (): { Level: new (location: string) => { open(): Promise<void>; close(): Promise<void> } } =>
+  createRequire(require.resolve('dynalite'))('level');
+
+/**
+ * Fails with DataFolderInUseError when another process holds the folder's database. LevelDB
+ * locks its folder; dynalite opens it lazily and, when the lock is taken, only reports "Database
+ * is not open" on the first request. Opening and closing it here first turns that into a sentence.
+ */
+export async function assertDataFolderFree(dataDir: string): Promise<void> {
+  const database = new (dynaliteLevel().Level)(path.join(dataDir, 'dynamodb'));
+  try {
+    await database.open();
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause;
+    if (cause?.code === 'LEVEL_LOCKED') throw new DataFolderInUseError(dataDir);
+    throw error;
+  }
+  await database.close();
+}
+
 export async function startDynamo(dataDir: string, port = 0): Promise<LocalDynamo> {
   const directory = path.join(dataDir, 'dynamodb');
   await mkdir(directory, { recursive: true });
+  await assertDataFolderFree(dataDir);
   // Tables become ACTIVE at once: handlers may write as soon as the stack says ready.
   const server: Server = dynalite({ path: directory, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const bound = await listenOnLoopback(server, port, 'DynamoDB (dynalite)');

@@ -24,7 +24,8 @@ try {
     webPort: servers.api.app.server.address().port,
   });
 } catch (error) {
-  parentPort.postMessage({ type: 'failed', code: error.code, message: error.message });
+  // `port` names the server whose port was taken (SMTP or the web inbox), for the message.
+  parentPort.postMessage({ type: 'failed', code: error.code, port: error.port, message: error.message });
 }
 
 parentPort.on('message', async (message) => {

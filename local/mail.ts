@@ -14,7 +14,7 @@ export interface LocalMail { smtpPort: number; webUrl: string; apiUrl: string; s
 
 type WorkerMessage =
   | { type: 'ready'; smtpPort: number; webPort: number }
-  | { type: 'failed'; code?: string; message: string }
+  | { type: 'failed'; code?: string; port?: number; message: string }
   | { type: 'stopped' };
 
 /**
@@ -37,6 +37,13 @@ export const smtpMailer = (smtpUrl: string, from: string): Mailer & { close(): v
   };
 };
 
+/** The error for a taken mail port, naming the server whose port it is (both when the error does not say). */
+export const portTaken = (port: number | undefined, smtpPort: number, webPort: number): PortInUseError => {
+  if (port !== undefined && port === webPort && port !== smtpPort) return new PortInUseError(webPort, 'mail web inbox');
+  if (port !== undefined && port === smtpPort && port !== webPort) return new PortInUseError(smtpPort, 'mail SMTP');
+  return new PortInUseError(port ?? smtpPort, `mail: SMTP ${smtpPort} or web inbox ${webPort}`);
+};
+
 export async function startMail(dataDir: string, smtpPort: number, webPort: number): Promise<LocalMail> {
   const mailDirectory = path.join(dataDir, 'mail');
   await mkdir(mailDirectory, { recursive: true });
@@ -46,8 +53,7 @@ export async function startMail(dataDir: string, smtpPort: number, webPort: numb
     const onMessage = (message: WorkerMessage) => {
       if (message.type === 'ready') resolve(message);
       else if (message.type === 'failed') {
-        // maildev does not say which of its two servers hit the taken port; name both.
-        reject(message.code === 'EADDRINUSE' ? new PortInUseError(smtpPort || webPort, `mail: SMTP ${smtpPort} or web inbox ${webPort}`) : new Error(`maildev failed to start: ${message.message}`));
+        reject(message.code === 'EADDRINUSE' ? portTaken(message.port, smtpPort, webPort) : new Error(`maildev failed to start: ${message.message}`));
       }
     };
     worker.on('message', onMessage);

@@ -7,7 +7,23 @@
 import { graceSecondsFrom } from '../lambdas/app/reconcile';
 import { DEFAULT_IDP_PORT } from './identity-provider';
 import { startLocalStack } from './stack';
+import { DataFolderInUseError } from './dynamo';
 import { PortInUseError } from './net';
+
+/** The setting that moves each server of the stack to another port, by the role its PortInUseError names. */
+const PORT_SETTINGS: ReadonlyArray<[role: RegExp, setting: string]> = [
+  [/^API$/, 'PORT'], [/SMTP/, 'SMTP_PORT'], [/web inbox/, 'MAIL_WEB_PORT'], [/OpenID/, 'IDP_PORT'],
+];
+
+/** What `npm start` says when it cannot start: the cause in a sentence and what to change. */
+export const cannotStartMessage = (error: unknown): string => {
+  if (error instanceof PortInUseError) {
+    const setting = PORT_SETTINGS.find(([role]) => role.test(error.role))?.[1];
+    return `Cannot start: ${error.message}.\n${setting ? `Set ${setting} to use another port.` : 'Set PORT, SMTP_PORT, MAIL_WEB_PORT or IDP_PORT to use other ports.'}`;
+  }
+  if (error instanceof DataFolderInUseError) return `Cannot start: ${error.message}.`;
+  return `Cannot start: ${error instanceof Error ? error.stack ?? error.message : String(error)}`;
+};
 
 const portFromEnv = (name: string): number | undefined => {
   const value = process.env[name];
@@ -34,12 +50,7 @@ const main = async () => {
   try {
     stack = await startLocalStack(Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)));
   } catch (error) {
-    if (error instanceof PortInUseError) {
-      console.error(`Cannot start: ${error.message}.`);
-      console.error('Set PORT, SMTP_PORT, MAIL_WEB_PORT or IDP_PORT to use other ports.');
-    } else {
-      console.error('Cannot start:', error);
-    }
+    console.error(cannotStartMessage(error));
     process.exit(1);
   }
 
@@ -66,4 +77,4 @@ const main = async () => {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 };
 
-void main();
+if (require.main === module) void main();

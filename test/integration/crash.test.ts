@@ -3,9 +3,12 @@
  * reconciler must leave no request SUBMITTED, every id a list shows must be readable (request and
  * audit trail), no id may be listed twice, and no submission the API acknowledged may be lost.
  *
- * Three runs of the process on one data directory: (1) takes the load and is killed mid-flight;
+ * Runs of the process on one data directory: (1) takes the load and is killed mid-flight;
  * (2) starts with reconciliation held off (a grace period of a day) so the damage the kill left
- * can be counted through the API; (3) starts with a short grace period and must repair it.
+ * can be counted through the API; (3) starts with a short grace period and must repair it, then
+ * takes a second load and is killed while its approval emails are going out; (4) restarts, and
+ * every approval's emails are counted: once, or once more after the crash with the same
+ * Message-ID, never a second message.
  * Loopback only, bounded in count (SUBMISSIONS, CONCURRENCY) and in time (every wait has a
  * deadline and polls for the condition it needs).
  */
@@ -21,6 +24,9 @@ const SUBMISSIONS = 100;
 const CONCURRENCY = 16;
 /** The kill comes once this many submissions have been answered: the rest are in flight or unsent. */
 const KILL_AFTER_ANSWERS = 50;
+/** The second load, and the kill once this many of its approval emails have arrived. */
+const SECOND_LOAD = 40;
+const KILL_AFTER_MAILS = 12;
 const DEPT_HEAD = 'dana.ortiz@sample-city.example';
 
 /** The Message-ID header of a mail as maildev shows it (`<...>`); a resend carries the same one. */
@@ -166,10 +172,39 @@ test('kill -9 mid-submission: after a restart nothing stays SUBMITTED, every lis
   expect(repaired.ids).toEqual(expect.arrayContaining(accepted)); // nothing the API acknowledged is lost
   expect(repaired.ids.length).toBeGreaterThanOrEqual(accepted.length);
 
+  // (3, continued) A second load, killed while its approval emails are going out.
+  let secondSent = 0;
+  let stopSecond = false;
+  const secondWorker = async () => {
+    while (!stopSecond && secondSent < SECOND_LOAD) {
+      const i = 100 + secondSent;
+      secondSent += 1;
+      try { await api.submit(purchase({ title: titleOf(i), amount: 1000 + i, vendor: { name: `Crash Vendor ${i}` } })); } catch { /* cut by the kill */ }
+    }
+  };
+  const secondWorkers = Array.from({ length: CONCURRENCY }, secondWorker);
+  const secondLoadMails = async () => (await inbox.to(DEPT_HEAD)).filter((m) => /Crash kiosk 1\d{2}/.test(m.subject)).length;
+  await waitFor(`${KILL_AFTER_MAILS} approval emails of the second load`, async () => ((await secondLoadMails()) >= KILL_AFTER_MAILS ? true : undefined), 60_000);
+  stopSecond = true;
+  const mailsAtSecondKill = await secondLoadMails();
+  await kill9(child);
+  child = undefined;
+  await Promise.all(secondWorkers);
+
+  // (4) Restarted: the reconciler and the resumed workflows finish everything.
+  child = await startProcess(1);
+  await waitFor('no request left SUBMITTED after the second kill', async () => ((await api.listAll({ status: 'SUBMITTED' })).length === 0 ? true : undefined), 90_000);
+  const final = await survey();
+  expect(final.submitted).toEqual([]);
+  expect(final.unreadable).toEqual([]);
+  expect(final.duplicates).toBe(0);
+
   // Every request is now with its approver; count the approval emails each one caused. A resend
   // after a crash carries the Message-ID of the first send (clients thread and deduplicate it); a
   // mail with a second Message-ID for the same approval is a true duplicate.
-  for (const id of repaired.ids) await api.waitForAudit(id, 'approval-requested', { timeoutMs: 30_000 });
+  for (let i = 0; i < final.ids.length; i += 8) {
+    await Promise.all(final.ids.slice(i, i + 8).map((id) => api.waitForAudit(id, 'approval-requested', { timeoutMs: 30_000 })));
+  }
   const approvalMails = (await inbox.to(DEPT_HEAD)).filter((m) => /Crash kiosk \d{3}/.test(m.subject));
   const perApproval = new Map<string, string[]>();
   for (const mail of approvalMails) {
@@ -187,11 +222,13 @@ test('kill -9 mid-submission: after a restart nothing stays SUBMITTED, every lis
     `crash test: ${killedWith.sent} submissions sent (concurrency ${CONCURRENCY}), kill -9 after ${killedWith.answered} answers (${killedWith.accepted} acknowledged with 202)`,
     `  after the kill, reconciliation held off: ${damage.ids.length} stored, ${damage.submitted.length} SUBMITTED (${halfSubmitted.length} of them with no workflow), ${damage.withoutTrail.length} with no audit trail, ${damage.unreadable.length} unreadable, ${damage.duplicates} listed twice`,
     `  after the reconciler: ${repaired.ids.length} stored, ${repaired.submitted.length} SUBMITTED, ${repaired.withoutTrail.length} with no audit trail, ${repaired.unreadable.length} unreadable, ${repaired.duplicates} listed twice`,
+    `  second load: ${secondSent} submissions sent, kill -9 after ${mailsAtSecondKill} of its approval emails; after the restart ${final.ids.length} stored, ${final.submitted.length} SUBMITTED`,
     `  approval emails: ${approvalMails.length} for ${perApproval.size} approvals; ${resent} approvals got more than one `
       + `(${(100 * resent / Math.max(1, perApproval.size)).toFixed(1)} %): ${sameIdResends} resends with the same Message-ID, ${trueDuplicates} true duplicates (a new Message-ID); at most ${mostForOne} for one approval`,
   ].join('\n'));
 
-  expect(perApproval.size).toBe(repaired.ids.length); // every request's approver was asked
+  expect(perApproval.size).toBe(final.ids.length); // every request's approver was asked
+  expect(approvalMails.filter((m) => !messageIdOf(m).startsWith('<'))).toEqual([]); // maildev shows each one's Message-ID
   expect(trueDuplicates).toBe(0); // a resend is the same message again, never a second one
   expect(mostForOne).toBeLessThanOrEqual(2); // once, and at most once more after the crash
-}, 300_000);
+}, 480_000);
