@@ -37,7 +37,11 @@ const ceiling = z.strictObject({
   /** exclusive: the first day it no longer applies */
   effectiveUntil: date.optional(),
   categories: z.array(category).min(1).optional(),
-  label: z.string().max(200).optional(),
+  /**
+   * Refused: words about a ceiling are derived from `amount`, `inclusive` and `categories`
+   * (tiers.ts, `ceilingWords`), so no text can say "$5,000 to $25,000" over a $2,500 ceiling.
+   */
+  label: z.never({ error: 'is no longer accepted: the wording is derived from amount, inclusive and categories; remove it' }).optional(),
   citation,
 });
 
@@ -107,11 +111,44 @@ const duration = z.union([
   z.strictObject({ seconds: z.number().int().min(0).max(365 * 86400) }),
 ]);
 
+/** Cents admitted at most by a ceiling: "below $5,000" admits up to $4,999.99. */
+export const maxAdmittedCents = (c: { amount: number; inclusive: boolean }): number => Math.round(c.amount * 100) - (c.inclusive ? 0 : 1);
+
+type CeilingInput = z.infer<typeof ceiling>;
+/** Two ceilings can be in force on the same day for the same category. */
+const canMeet = (a: CeilingInput, b: CeilingInput): boolean => {
+  const from = [a.effectiveFrom, b.effectiveFrom].filter(Boolean).sort().at(-1);
+  const until = [a.effectiveUntil, b.effectiveUntil].filter(Boolean).sort()[0];
+  const overlapInTime = !from || !until || from < until;
+  const sameCategories = !a.categories || !b.categories || a.categories.some((c) => b.categories!.includes(c));
+  return overlapInTime && sameCategories;
+};
+
+/**
+ * Tiers go up: each ceiling admits more than every ceiling of the tier before it that can be in
+ * force at the same time for the same category. A descending list would send a larger amount to
+ * a lower tier, so it is refused with the two ceilings named.
+ */
+const tiersAscend = (tiers: Array<z.infer<typeof tier>>, context: z.RefinementCtx): void => {
+  tiers.forEach((upper, i) => {
+    const lower = tiers[i - 1];
+    if (!lower) return;
+    upper.ceilings.forEach((high, j) => lower.ceilings.forEach((low, k) => {
+      if (!canMeet(high, low) || maxAdmittedCents(high) > maxAdmittedCents(low)) return;
+      context.addIssue({
+        code: 'custom',
+        path: [i, 'ceilings', j, 'amount'],
+        message: `$${high.amount} is not above the ceiling of the tier before it ("${lower.id}", tiers[${i - 1}].ceilings[${k}]: $${low.amount}${low.inclusive ? ' inclusive' : ''}); ceilings must ascend from tier to tier`,
+      });
+    }));
+  });
+};
+
 const common = {
   id,
   version: z.string().min(1).max(50),
   name: z.string().min(1).max(200),
-  tiers: z.array(tier).min(1),
+  tiers: z.array(tier).min(1).superRefine(tiersAscend),
   methods: z.partialRecord(method, methodRule),
   chain: z.array(chainRule),
   sources: z.array(z.string()).optional(),

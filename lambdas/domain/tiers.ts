@@ -4,7 +4,7 @@
  * both policies classify and the higher tier wins: the most restrictive rule applies.
  */
 import { formatUsd } from './money';
-import type { BasePolicy, Ceiling, OverlayPolicy, Policy, Tier } from './policy-schema';
+import { maxAdmittedCents, type BasePolicy, type Ceiling, type OverlayPolicy, type Policy, type Tier } from './policy-schema';
 import type { Category } from './types';
 
 export interface TierMatch {
@@ -35,11 +35,7 @@ function inForce(c: Ceiling, date: string): boolean {
   return (!c.effectiveFrom || c.effectiveFrom <= date) && (!c.effectiveUntil || date < c.effectiveUntil);
 }
 
-/** Cents admitted at most by a ceiling: "below $5,000" admits up to $4,999.99. */
-function maxAdmitted(c: Ceiling): number {
-  const cents = Math.round(c.amount * 100);
-  return c.inclusive ? cents : cents - 1;
-}
+const maxAdmitted = maxAdmittedCents;
 
 /** Category-specific ceilings (Davis-Bacon, SCLS) beat general ones; then the lowest wins. */
 export function ceilingFor(tier: Tier, category: Category, date: string): Ceiling | undefined {
@@ -49,8 +45,9 @@ export function ceilingFor(tier: Tier, category: Category, date: string): Ceilin
   return [...pool].sort((a, b) => maxAdmitted(a) - maxAdmitted(b))[0];
 }
 
-function describe(c: Ceiling): string {
-  return `${c.inclusive ? 'at or below' : 'below'} ${formatUsd(Math.round(c.amount * 100))}${c.label ? ` (${c.label})` : ''}`;
+/** A ceiling in words, from its numbers only: "at or below $2,000.00 for construction". */
+export function ceilingWords(c: Ceiling): string {
+  return `${c.inclusive ? 'at or below' : 'below'} ${formatUsd(Math.round(c.amount * 100))}${c.categories ? ` for ${c.categories.join(' or ')}` : ''}`;
 }
 
 export function classifyIn(policy: Policy, amountCents: number, category: Category, date: string): TierMatch {
@@ -61,7 +58,7 @@ export function classifyIn(policy: Policy, amountCents: number, category: Catego
     const ceiling = ceilingFor(tier, category, date);
     if (last || (ceiling && amountCents <= maxAdmitted(ceiling))) {
       const above = below ? `${below.inclusive ? 'above' : 'at or above'} ${formatUsd(Math.round(below.amount * 100))}` : '';
-      const within = ceiling && !last ? describe(ceiling) : '';
+      const within = ceiling && !last ? ceilingWords(ceiling) : '';
       const parts = [above, within].filter(Boolean).join(' and ');
       return {
         policyId: policy.id,
