@@ -1,10 +1,13 @@
 /**
  * `npm start`: the whole product on this machine (see stack.ts). Ports and the data directory
  * can be changed with PORT, SMTP_PORT, MAIL_WEB_PORT, IDP_PORT and DATA_DIR; RECONCILE_GRACE_SECONDS sets
- * how long a submission may stay half-done before the reconciler finishes it. Ctrl-C stops it cleanly;
+ * how long a submission may stay half-done before the reconciler finishes it. Your own policy:
+ * `npm start -- --policy my-policy.json` or POLICY_FILE=my-policy.json (checked as
+ * `npm run policy:check` checks it; requests name it by its id). Ctrl-C stops it cleanly;
  * pending approvals and their mailed links keep working after the next start.
  */
 import { graceSecondsFrom } from '../lambdas/app/reconcile';
+import { readPolicyFile } from '../lambdas/cli/policy-file';
 import { DEFAULT_IDP_PORT } from './identity-provider';
 import { startLocalStack } from './stack';
 import { DataFolderInUseError } from './dynamo';
@@ -36,8 +39,27 @@ const portFromEnv = (name: string): number | undefined => {
   return port;
 };
 
+/** The policy file named by `--policy <file>` or POLICY_FILE, if any (the flag wins). */
+export const policyFileFrom = (argv: readonly string[], env: NodeJS.ProcessEnv): string | undefined => {
+  const at = argv.indexOf('--policy');
+  if (at >= 0) return argv[at + 1];
+  return env.POLICY_FILE || undefined;
+};
+
 const main = async () => {
+  const policyFile = policyFileFrom(process.argv.slice(2), process.env);
+  const extraPolicies: unknown[] = [];
+  if (policyFile !== undefined) {
+    const loaded = policyFile ? readPolicyFile(policyFile) : { ok: false as const, errors: [{ field: '--policy', message: 'needs a policy file' }] };
+    if (!loaded.ok) {
+      console.error(`Cannot start: ${policyFile || '--policy'} is not a valid policy:\n${loaded.errors.map((e) => `  ${e.field}: ${e.message}`).join('\n')}`);
+      process.exit(1);
+    }
+    extraPolicies.push(loaded.json);
+    console.log(`Policy ${loaded.policy.id} from ${policyFile} (requests name it with "policy": "${loaded.policy.id}")`);
+  }
   const options = {
+    extraPolicies: extraPolicies.length ? extraPolicies : undefined,
     apiPort: portFromEnv('PORT'),
     smtpPort: portFromEnv('SMTP_PORT'),
     mailWebPort: portFromEnv('MAIL_WEB_PORT'),

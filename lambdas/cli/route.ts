@@ -1,6 +1,7 @@
 /**
  * Prints the routing decision for a request file: what POST /routing/preview returns.
- *   npm run --silent route -- request.json [--policy sample-city] [--history prior.json] [--at 2026-12-01T00:00:00Z]
+ *   npm run --silent route -- request.json [--policy sample-city | --policy my-policy.json] [--history prior.json] [--at 2026-12-01T00:00:00Z]
+ * `--policy` takes a shipped policy id or a policy file (checked as `npm run policy:check` checks it).
  * Exit 0 with the decision as JSON on stdout; exit 2 with one line per bad field on stderr and
  * nothing on stdout, so a script can pipe the output without checking it first.
  */
@@ -14,8 +15,9 @@ import {
   validateAgainstPolicy,
   type FieldError,
 } from '../domain';
+import { isPolicyFile, readPolicyFile } from './policy-file';
 
-const USAGE = 'usage: route <request.json> [--policy <id>] [--history <prior.json>] [--at <ISO instant>]';
+const USAGE = 'usage: route <request.json> [--policy <id | policy.json>] [--history <prior.json>] [--at <ISO instant>]';
 
 class InvalidInput extends Error {
   constructor(readonly errors: FieldError[]) {
@@ -61,9 +63,18 @@ export function run(argv: string[]): { code: number; stdout: string; stderr: str
   try {
     const args = parseArgs(argv);
     const body = readJson(args.file, 'request');
+    // Your own policy: a file, registered beside the shipped ones and routed under.
+    const extra: unknown[] = [];
+    let policyId = args.policy;
+    if (args.policy && isPolicyFile(args.policy)) {
+      const loaded = readPolicyFile(args.policy);
+      if (!loaded.ok) throw new InvalidInput(loaded.errors.map((e) => ({ field: e.field === 'policy' ? '--policy' : `--policy ${e.field}`, message: e.message })));
+      extra.push(loaded.json);
+      policyId = loaded.policy.id;
+    }
     // --policy overrides the request's own policy field.
     const withPolicy =
-      args.policy && typeof body === 'object' && body !== null && !Array.isArray(body) ? { ...body, policy: args.policy } : body;
+      policyId && typeof body === 'object' && body !== null && !Array.isArray(body) ? { ...body, policy: policyId } : body;
     const parsed = parsePurchaseRequest(withPolicy);
     if (!parsed.ok) throw new InvalidInput(parsed.errors);
     const request = parsed.value;
@@ -81,7 +92,7 @@ export function run(argv: string[]): { code: number; stdout: string; stderr: str
       if (!history.ok) throw new InvalidInput(history.errors.map((e) => ({ ...e, field: `history${e.field === 'body' ? '' : e.field.startsWith('[') ? e.field : `.${e.field}`}` })));
     }
 
-    const registry = createPolicyRegistry();
+    const registry = createPolicyRegistry({ extra });
     let policy;
     try {
       policy = registry.get(request.policy);
