@@ -100,15 +100,16 @@ export const routeView = (record: RequestRecord, checkpoints: readonly Checkpoin
 const routeSummary = (record: RequestRecord, nodes: readonly RouteNode[]): string => {
   const steps = nodes.filter((n) => n.kind === 'checkpoint');
   const count = (state: RouteNodeState) => steps.filter((n) => n.state === state).length;
-  const head = nodes.slice(0, 2).map((n) => n.title).join(', ');
-  if (steps.length === 0) return `Route: ${head}; no approvals (${requestStatusLabel(record.status).toLowerCase()}).`;
+  const [tier, method] = nodes;
+  const head = `${tier!.title.replace(/^Tier: /, 'Tier ')}, ${method!.title.toLowerCase()}`;
+  if (steps.length === 0) return `${head}; no approvals (${requestStatusLabel(record.status).toLowerCase()}).`;
   const current = steps.find((n) => n.current);
   const parts = [`${count('done')} approved`];
   if (count('rejected')) parts.push(`${count('rejected')} rejected`);
   if (current) parts.push(`now waiting for ${current.person} (${current.title})`);
   if (count('not-yet')) parts.push(`${count('not-yet')} not asked yet`);
   if (count('skipped')) parts.push(`${count('skipped')} skipped`);
-  return `Route: ${head}; ${steps.length} approval${steps.length === 1 ? '' : 's'}: ${parts.join(', ')}.`;
+  return `${head}; ${steps.length} approval${steps.length === 1 ? '' : 's'}: ${parts.join(', ')}.`;
 };
 
 /** One line of the audit timeline, in words. */

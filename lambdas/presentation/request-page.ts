@@ -136,7 +136,8 @@ ${checks.length === 0
 
 const timelineBlock = (view: RequestPageView, base: string): SafeHtml => html`<section aria-labelledby="timeline-heading">
 <h2 id="timeline-heading">Audit trail</h2>
-<p class="${view.trailVerified ? 'trail-ok' : 'trail-bad'}">${view.trailVerified ? 'The trail verifies: no event was changed or removed.' : 'The trail does not verify: tell purchasing.'} Oldest first.</p>
+<p class="${view.trailVerified ? 'trail-ok' : 'trail-bad'}">${view.trailVerified ? 'The trail verifies: no event was changed or removed.' : 'The trail does not verify: tell purchasing.'}</p>
+<p class="hint">Oldest first, as the chain runs.</p>
 <ol class="timeline">${view.timeline.map((e) => html`<li><time datetime="${e.at}">${formatWhen(e.at)}</time> <strong>${e.what}</strong> <span class="muted">${e.who}</span>${e.note ? html`<p class="comment">${e.note}</p>` : ''}</li>`)}</ol>
 <p><a href="${base}/requests/${view.id}/audit">The trail as JSON</a></p>
 </section>`;
