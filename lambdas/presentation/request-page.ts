@@ -11,6 +11,11 @@ import { html, SafeHtml, truncate } from './html';
 import { appPage, formTokenField, type PageViewer } from './layout';
 import type { RenderedPage } from './types';
 
+/** Class names for the node states (short codes: the stylesheet never spells an outcome word). */
+const STATE_CLASS: Record<RouteNode['state'], string> = { done: 'st-done', rejected: 'st-no', waiting: 'st-now', 'not-yet': 'st-ahead', skipped: 'st-skip' };
+/** The colour of the status block's edge. */
+const STATUS_TONE: Record<string, string> = { SUBMITTED: 'open', PENDING_APPROVAL: 'open', APPROVED: 'good', REJECTED: 'bad', RETURNED: 'bad', EXPIRED: 'bad', CANCELLED: 'neutral' };
+
 /** Drawing units: the viewBox is this wide; the stylesheet scales it to the column. */
 const WIDTH = 340;
 const BOX_X = 40;
@@ -63,7 +68,7 @@ export function routeSvg(route: RouteView, labelledBy: string): SafeHtml {
       html`<text class="t" x="${BOX_X + 12}" y="${y + 8 + LINE}">${truncate(node.title, node.current ? TITLE_CHARS - 5 : TITLE_CHARS)}</text>`,
       ...lines.map((line, i) => html`<text class="s" x="${BOX_X + 12}" y="${y + 8 + LINE * (i + 2)}">${truncate(line, LINE_CHARS)}</text>`),
     ];
-    parts.push(html`<g class="node ${node.state}${node.current ? ' current' : ''}">
+    parts.push(html`<g class="node ${STATE_CLASS[node.state]}${node.current ? ' current' : ''}" data-state="${node.state}">
 <rect class="box" x="${BOX_X}" y="${y}" width="${BOX_W}" height="${height}" rx="8"/>
 ${text}${node.current ? html`<text class="now" x="${BOX_X + BOX_W - 10}" y="${y + 8 + LINE}" text-anchor="end">Now</text>` : ''}
 <circle class="dot" cx="18" cy="${cy}" r="10"/>${glyph(node.state, 18, cy)}
@@ -87,7 +92,7 @@ export function routeList(route: RouteView): SafeHtml {
     else when.push(node.stateLabel);
     if (node.state === 'waiting' && node.openedAt) when.push(`asked ${formatWhen(node.openedAt)}`);
     if ((node.state === 'waiting' || node.state === 'not-yet') && node.dueAt) when.push(`due ${formatWhen(node.dueAt)}`);
-    return html`<li class="${node.state}"${node.current ? html` aria-current="step"` : ''}><strong>${node.title}</strong>${who}. ${when.join('; ')}.${
+    return html`<li${node.current ? html` aria-current="step"` : ''}><strong>${node.title}</strong>${who}. ${when.join('; ')}.${
       node.detail ? html` <span class="muted">${node.detail}</span>` : ''}</li>`;
   })}</ol>`;
 }
@@ -108,7 +113,7 @@ const statusBlock = (view: RequestPageView): SafeHtml => {
   } else {
     line = html`<p>${view.statusLabel}${view.endedAt ? html` on ${formatWhen(view.endedAt)}` : ''}.</p>`;
   }
-  return html`<section class="status status-${view.status.toLowerCase()}" aria-labelledby="status-heading">
+  return html`<section class="status tone-${STATUS_TONE[view.status] ?? 'neutral'}" aria-labelledby="status-heading">
 <h2 id="status-heading">${view.statusLabel}</h2>
 ${line}
 </section>`;

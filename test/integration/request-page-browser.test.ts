@@ -24,7 +24,8 @@ afterAll(async () => {
 });
 
 const serious = (violations: Awaited<ReturnType<typeof accessibilityViolations>>) => violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-const nodeClasses = (page: Page) => page.locator('svg g.node').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('class')));
+/** Each drawn node's state, `*` marking the current one. */
+const nodeClasses = (page: Page) => page.locator('svg g.node').evaluateAll((nodes) => nodes.map((n) => `${n.getAttribute('data-state')}${n.classList.contains('current') ? '*' : ''}`));
 
 test('the requester follows the route on phone and desktop, light and dark; an approval moves it on', async () => {
   h = await startHarness();
@@ -49,7 +50,7 @@ test('the requester follows the route on phone and desktop, light and dark; an a
       const svg = page.locator('svg[role="img"]');
       await svg.waitFor({ state: 'visible' });
       expect(await svg.getAttribute('aria-labelledby')).toBe('route-heading route-summary');
-      expect(await nodeClasses(page)).toEqual(['node done', 'node done', 'node waiting current', 'node not-yet']);
+      expect(await nodeClasses(page)).toEqual(['done', 'done', 'waiting*', 'not-yet']);
       expect(await page.locator('.route-text li[aria-current="step"]').textContent()).toContain('Dana Ortiz');
       // The stylesheet applied under the CSP: the drawing is scaled to the column, not 340 px of raw units.
       const box = (await svg.boundingBox())!;
@@ -68,7 +69,7 @@ test('the requester follows the route on phone and desktop, light and dark; an a
   const context = await openContext(browser, { device: 'phone', extraHTTPHeaders: headers });
   const page = await context.newPage();
   await page.goto(`${h.stack.apiUrl}/requests/${id}`, { waitUntil: 'load' });
-  expect(await nodeClasses(page)).toEqual(['node done', 'node done', 'node done', 'node waiting current']);
+  expect(await nodeClasses(page)).toEqual(['done', 'done', 'done', 'waiting*']);
   expect(await page.locator('.route-text li').nth(2).textContent()).toMatch(/Approved on .*UTC/);
   expect(await page.locator('.timeline').textContent()).toContain('Cooperative contract checked.');
   await page.screenshot({ path: join(SHOTS, 'request-page-phone-after-approval.png'), fullPage: true });

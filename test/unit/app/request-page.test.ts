@@ -114,7 +114,7 @@ test('the drawing: an svg image named by the heading and summary, one group per 
   const svg = routeSvg(routeView(record, checkpoints), 'route-heading route-summary').value;
   expect(svg).toMatch(/^<svg [^>]*role="img" aria-labelledby="route-heading route-summary"/);
   expect(svg.match(/<g class="node /g)).toHaveLength(3);
-  expect(svg).toContain('class="node waiting current"');
+  expect(svg).toContain('class="node st-now current" data-state="waiting"');
   expect(svg).not.toMatch(/href|url\(|<image|<use|style=/);
   const page = renderRequestPage({ view: requestPageView(ANA, record, checkpoints, { events: w.audit.events.get(id)!, verified: true }), viewer: { ...ANA, via: 'bearer' }, base: '' });
   expect(page.body).not.toContain('<script>');
