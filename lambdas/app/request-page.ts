@@ -169,17 +169,27 @@ export const timeline = (events: readonly AuditEvent[], checkpoints: readonly Ch
 export interface RequestActions {
   /** Cancel, with a reason required when it is not the viewer's own request (purchasing). */
   cancel?: { reasonRequired: boolean };
-  /** Send the current approver's email again (purchasing). */
+  /** Send the current approver's email again (purchasing), offered after its delivery failed. */
   resend: boolean;
   /** A RETURNED request of the viewer's: start a new one from it. */
   copyAndFix: boolean;
 }
 
-export const requestActions = (viewer: Principal, record: RequestRecord, checkpoints: readonly CheckpointRecord[]): RequestActions => {
+const MAIL_EVENTS = ['approval-requested', 'reminder-sent', 'approval-escalated', 'notification-failed'];
+
+/** The current approver's last email failed (its last mail event in the trail is `notification-failed`): something to resend. */
+export const deliveryFailed = (events: readonly AuditEvent[], checkpoints: readonly CheckpointRecord[]): boolean => {
+  const current = checkpoints.find((c) => c.state === 'pending');
+  if (!current) return false;
+  const mail = [...events].sort((a, b) => a.seq - b.seq).filter((e) => MAIL_EVENTS.includes(e.type) && e.data?.index === current.index);
+  return mail[mail.length - 1]?.type === 'notification-failed';
+};
+
+export const requestActions = (viewer: Principal, record: RequestRecord, checkpoints: readonly CheckpointRecord[], failedDelivery = false): RequestActions => {
   const ownership = { requester: { email: record.request.requester.email }, department: record.request.department };
   const open = isOpen(record) && !record.settled;
   const cancel = authorize(viewer, 'cancel', ownership);
-  const waitingOnSomeone = record.status === 'PENDING_APPROVAL' && checkpoints.some((c) => c.state === 'pending');
+  const waitingOnSomeone = record.status === 'PENDING_APPROVAL' && checkpoints.some((c) => c.state === 'pending') && failedDelivery;
   return {
     cancel: open && cancel.allowed ? { reasonRequired: cancel.conditions.includes('reason-required') } : undefined,
     resend: waitingOnSomeone && authorize(viewer, 'resend-notification', ownership).allowed,
@@ -248,6 +258,6 @@ export const requestPageView = (
     route: routeView(record, checkpoints),
     timeline: timeline(trail.events, checkpoints),
     trailVerified: trail.verified,
-    actions: requestActions(viewer, record, checkpoints),
+    actions: requestActions(viewer, record, checkpoints, deliveryFailed(trail.events, checkpoints)),
   };
 };

@@ -9,7 +9,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { resendNotification } from '../app/checkpoints';
 import type { IdentityDeps } from '../app/identity';
-import { isWellFormedRequestId } from '../app/tokens';
+import { answersTo, resolveRequestId } from '../app/request-lookup';
 import { requestLinks } from '../app/views';
 import { renderRequestProblemPage } from '../presentation/request-page';
 import { RequestNotFoundError } from '../shared/errors';
@@ -29,16 +29,17 @@ const resendForm = (deps: HandlerDeps) => authenticatedPage(deps, async (event, 
   const id = event.pathParameters?.id ?? '';
   requireFormToken(viewer, formBody(event));
   const back = { href: `${base}/requests/${encodeURIComponent(id)}`, label: 'Back to the request' };
-  const record = isWellFormedRequestId(id) ? await deps.requests.get(id) : undefined;
+  let record;
   try {
-    if (!record) throw new RequestNotFoundError('no such request');
+    record = await deps.requests.get(await resolveRequestId(deps.requests, id));
+    if (!record || !answersTo(record, id)) throw new RequestNotFoundError('no such request');
     requirePermission(viewer, 'resend-notification', ownershipOf(record));
   } catch (error) {
     if (!(error instanceof RequestNotFoundError)) throw error;
     return renderRequestProblemPage({ statusCode: 404, viewer, base, heading: 'No such request', message: 'There is no request by that number that you may see.' });
   }
-  const result = await resendNotification(deps, id);
-  if (result.kind === 'sent') return { statusCode: 303, headers: { Location: `${base}/requests/${record.number ?? id}?done=resent`, 'Cache-Control': 'no-store' }, body: '' };
+  const result = await resendNotification(deps, record.id);
+  if (result.kind === 'sent') return { statusCode: 303, headers: { Location: `${base}/requests/${record.number ?? record.id}?done=resent`, 'Cache-Control': 'no-store' }, body: '' };
   return renderRequestProblemPage({
     statusCode: result.kind === 'failed' ? 503 : 409, viewer, base, heading: 'The email was not sent again', back,
     message: result.kind === 'failed' ? 'The email could not be delivered; the failure is in the audit trail. Try again later.' : `Nothing to resend: ${result.reason}.`,
@@ -54,10 +55,10 @@ export const makeHandler = (deps: HandlerDeps) => {
 };
 
 const resendApi = (deps: HandlerDeps) => authenticatedApi(deps, async (event: APIGatewayProxyEvent, principal) => {
-  const id = event.pathParameters?.id ?? '';
-  if (!isWellFormedRequestId(id)) throw new RequestNotFoundError('no such request');
+  const given = event.pathParameters?.id ?? '';
+  const id = await resolveRequestId(deps.requests, given);
   const record = await deps.requests.get(id);
-  if (!record) throw new RequestNotFoundError('no such request');
+  if (!record || !answersTo(record, given)) throw new RequestNotFoundError('no such request');
   requirePermission(principal, 'resend-notification', ownershipOf(record));
   const result = await resendNotification(deps, id);
   switch (result.kind) {

@@ -2,7 +2,8 @@
  * The request page's view model (pure: records in, nodes out) and its drawing: each checkpoint's
  * state as the route shows it, the current step, the actions each viewer is offered, the timeline.
  */
-import { requestActions, requestPageView, routeView, timeline, type RouteNode } from '../../../lambdas/app/request-page';
+import type { AuditEvent } from '../../../lambdas/audit/chain';
+import { deliveryFailed, requestActions, requestPageView, routeView, timeline, type RouteNode } from '../../../lambdas/app/request-page';
 import type { Principal } from '../../../lambdas/app/identity';
 import { routeList, routeSvg, renderRequestPage } from '../../../lambdas/presentation/request-page';
 import { CONTENT_SECURITY_POLICY } from '../../../lambdas/presentation';
@@ -85,11 +86,23 @@ test('actions: the requester may cancel their open request without a reason, pur
   await askApprover(w, id, 0);
   const { record, checkpoints } = await stored(w, id);
   expect(requestActions(ANA, record, checkpoints)).toEqual({ cancel: { reasonRequired: false }, resend: false, copyAndFix: false });
-  expect(requestActions(JORDAN, record, checkpoints)).toEqual({ cancel: { reasonRequired: true }, resend: true, copyAndFix: false });
+  expect(requestActions(JORDAN, record, checkpoints)).toEqual({ cancel: { reasonRequired: true }, resend: false, copyAndFix: false });
+  // Resend is offered to purchasing once the approver's email failed, and to nobody else.
+  expect(requestActions(JORDAN, record, checkpoints, true).resend).toBe(true);
+  expect(requestActions(ANA, record, checkpoints, true).resend).toBe(false);
   expect(requestActions(IRIS, record, checkpoints)).toEqual({ cancel: undefined, resend: false, copyAndFix: false });
   await cancelAsRequester(w.deps, id, {});
   const after = await stored(w, id);
   expect(requestActions(ANA, after.record, after.checkpoints).cancel).toBeUndefined();
+});
+
+test('delivery failed: the last mail event of the current checkpoint is notification-failed; a later resend clears it', () => {
+  const checkpoints = [{ index: 0, state: 'pending' }] as CheckpointRecord[];
+  const ev = (seq: number, type: string, index = 0) => ({ seq, type, data: { index }, at: '', actor: { kind: 'system' }, requestId: 'x', hash: '', prevHash: '' }) as AuditEvent;
+  expect(deliveryFailed([ev(1, 'checkpoint-opened'), ev(2, 'notification-failed')], checkpoints)).toBe(true);
+  expect(deliveryFailed([ev(2, 'notification-failed'), ev(3, 'approval-requested')], checkpoints)).toBe(false);
+  expect(deliveryFailed([ev(2, 'notification-failed', 1)], checkpoints)).toBe(false);
+  expect(deliveryFailed([ev(2, 'notification-failed')], [])).toBe(false);
 });
 
 test('the timeline reads the trail oldest first, in words, naming who acted', async () => {

@@ -6,6 +6,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { makeHandler as readHandler, prefersHtml } from '../../../lambdas/handlers/read-requests';
 import { makeHandler as cancelHandler } from '../../../lambdas/handlers/cancel-request';
+import { makeHandler as resendHandler } from '../../../lambdas/handlers/resend-notification';
 import { DIRECTORY } from '../../integration/support/people';
 import { world } from '../app/fakes';
 import { askApprover, submitAndRoute } from '../app/flows';
@@ -100,4 +101,21 @@ test('the JSON cancel is unchanged: 200 with the status (and now the number)', a
   const response = await cancel(event('POST', '/requests/{id}/cancel', id, { 'Content-Type': 'application/json', Authorization: 'Bearer p-ana-ruiz' }, '{}'));
   expect(response.statusCode).toBe(200);
   expect(JSON.parse(response.body)).toMatchObject({ id, number: 'PR-2026-000001', status: 'CANCELLED' });
+});
+
+test('the Resend form: purchasing gets a page saying there is nothing to resend once the email was delivered; after a failed delivery, 303 back', async () => {
+  const { w, id } = await setUp();
+  const resend = resendHandler({ ...w.deps, ...identity } as Parameters<typeof resendHandler>[0]);
+  const form = (as: string) => resend(event('POST', '/requests/{id}/resend-notification', id, { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: `Bearer ${as}` }, 'formToken='));
+  const nothing = await form('p-jordan-blake');
+  expect(nothing.statusCode).toBe(409);
+  expect(nothing.body).toContain('Nothing to resend');
+  expect((await form('p-laura-chen')).statusCode).toBe(404);
+
+  // The approver's email was never delivered: clear the record of it, as a failed send leaves it.
+  const checkpoint = w.requests.items.get(`REQUEST#${id}|CHECKPOINT#00`)!;
+  checkpoint.notified = {};
+  const sent = await form('p-jordan-blake');
+  expect(sent.statusCode).toBe(303);
+  expect(sent.headers!.Location).toBe('/requests/PR-2026-000001?done=resent');
 });
