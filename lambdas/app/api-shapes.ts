@@ -19,6 +19,8 @@ const status = z.enum(REQUEST_STATUSES).meta({ description: 'Where the request i
 const person = z.object({ name: z.string(), email: z.string() });
 
 export const requestId = z.string().meta({ description: 'A ULID issued by POST /requests.', examples: ['01JXQ7Z3KX4M2Y8N6P0R5T9V1W'] });
+/** The human number; null only on a request stored before numbers existed. */
+export const requestNumber = z.string().nullable().meta({ description: 'The number people read and say: PR-<year>-<sequence>, allocated at submission. Usable wherever a request id is.', examples: ['PR-2026-000123'] });
 
 export const links = z
   .object({ self: z.string(), audit: z.string(), cancel: z.string() })
@@ -43,6 +45,7 @@ export const health = z.object({ status: z.literal('ok') });
 
 export const submitted = z.object({
   id: requestId,
+  number: requestNumber,
   status,
   created: z.boolean().meta({ description: 'false when the same Idempotency-Key and body were sent before: the original request is answered.' }),
   links,
@@ -50,6 +53,7 @@ export const submitted = z.object({
 
 export const requestListItem = z.object({
   id: requestId,
+  number: requestNumber,
   status,
   title: z.string(),
   department: z.string(),
@@ -81,6 +85,7 @@ const checkpoint = z.looseObject({
 
 export const requestView = z.looseObject({
   id: requestId,
+  number: requestNumber,
   status,
   submittedAt: isoInstant,
   updatedAt: isoInstant,
@@ -117,7 +122,7 @@ export const cancelBody = z.strictObject({
   reason: z.string().max(LIMITS.cancelReason).optional().meta({ description: 'Why the request is withdrawn; kept in the audit trail.' }),
 });
 
-export const cancelled = z.object({ id: requestId, status, links });
+export const cancelled = z.object({ id: requestId, number: requestNumber, status, links });
 
 export const resent = z.object({
   id: requestId,

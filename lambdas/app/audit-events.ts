@@ -16,9 +16,14 @@ export const requestSubmitted = (record: RequestRecord, actor: Actor): PendingEv
   const r = record.request;
   return {
     eventKey: 'request-submitted', at: record.submittedAt, type: 'request-submitted', actor,
-    data: { title: r.title, amountCents: r.amountCents, department: r.department, vendor: r.vendor.name, method: r.method?.type ?? null, policy: r.policy },
+    data: { number: record.number ?? null, title: r.title, amountCents: r.amountCents, department: r.department, vendor: r.vendor.name, method: r.method?.type ?? null, policy: r.policy },
   };
 };
+
+/** A number given after the request was stored (a request from before numbers existed, finished by the reconciler). */
+export const requestNumbered = (number: string, at: string): PendingEvent => ({
+  eventKey: 'request-numbered', at, type: 'request-numbered', actor: SYSTEM, data: { number },
+});
 
 /** The routing decision: its flags, then `request-routed`. */
 export const requestRouted = (decision: RoutingDecision, at: string): PendingEvent[] => [

@@ -222,7 +222,7 @@ const ROUTES: Record<string, RouteDoc> = {
 
 /** The path parameters of the catalog's route templates. */
 const PATH_PARAMETERS: Record<string, { description: string; schema: Json }> = {
-  id: { description: 'The request id (a ULID).', schema: { type: 'string', pattern: '^[0-9A-HJKMNP-TV-Z]{26}$' } },
+  id: { description: 'The request id (a ULID) or its number (PR-2026-000123).', schema: { type: 'string', pattern: '^([0-9A-HJKMNP-TV-Z]{26}|PR-[0-9]{4}-[0-9]{6,9})$' } },
   approvalId: { description: 'The approval id from the emailed link. It is a credential: never log or share it.', schema: { type: 'string' } },
 };
 

@@ -1,7 +1,8 @@
 /**
  * Submitting a request: validate everything first (nothing is stored for a bad request), claim
- * the Idempotency-Key, store the request, write the first audit event, then start the workflow
- * under the request id as execution name (so a retried start is a no-op, never a second run).
+ * the Idempotency-Key, allocate the request's number, store the request with it and its first
+ * audit event, then start the workflow under the request id as execution name (so a retried start
+ * is a no-op, never a second run).
  */
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../audit/chain';
@@ -9,7 +10,8 @@ import { parsePurchaseRequest, validateAgainstPolicy, type PurchaseRequest } fro
 import { IdempotencyKeyReusedError, RequestValidationError } from '../shared/errors';
 import { flushAuditOrLeavePending } from '../store/audit-flush';
 import type { RequestRecord } from '../store/records';
-import { requestSubmitted } from './audit-events';
+import { numberingYear } from '../domain/request-number';
+import { requestNumbered, requestSubmitted } from './audit-events';
 import type { Deps } from './deps';
 import { personOf, requestedBy, type Principal } from './identity';
 
@@ -74,15 +76,34 @@ export const submitRequest = async (deps: SubmitDeps, body: unknown, idempotency
  * submission and the reconciler both end here.
  */
 export const completeSubmission = async (deps: Pick<SubmitDeps, 'requests' | 'audit' | 'workflow'>, record: RequestRecord): Promise<void> => {
+  await ensureNumber(deps, record);
   await flushAuditOrLeavePending(deps, record.id);
   await deps.workflow.start(record.id, { requestId: record.id });
 };
 
-/** Stores (or completes) a submission; each step is safe to repeat. The request and its event are one write. */
+/**
+ * A stored request without a number (stored before numbers existed) gets one here, with a
+ * `request-numbered` event, so nothing the reconciler finishes stays unnumbered. Once only: a
+ * second writer's number is wasted, the first one stays.
+ */
+export const ensureNumber = async (deps: Pick<SubmitDeps, 'requests'>, record: RequestRecord): Promise<string> => {
+  if (record.number) return record.number;
+  const number = await deps.requests.allocateNumber(numberingYear(record.submittedAt), record.id);
+  if (await deps.requests.assignNumber(record.id, number, [requestNumbered(number, record.submittedAt)])) return number;
+  return (await deps.requests.get(record.id))?.number ?? number;
+};
+
+/**
+ * Stores (or completes) a submission; each step is safe to repeat. The request and its event are
+ * one write; its number is allocated just before (no transactions to bind the two), so a crash in
+ * between wastes that number and nothing else. A retry of a submission that was stored keeps the
+ * stored number; two racing first writes both allocate, and the one whose request is stored wins.
+ */
 const store = async (deps: SubmitDeps, id: string, request: PurchaseRequest, now: Date, by: Principal, existing?: RequestRecord): Promise<RequestRecord> => {
   let record = existing;
   if (!record) {
-    const fresh: RequestRecord = { id, submittedAt: now.toISOString(), updatedAt: now.toISOString(), status: 'SUBMITTED', request };
+    const number = await deps.requests.allocateNumber(numberingYear(now.toISOString()), id);
+    const fresh: RequestRecord = { id, number, submittedAt: now.toISOString(), updatedAt: now.toISOString(), status: 'SUBMITTED', request };
     record = (await deps.requests.create(fresh, [requestSubmitted(fresh, { kind: 'requester', ...personOf(by) })])) ? fresh : (await deps.requests.get(id))!;
   }
   await completeSubmission(deps, record);

@@ -58,6 +58,8 @@ export const requestView = (record: RequestRecord, checkpoints: CheckpointRecord
   }));
   return {
     id: record.id,
+    /** The human number (PR-2026-000123); null only for a request stored before numbers existed. */
+    number: record.number ?? null,
     status: record.status,
     submittedAt: record.submittedAt,
     updatedAt: record.updatedAt,
@@ -83,6 +85,7 @@ export const requestView = (record: RequestRecord, checkpoints: CheckpointRecord
 /** One row of GET /requests. */
 export const requestListItem = (record: RequestRecord, base = '') => ({
   id: record.id,
+  number: record.number ?? null,
   status: record.status,
   title: record.request.title,
   department: record.request.department,

@@ -3,6 +3,8 @@
  * GET /requests/{id}/audit, POST /routing/preview, GET /health. Granted read access to the
  * requests and audit tables only: it cannot see approval links or task tokens. Every route but
  * /health needs a signed-in person, and shows them only what the authorization table allows.
+ * A request is named by its id (ULID) or its number (PR-2026-000123). GET /requests/{id} is also
+ * the request page: a browser (Accept preferring text/html) gets HTML, every other client JSON.
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { verifyTrail } from '../audit/chain';
@@ -11,20 +13,44 @@ import { listScope, type RequestOwnership } from '../app/authorize';
 import type { Deps } from '../app/deps';
 import { mailboxKey, type IdentityDeps, type Principal } from '../app/identity';
 import { previewRouting } from '../app/routing';
-import { isWellFormedRequestId } from '../app/tokens';
+import { requestPageView } from '../app/request-page';
+import { answersTo, resolveRequestId } from '../app/request-lookup';
 import { requestListItem, requestView } from '../app/views';
+import { renderRequestPage, renderRequestProblemPage } from '../presentation/request-page';
 import { RequestNotFoundError, RequestValidationError } from '../shared/errors';
 import { authenticatedApi, ownershipOf, requirePermission } from '../shared/authenticated';
-import { apiHandler, basePath, errorJson, json, jsonBody } from '../shared/http';
+import { authenticatedPage, type Viewer } from '../shared/authenticated-page';
+import { apiHandler, basePath, errorJson, header, json, jsonBody } from '../shared/http';
 import { REQUEST_STATUSES, type RequestStatus } from '../domain/vocabulary';
 import type { RequestRecord } from '../store/records';
 import { InvalidCursorError } from '../store/requests-table';
 
-const requestId = (event: APIGatewayProxyEvent): string => {
-  const id = event.pathParameters?.id ?? '';
-  if (!isWellFormedRequestId(id)) throw new RequestNotFoundError(`no request ${id.slice(0, 64)}`);
-  return id;
+const requestId = (deps: Pick<Deps, 'requests'>, event: APIGatewayProxyEvent): Promise<string> =>
+  resolveRequestId(deps.requests, event.pathParameters?.id ?? '');
+
+/** The quality a client's Accept header gives exactly this media type (0 when it is not listed; wildcards do not count). */
+const acceptQuality = (accept: string, type: string): number => {
+  for (const range of accept.toLowerCase().split(',')) {
+    const [name, ...parameters] = range.split(';').map((part) => part.trim());
+    if (name !== type) continue;
+    const q = parameters.find((p) => p.startsWith('q='));
+    const quality = q === undefined ? 1 : Number(q.slice(2));
+    return Number.isFinite(quality) ? quality : 0;
+  }
+  return 0;
 };
+
+/**
+ * A browser asks for text/html by name; curl (`*\/*`) and API clients do not, and get JSON, the
+ * default. A client naming both gets the one it rates higher (JSON on a tie).
+ */
+export const prefersHtml = (event: APIGatewayProxyEvent): boolean => {
+  const accept = header(event, 'accept') ?? '';
+  return acceptQuality(accept, 'text/html') > acceptQuality(accept, 'application/json');
+};
+
+/** The answer of GET /requests/{id} depends on Accept: caches must keep the HTML and the JSON apart. */
+const varyOnAccept = <T extends { headers?: Record<string, unknown> }>(response: T): T => ({ ...response, headers: { ...response.headers, Vary: 'Accept' } });
 
 /** `?format=json` (default) or `?format=csv`; nothing else is accepted on the audit route. */
 const auditFormat = (event: APIGatewayProxyEvent): 'json' | 'csv' => {
@@ -74,9 +100,9 @@ const scopedQuery = (principal: Principal, query: ReturnType<typeof listQuery>) 
 };
 
 /** The stored request, if this person may see it; otherwise "not found", whether it exists or not. */
-const visibleRequest = async (deps: Pick<Deps, 'requests'>, principal: Principal, id: string, action: 'read' | 'export-audit' = 'read'): Promise<RequestOwnership> => {
+const visibleRequest = async (deps: Pick<Deps, 'requests'>, principal: Principal, id: string, given: string, action: 'read' | 'export-audit' = 'read'): Promise<RequestOwnership> => {
   const record = await deps.requests.get(id);
-  if (!record) throw new RequestNotFoundError('no such request');
+  if (!record || !answersTo(record, given)) throw new RequestNotFoundError('no such request');
   const ownership = ownershipOf(record);
   requirePermission(principal, action, ownership);
   return ownership;
@@ -87,9 +113,41 @@ export type HandlerDeps = Pick<Deps, 'requests' | 'audit'> & Parameters<typeof p
 
 export const makeHandler = (deps: HandlerDeps) => {
   const authenticated = authenticatedApi(deps, (event, principal) => route(deps, event, principal));
+  const page = authenticatedPage(deps, (event, viewer) => requestPage(deps, event, viewer));
   // /health stays public: load balancers and uptime checks carry no token.
-  return apiHandler(async (event: APIGatewayProxyEvent) =>
-    `${event.httpMethod} ${event.resource}` === 'GET /health' ? json(200, { status: 'ok' }) : authenticated(event));
+  return apiHandler(async (event: APIGatewayProxyEvent) => {
+    const routeKey = `${event.httpMethod} ${event.resource}`;
+    if (routeKey === 'GET /health') return json(200, { status: 'ok' });
+    if (routeKey === 'GET /requests/{id}') return varyOnAccept(prefersHtml(event) ? await page(event) : await authenticated(event));
+    return authenticated(event);
+  });
+};
+
+/**
+ * The request page, with exactly the JSON read's authorization: a request the viewer may not read
+ * (another department's, someone else's) is "not found", whether it exists or not.
+ */
+const requestPage = async (deps: HandlerDeps, event: APIGatewayProxyEvent, viewer: Viewer) => {
+  const base = basePath(event);
+  const given = event.pathParameters?.id ?? '';
+  try {
+    const id = await resolveRequestId(deps.requests, given);
+    const { request, checkpoints } = await deps.requests.getWithCheckpoints(id);
+    if (!request || !answersTo(request, given)) throw new RequestNotFoundError('no such request');
+    requirePermission(viewer, 'read', ownershipOf(request));
+    // The head first: events appended while the trail is read only come after it.
+    const events = await deps.audit.list(id);
+    const { verified } = verifyTrail(events, request.auditHead);
+    const notice = event.queryStringParameters?.done === 'cancelled' && request.status === 'CANCELLED' ? 'The request is cancelled.'
+      : event.queryStringParameters?.done === 'resent' ? 'The approval email was sent again.' : undefined;
+    return renderRequestPage({ view: requestPageView(viewer, request, checkpoints, { events, verified }), viewer, base, notice });
+  } catch (error) {
+    if (!(error instanceof RequestNotFoundError)) throw error;
+    return renderRequestProblemPage({
+      statusCode: 404, viewer, base, heading: 'No such request',
+      message: 'There is no request by that number that you may see. Check the number, or open it from your list.',
+    });
+  }
 };
 
 const route = async (deps: HandlerDeps, event: APIGatewayProxyEvent, principal: Principal) => {
@@ -107,16 +165,16 @@ const route = async (deps: HandlerDeps, event: APIGatewayProxyEvent, principal: 
       return json(200, { items: page.items.filter(keep).map((item) => requestListItem(item, basePath(event))), nextCursor: page.nextCursor ?? null });
     }
     case 'GET /requests/{id}': {
-      const { request, checkpoints } = await deps.requests.getWithCheckpoints(requestId(event));
-      if (!request) throw new RequestNotFoundError('no such request');
+      const { request, checkpoints } = await deps.requests.getWithCheckpoints(await requestId(deps, event));
+      if (!request || !answersTo(request, event.pathParameters?.id ?? '')) throw new RequestNotFoundError('no such request');
       requirePermission(principal, 'read', ownershipOf(request));
       return json(200, requestView(request, checkpoints, basePath(event)));
     }
     case 'GET /requests/{id}/audit': {
-      const id = requestId(event);
+      const id = await requestId(deps, event);
       const format = auditFormat(event);
       // Reading the trail comes with reading the request; exporting it (CSV) is the auditor's.
-      await visibleRequest(deps, principal, id, format === 'csv' ? 'export-audit' : 'read');
+      await visibleRequest(deps, principal, id, event.pathParameters?.id ?? '', format === 'csv' ? 'export-audit' : 'read');
       // The head first: events appended while the trail is read only come after it.
       const head = (await deps.requests.get(id))?.auditHead;
       const events = await deps.audit.list(id);

@@ -18,5 +18,5 @@ export const makeHandler = (deps: HandlerDeps) => authenticatedApi(deps, async (
   const body = jsonBody(event);
   const { created, record } = await submitRequest(deps, body, header(event, 'idempotency-key'), principal);
   const links = requestLinks(record.id, basePath(event));
-  return json(202, { id: record.id, status: record.status, created, links }, { Location: links.self });
+  return json(202, { id: record.id, number: record.number ?? null, status: record.status, created, links }, { Location: links.self });
 });

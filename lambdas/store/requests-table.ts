@@ -8,6 +8,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { splitKey } from '../domain';
+import { formatRequestNumber } from '../domain/request-number';
 import type { RoutingDecision } from '../domain';
 import { queryAll } from './query-all';
 import {
@@ -39,6 +40,21 @@ type Key = { pk: string; sk: string };
 interface Guard { attribute: string; oneOf: readonly string[] }
 interface WriteOptions { guard?: Guard; unless?: string; events?: readonly PendingEvent[] }
 
+/**
+ * Human numbers live beside the requests, in items that carry none of the list-index attributes
+ * (so no GSI ever sees them): one counter per year, and one lookup item per number naming the
+ * request it was given to. A lookup item, not a GSI on `number`: it is read with a strongly
+ * consistent GetItem (a request is readable by its number the moment the submission answers,
+ * where a GSI is eventually consistent), it costs one small write per submission instead of a
+ * replica of every later update of the request item, and it changes no table definition.
+ */
+const numberKeys = {
+  counter: (year: number) => ({ pk: `COUNTER#PR#${year}`, sk: 'COUNTER' }),
+  lookup: (number: string) => ({ pk: `NUMBER#${number}`, sk: 'NUMBER' }),
+};
+/** Allocations tried before giving up when every number handed out is already taken (a counter restored from an old backup). */
+const MAX_NUMBER_ATTEMPTS = 5;
+
 const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException
   || (error instanceof Error && error.name === 'ConditionalCheckFailedException');
 
@@ -66,6 +82,51 @@ export class RequestsTable {
       if (isConditionFailure(error)) return false;
       throw error;
     }
+  }
+
+  /**
+   * Allocates the next number of `year` for request `requestId`: an atomic ADD on the year's
+   * counter (DynamoDB serialises updates of one item, so two submissions never read the same
+   * value), then the number's lookup item, written only if that number names no request yet — so
+   * even a counter set back (restored from a backup) cannot give one number to two requests; it
+   * just takes the next one. Called before the request is stored (no transactions in dynalite):
+   * a crash between the two wastes a number, a gap in the sequence and nothing worse.
+   */
+  async allocateNumber(year: number, requestId: string): Promise<string> {
+    for (let attempt = 1; attempt <= MAX_NUMBER_ATTEMPTS; attempt += 1) {
+      const out = await this.db.send(new UpdateCommand({
+        TableName: this.tableName,
+        Key: numberKeys.counter(year),
+        UpdateExpression: 'ADD #last :one',
+        ExpressionAttributeNames: { '#last': 'lastNumber' },
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
+      }));
+      const number = formatRequestNumber(year, Number(out.Attributes?.lastNumber));
+      try {
+        await this.db.send(new PutCommand({
+          TableName: this.tableName,
+          Item: { ...numberKeys.lookup(number), number, requestId },
+          ConditionExpression: 'attribute_not_exists(pk) OR requestId = :id',
+          ExpressionAttributeValues: { ':id': requestId },
+        }));
+        return number;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    }
+    throw new Error(`no free request number for ${year} after ${MAX_NUMBER_ATTEMPTS} attempts`);
+  }
+
+  /** The request id a number was given to, if any (a consistent read of its lookup item). */
+  async idForNumber(number: string): Promise<string | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: numberKeys.lookup(number), ConsistentRead: true }));
+    return typeof out.Item?.requestId === 'string' ? out.Item.requestId : undefined;
+  }
+
+  /** Gives a stored request without a number its number (once), with the event that records it; false if it has one already. */
+  async assignNumber(id: string, number: string, events: readonly PendingEvent[]): Promise<boolean> {
+    return this.guardedUpdate(keys.request(id), { number }, { unless: 'number', events });
   }
 
   async get(id: string): Promise<RequestRecord | undefined> {

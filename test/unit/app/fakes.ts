@@ -82,6 +82,28 @@ export class FakeRequestsTable implements Pick<RequestsTable, keyof RequestsTabl
     return true;
   }
 
+  /** Year counters and number lookups, as the table's counter and lookup items. */
+  readonly counters = new Map<number, number>();
+  readonly numbers = new Map<string, string>();
+
+  async allocateNumber(year: number, requestId: string) {
+    await this.script.enter('allocateNumber', [year, requestId]);
+    const next = (this.counters.get(year) ?? 0) + 1;
+    this.counters.set(year, next);
+    const number = `PR-${year}-${String(next).padStart(6, '0')}`;
+    this.numbers.set(number, requestId);
+    return number;
+  }
+
+  async idForNumber(number: string) {
+    await this.script.enter('idForNumber', [number]);
+    return this.numbers.get(number);
+  }
+
+  async assignNumber(id: string, number: string, events: readonly PendingEvent[]) {
+    return this.write('assignNumber', [id, number], this.requestKey(id), (i) => i.number === undefined, (i) => { i.number = number; }, events);
+  }
+
   async get(id: string) {
     await this.script.enter('get', [id]);
     return stripped<RequestRecord>(this.items.get(this.requestKey(id)));

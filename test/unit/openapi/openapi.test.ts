@@ -18,7 +18,7 @@ import example from '../../fixtures/requests/formal-cooperative.json';
 // Compile-time: what the handlers answer is what the document says they answer.
 type Documents<S extends z.ZodType, T extends z.output<S>> = T;
 export type ListItemIsDocumented = Documents<typeof listItemShape, ReturnType<typeof requestListItem>>;
-export type SubmittedIsDocumented = Documents<typeof submitted, { id: string; status: 'SUBMITTED'; created: boolean; links: { self: string; audit: string; cancel: string } }>;
+export type SubmittedIsDocumented = Documents<typeof submitted, { id: string; number: string | null; status: 'SUBMITTED'; created: boolean; links: { self: string; audit: string; cancel: string } }>;
 
 type Json = Record<string, any>;
 const doc = buildOpenApiDocument();
