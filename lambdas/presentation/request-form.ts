@@ -13,6 +13,7 @@
  * for the form as it stands (tier, method checklist, approvers by name) before anything is stored.
  */
 import {
+  errorsByFormField,
   FLAG_FIELDS,
   formFieldOf,
   MAX_QUOTE_ROWS,
@@ -175,7 +176,7 @@ interface TextInput {
 
 function textInput(errors: Errors, input: TextInput): SafeHtml {
   const { field } = input;
-  const label = input.label ?? FIELD_LABELS[field] ?? field;
+  const label = input.label ?? FIELD_LABELS[field.split('.').pop()!] ?? field;
   return group(field, errors, html`<label for="${inputId(field)}">${label}${input.optional ? html` <span class="rf-optional">(optional)</span>` : ''}</label>
 ${hintLine(field, input.hint)}${errorLine(field, errors)}<input type="${input.type ?? 'text'}" id="${inputId(field)}" name="${field}" value="${input.value}"${
     input.max ? html` maxlength="${input.max}"` : ''}${input.attributes ?? ''}${described(field, errors, input.hint)}>`);
@@ -183,7 +184,7 @@ ${hintLine(field, input.hint)}${errorLine(field, errors)}<input type="${input.ty
 
 function textArea(errors: Errors, input: TextInput): SafeHtml {
   const { field } = input;
-  const label = input.label ?? FIELD_LABELS[field] ?? field;
+  const label = input.label ?? FIELD_LABELS[field.split('.').pop()!] ?? field;
   return group(field, errors, html`<label for="${inputId(field)}">${label}${input.optional ? html` <span class="rf-optional">(optional)</span>` : ''}</label>
 ${hintLine(field, input.hint)}${errorLine(field, errors)}<textarea id="${inputId(field)}" name="${field}" rows="4"${
     input.max ? html` maxlength="${input.max}"` : ''}${described(field, errors, input.hint)}>${input.value}</textarea>`);
@@ -364,11 +365,7 @@ ${(['quotes', 'cooperative', 'piggyback', 'state-contract', 'sole-source', 'emer
 /** 200 (or 400 with errors, 404 for a copy that is not there): the form, its errors and its preview. */
 export function renderRequestForm(view: RequestFormView): RenderedPage {
   const apiErrors = view.errors ?? [];
-  const errors: Errors = new Map();
-  for (const e of apiErrors) {
-    const field = formFieldOf(e.field, view.values);
-    if (!errors.has(field)) errors.set(field, e.message);
-  }
+  const errors: Errors = errorsByFormField(apiErrors, view.values);
   const action = `${view.base}/requests/new`;
   const content = html`<h1>New purchase request</h1>
 ${view.message ? html`<p class="rf-message" role="status">${view.message}</p>` : ''}
