@@ -204,10 +204,18 @@ ${hintLine(field, hint)}${errorLine(field, errors)}${options.map((o) => html`<di
 </fieldset>`);
 }
 
+/** The fields in the order the page shows them; the summary follows the page (section fields come last). */
+const PAGE_ORDER = ['policy', 'title', 'description', 'amount', 'category', 'vendor', 'fundingSource', 'neededBy', 'method'];
+const pageOrder = (field: string): number => {
+  const at = PAGE_ORDER.indexOf(field);
+  return at < 0 ? PAGE_ORDER.length : at;
+};
+
 function errorSummary(view: RequestFormView, errors: readonly FieldError[]): SafeHtml {
   if (errors.length === 0) return html``;
   const seen = new Set<string>();
-  const items = errors.flatMap((e) => {
+  const ordered = [...errors].sort((a, b) => pageOrder(formFieldOf(a.field, view.values)) - pageOrder(formFieldOf(b.field, view.values)));
+  const items = ordered.flatMap((e) => {
     const field = formFieldOf(e.field, view.values);
     if (seen.has(field)) return [];
     seen.add(field);

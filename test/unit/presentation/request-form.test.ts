@@ -6,7 +6,7 @@ import { emptyForm, readRequestForm } from '../../../lambdas/app/request-form';
 import { LIMITS } from '../../../lambdas/domain/limits';
 import type { RoutingDecision } from '../../../lambdas/domain/types';
 import { renderRequestForm, type RequestFormView } from '../../../lambdas/presentation/request-form';
-import { HOSTILE } from './fixtures';
+import { HOSTILE, scriptFreeProblems } from './fixtures';
 
 const bearerViewer = { name: 'Ana Ruiz', email: 'ana.ruiz@city.example', roles: ['requester'], via: 'bearer' as const };
 const sessionViewer = { ...bearerViewer, via: 'session' as const, formToken: 'ft.0123.sig' };
@@ -51,6 +51,16 @@ describe('the new-request form', () => {
     const ids = [...page.body.matchAll(/<(?:input|select|textarea)(?![^>]*type="hidden")[^>]*\sid="([^"]+)"/g)].map((m) => m[1]!);
     expect(ids.length).toBeGreaterThan(30);
     for (const id of ids) expect([id, page.body.includes(`<label for="${id}">`)]).toEqual([id, true]);
+  });
+
+  it('passes the script-free check in every state: empty, with errors, with a preview, copied', () => {
+    const states = [
+      aView(),
+      aView({ errors: [{ field: 'title', message: 'must not be empty' }] }),
+      aView({ preview: aDecision() }),
+      aView({ copiedFrom: { id: 'x', label: 'PR-1', href: '/prod/requests/x', status: 'returned', reasons: [{ message: 'fix it' }] } }),
+    ];
+    for (const view of states) expect(scriptFreeProblems(bodyOf(view))).toEqual([]);
   });
 
   it('shows the requester and department from the profile and never asks for them', () => {
@@ -112,8 +122,8 @@ describe('errors', () => {
   const page = renderRequestForm(aView({
     values,
     errors: [
-      { field: 'title', message: 'must not be empty' },
       { field: 'amount', message: 'must be an amount in dollars, such as 1250 or 1,250.00' },
+      { field: 'title', message: 'must not be empty' },
       { field: 'method.quotes[1].amount', message: 'is required' },
       { field: 'requester', message: 'the requester is the signed-in person' },
     ],
@@ -126,6 +136,8 @@ describe('errors', () => {
     expect(page.body).toContain('<a href="#f-title">Title: must not be empty</a>');
     expect(page.body).toContain('<a href="#f-amount">Amount in US dollars: must be an amount in dollars');
     expect(page.body).toContain('<a href="#f-quotes-2-amount">Quote 3: amount: is required</a>');
+    // In the order of the page, whatever order the checks found them in.
+    expect(page.body.indexOf('href="#f-title"')).toBeLessThan(page.body.indexOf('href="#f-amount"'));
     // No input for it: told, not linked.
     expect(page.body).toContain('<li>requester: the requester is the signed-in person</li>');
   });
