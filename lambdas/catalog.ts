@@ -84,6 +84,12 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     tables: {},
   },
   {
+    // The new-request form (a page): preview and submit through the same use cases as the JSON routes.
+    id: 'RequestForm', module: 'lambdas/handlers/request-form.ts', entry: 'lambdas/functions/request-form.ts', kind: 'api',
+    routes: [{ method: 'GET', path: '/requests/new' }, { method: 'POST', path: '/requests/new' }],
+    tables: { requests: 'readWrite', audit: 'readWrite', idempotency: 'readWrite' }, stateMachine: 'start',
+  },
+  {
         id: 'RouteRequest', module: 'lambdas/handlers/route-request.ts', entry: 'lambdas/functions/route-request.ts', kind: 'task',
     tables: { requests: 'readWrite', audit: 'readWrite' },
   },

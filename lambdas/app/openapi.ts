@@ -197,6 +197,32 @@ const ROUTES: Record<string, RouteDoc> = {
     errors: [...BODY_ERRORS, 'forbidden', 'not_found', 'already_decided', 'expired', 'internal_error'],
     errorMedia: 'negotiated',
   },
+  'GET /requests/new': {
+    tag: 'Requests',
+    summary: 'The new-request form',
+    description: 'A page (no scripts). `?from={id}` pre-fills it from a request the caller may read ("Copy and fix"), with the reasons a returned request came back for.',
+    auth: 'bearer',
+    query: [{ name: 'from', description: 'The id of a request to copy.', schema: z.string().max(64) }],
+    success: { status: 200, description: 'The form.', content: { [HTML_TYPE]: htmlPage } },
+    errors: ['forbidden', 'not_found', 'internal_error'],
+    errorMedia: 'html',
+  },
+  'POST /requests/new': {
+    tag: 'Requests',
+    summary: 'Preview or submit the new-request form',
+    description:
+      'The form’s fields (`action` = `preview`, `submit` or `add-quote`). Preview answers the page with the routing core’s ' +
+      'result; submit stores the request like POST /requests (the form’s hidden submission key makes a repeat one request) and ' +
+      'answers 303 to the request’s page. Field errors answer 400 with the form, each error beside its field. A browser session must send the form’s `formToken`.',
+    auth: 'bearer',
+    success: {
+      status: 200,
+      description: 'The form again: with the preview, or one more quote row. A submission answers 303 with `Location` set to the new request’s page.',
+      content: { [HTML_TYPE]: htmlPage },
+    },
+    errors: [...BODY_ERRORS, 'forbidden', 'idempotency_key_reused', 'internal_error'],
+    errorMedia: 'html',
+  },
   'GET /health': {
     tag: 'Service',
     summary: 'Liveness check',

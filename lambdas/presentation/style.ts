@@ -100,7 +100,45 @@ export const PAGE_CSS = [
 
   // Lists (my requests, waiting for me, all requests).
 
-  // The new-request form and its preview.
+  // The new-request form and its preview (./request-form.ts).
+  '.rf-default{position:absolute;width:1px;height:1px;min-height:0;padding:0;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);border:0}',
+  '.rf-visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}',
+  '.request-form h2{border-top:1px solid var(--line);padding-top:1rem}',
+  '.rf-field{margin:0 0 .25rem}',
+  '.rf-invalid{border-left:4px solid var(--bad);padding-left:.75rem}',
+  '.rf-optional,.rf-by{font-weight:400;color:var(--muted)}',
+  '.rf-amount{max-width:14rem}',
+  '.request-form select{display:block;width:100%;font:inherit;padding:.75rem;min-height:48px;border:1px solid var(--muted);border-radius:6px;background:var(--bg);color:var(--fg)}',
+  '.request-form fieldset{border:0;margin:0;padding:0;min-width:0}',
+  '.request-form legend{font-weight:600;margin:1rem 0 .25rem;padding:0}',
+  '.rf-choice{display:flex;flex-wrap:wrap;align-items:flex-start;gap:0 .75rem;margin:.5rem 0}',
+  '.rf-choice input{width:1.5rem;height:1.5rem;min-height:0;margin:.125rem 0 0;padding:0;flex:none;accent-color:var(--accent)}',
+  '.rf-choice label{flex:1;margin:0;font-weight:400}',
+  '.rf-choice .hint{flex-basis:100%;margin:0 0 0 2.25rem}',
+  '.request-form .rf-section{border:1px solid var(--line);border-radius:8px;padding:0 1rem 1rem;margin:1rem 0}',
+  '.request-form .rf-section>legend{font-size:1.0625rem;font-weight:700;padding:0 .25rem}',
+  '.request-form .rf-quote{border-top:1px solid var(--line);margin-top:.75rem}',
+  '.request-form .rf-quote legend{margin-top:.75rem}',
+  '.rf-secondary{background:var(--bg);color:var(--accent);border-color:var(--accent)}',
+  '.rf-primary{background:var(--accent);color:var(--bg)}',
+  '.rf-quote~button{margin-top:1rem}',
+  '.rf-summary{border:4px solid var(--bad);border-radius:6px;padding:.5rem 1rem;margin:1rem 0}',
+  '.rf-summary h2{margin:.25rem 0}',
+  '.rf-summary a{color:var(--bad);font-weight:700}',
+  '.rf-copied{border-left:4px solid var(--accent);padding:.25rem 0 .25rem 1rem;margin:1rem 0}',
+  '.rf-copied h2{margin:.25rem 0}',
+  '.rf-reasons{padding-left:1.25rem}',
+  '.rf-reasons li{margin:.25rem 0;overflow-wrap:anywhere}',
+  '.rf-message{border-left:4px solid var(--accent);padding-left:1rem}',
+  '.rf-preview{border:2px solid var(--ok);border-radius:8px;padding:0 1rem 1rem;margin:1rem 0}',
+  '.request-form .rf-preview h2{border-top:0}',
+  '.rf-preview-returned{border-color:var(--bad)}',
+  '.rf-who{margin-top:.5rem}',
+  // Without :has() every method section shows; with it, only the chosen method's.
+  ...['quotes', 'cooperative', 'piggyback', 'state-contract', 'sole-source', 'emergency'].map(
+    (m) => `.request-form:has(#f-method-${m}:not(:checked)) #rf-section-${m}{display:none}`,
+  ),
+  '.request-form:has(#f-method-policy:checked,#f-method-direct:checked,#f-method-competitive:checked) :is(#rf-sections-heading,.rf-sections-hint){display:none}',
 
   // Documents and contracts.
 
