@@ -36,6 +36,12 @@ export const TABLES = {
       { name: 'byDepartment', partitionKey: { name: 'departmentKey', type: 'S' }, sortKey: submittedAt },
       { name: 'bySplitKey', partitionKey: { name: 'splitKey', type: 'S' }, sortKey: submittedAt },
       { name: 'byRecency', partitionKey: { name: 'listKey', type: 'S' }, sortKey: submittedAt },
+      // The lists people read (store/request-lists.ts): a requester's own requests (request
+      // items, one partition per mailbox), and each person's queue of pending checkpoints
+      // (checkpoint items; the sort key exists only while the checkpoint is pending).
+      { name: 'byRequester', partitionKey: { name: 'requesterKey', type: 'S' }, sortKey: submittedAt },
+      { name: 'byApprover', partitionKey: { name: 'approverKey', type: 'S' }, sortKey: { name: 'waitingSince', type: 'S' } },
+      { name: 'byEscalationContact', partitionKey: { name: 'escalationKey', type: 'S' }, sortKey: { name: 'escalatedSince', type: 'S' } },
     ],
   },
   /** Approval links (pk LINK#id) and Step Functions callbacks (pk CALLBACK#request#nn): the secrets. */

@@ -1,0 +1,198 @@
+/**
+ * The lists people read (lambdas/app/lists.ts): my requests, what waits for me, and every open
+ * request. Each is a Query on an index, never a Scan:
+ *
+ * - byRequester (`requesterKey` = the requester's mailbox, `submittedAt`): one partition per
+ *   person, so no key takes everyone's requests; a person's own history is small and grows slowly,
+ *   which is why it needs no month buckets.
+ * - byApprover (`approverKey`, `waitingSince`) and byEscalationContact (`escalationKey`,
+ *   `escalatedSince`) on checkpoint items. The partition key is written with the checkpoint; the
+ *   sort key only while the checkpoint is pending (set by the conditional write that opens it or
+ *   escalates it, removed by the one that closes it), so these sparse indexes hold exactly the open
+ *   queue of each person and a queue read never filters through history.
+ * - Open requests: the month-bucketed byStatus index (./request-buckets.ts) for SUBMITTED and
+ *   PENDING_APPROVAL, every month back to the service's first.
+ *
+ * Keys are mailbox keys (case and `+tag` folded, as separation of duties compares people), so a
+ * request is found under the mailbox its requester signs in with.
+ */
+import { BatchGetCommand, DynamoDBDocumentClient, type BatchGetCommandOutput, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { mailboxKey } from '../domain/mailbox';
+import type { Checkpoint } from '../domain';
+import { queryAll } from './query-all';
+import { bucketKey, FIRST_MONTH, InvalidCursorError, newestMonth, previousMonth } from './request-buckets';
+import { keys, OPEN_STATUSES, type CheckpointRecord, type RequestRecord } from './records';
+
+export const BY_REQUESTER = { indexName: 'byRequester', keyName: 'requesterKey', sortName: 'submittedAt' } as const;
+export const BY_APPROVER = { indexName: 'byApprover', keyName: 'approverKey', sortName: 'waitingSince' } as const;
+export const BY_ESCALATION_CONTACT = { indexName: 'byEscalationContact', keyName: 'escalationKey', sortName: 'escalatedSince' } as const;
+
+/** Attributes only the list indexes read; stripped from every record the store returns. */
+export const LIST_INDEX_ATTRIBUTES = [
+  BY_REQUESTER.keyName, BY_APPROVER.keyName, BY_APPROVER.sortName, BY_ESCALATION_CONTACT.keyName, BY_ESCALATION_CONTACT.sortName,
+] as const;
+
+/** The queue sort keys: present only while the checkpoint is pending. */
+export const QUEUE_SORT_KEYS = [BY_APPROVER.sortName, BY_ESCALATION_CONTACT.sortName] as const;
+
+/** On a new request item: whose it is, for byRequester. */
+export const requesterKeyAttributes = (requesterEmail: string) => ({ [BY_REQUESTER.keyName]: mailboxKey(requesterEmail) });
+
+/** On a new checkpoint item: who may be asked to decide it (the approver, later perhaps the escalation contact). */
+export const queueKeyAttributes = (checkpoint: Pick<Checkpoint, 'approver' | 'escalation'>) => ({
+  [BY_APPROVER.keyName]: mailboxKey(checkpoint.approver.email),
+  [BY_ESCALATION_CONTACT.keyName]: mailboxKey(checkpoint.escalation.email),
+});
+
+export const stripListAttributes = <T>(item: Record<string, unknown>): T => {
+  const copy = { ...item };
+  for (const name of LIST_INDEX_ATTRIBUTES) delete copy[name];
+  return copy as T;
+};
+
+const REQUEST_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
+const refuse = (): never => { throw new InvalidCursorError('the cursor is not one this service issued'); };
+const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The same opaque shape as the other list cursors (base64url JSON, `k` the last key read). */
+export const encodeRequesterCursor = (startKey: Record<string, unknown>): string =>
+  Buffer.from(JSON.stringify({ k: startKey })).toString('base64url');
+
+/**
+ * The start key a requester-list cursor names, checked against the person reading: exactly the
+ * index's attributes, a request item, in this person's partition. Another person's cursor, or an
+ * edited one, is refused (400), never handed to DynamoDB.
+ */
+export const decodeRequesterCursor = (cursor: string, requesterEmail: string): Record<string, string> => {
+  if (cursor.length === 0 || cursor.length > 2048 || !/^[A-Za-z0-9_-]+$/.test(cursor)) refuse();
+  let parsed: unknown;
+  try { parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')); } catch { refuse(); }
+  if (!isPlainObject(parsed) || Object.keys(parsed).length !== 1 || !isPlainObject(parsed.k)) refuse();
+  const key = (parsed as { k: Record<string, unknown> }).k;
+  const expected = ['pk', 'sk', BY_REQUESTER.keyName, BY_REQUESTER.sortName];
+  if (Object.keys(key).length !== expected.length || !expected.every((name) => typeof key[name] === 'string')) refuse();
+  const pk = key.pk as string;
+  if (!pk.startsWith('REQUEST#') || !REQUEST_ID.test(pk.slice('REQUEST#'.length)) || key.sk !== 'REQUEST'
+    || key[BY_REQUESTER.keyName] !== mailboxKey(requesterEmail) || !ISO_INSTANT.test(key[BY_REQUESTER.sortName] as string)) refuse();
+  return key as Record<string, string>;
+};
+
+export interface RequesterPage { items: RequestRecord[]; nextCursor?: string }
+
+/** One page of a person's requests, newest first. */
+export const listByRequester = async (
+  db: DynamoDBDocumentClient, tableName: string, requesterEmail: string, page: { limit: number; cursor?: string },
+): Promise<RequesterPage> => {
+  const start = page.cursor === undefined ? undefined : decodeRequesterCursor(page.cursor, requesterEmail);
+  const out: QueryCommandOutput = await db.send(new QueryCommand({
+    TableName: tableName,
+    IndexName: BY_REQUESTER.indexName,
+    KeyConditionExpression: `${BY_REQUESTER.keyName} = :k`,
+    ExpressionAttributeValues: { ':k': mailboxKey(requesterEmail) },
+    ScanIndexForward: false,
+    Limit: page.limit,
+    ExclusiveStartKey: start,
+  }));
+  return {
+    items: (out.Items ?? []).map((item) => stripListAttributes<RequestRecord>(stripItemKeys(item))),
+    ...(out.LastEvaluatedKey ? { nextCursor: encodeRequesterCursor(out.LastEvaluatedKey) } : {}),
+  };
+};
+
+/** A pending checkpoint in someone's queue, and why it is theirs. */
+export interface QueuedCheckpoint { checkpoint: CheckpointRecord; as: 'approver' | 'escalation-contact' }
+
+/**
+ * The pending checkpoints a person may decide: those they are the approver of (a delegate or an
+ * alternate is the approver, acting on behalf of someone), and those escalated to them. Oldest
+ * first. The state is checked again here: the index is eventually consistent.
+ */
+export const checkpointsWaitingFor = async (db: DynamoDBDocumentClient, tableName: string, email: string): Promise<QueuedCheckpoint[]> => {
+  const read = async (index: typeof BY_APPROVER | typeof BY_ESCALATION_CONTACT, as: QueuedCheckpoint['as']) =>
+    (await queryAll(db, {
+      TableName: tableName,
+      IndexName: index.indexName,
+      KeyConditionExpression: `${index.keyName} = :k`,
+      ExpressionAttributeValues: { ':k': mailboxKey(email) },
+    })).map((item) => ({ since: String(item[index.sortName]), entry: { checkpoint: stripListAttributes<CheckpointRecord>(stripItemKeys(item)), as } }));
+  const found = [...await read(BY_APPROVER, 'approver'), ...await read(BY_ESCALATION_CONTACT, 'escalation-contact')]
+    .filter(({ entry }) => entry.checkpoint.state === 'pending');
+  // Someone both approver and escalation contact of one checkpoint decides it once: keep the first.
+  const seen = new Set<string>();
+  return found
+    .sort((a, b) => a.since.localeCompare(b.since))
+    .filter(({ entry }) => {
+      const id = `${entry.checkpoint.requestId}#${entry.checkpoint.index}`;
+      if (seen.has(id)) return false;
+      seen.add(id);
+      return true;
+    })
+    .map(({ entry }) => entry);
+};
+
+export interface OpenRequests { items: RequestRecord[]; truncated: boolean }
+
+/**
+ * Every open request (SUBMITTED or PENDING_APPROVAL), newest first, from the byStatus buckets of
+ * every month back to the service's first: two Queries a month. At most `max` items are returned;
+ * `truncated` says more exist.
+ */
+export const openRequests = async (db: DynamoDBDocumentClient, tableName: string, nowMs: number, max: number): Promise<OpenRequests> => {
+  const items: RequestRecord[] = [];
+  for (let month = newestMonth(nowMs); month >= FIRST_MONTH; month = previousMonth(month)) {
+    for (const status of OPEN_STATUSES) {
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out: QueryCommandOutput = await db.send(new QueryCommand({
+          TableName: tableName,
+          IndexName: 'byStatus',
+          KeyConditionExpression: 'statusKey = :k',
+          ExpressionAttributeValues: { ':k': bucketKey(status, month) },
+          ScanIndexForward: false,
+          Limit: max + 1 - items.length,
+          ExclusiveStartKey: start,
+        }));
+        items.push(...(out.Items ?? []).map((item) => stripListAttributes<RequestRecord>(stripItemKeys(item))));
+        if (items.length > max) return { items: items.slice(0, max), truncated: true };
+        start = out.LastEvaluatedKey;
+      } while (start);
+    }
+  }
+  return { items, truncated: false };
+};
+
+/** Items by key, 100 to a BatchGetItem, unprocessed keys retried; strongly consistent. */
+const batchGet = async (db: DynamoDBDocumentClient, tableName: string, itemKeys: Array<{ pk: string; sk: string }>): Promise<Record<string, unknown>[]> => {
+  const found: Record<string, unknown>[] = [];
+  for (let i = 0; i < itemKeys.length; i += 100) {
+    let pending: Array<Record<string, unknown>> | undefined = itemKeys.slice(i, i + 100);
+    for (let attempt = 0; pending && pending.length > 0; attempt += 1) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));
+      const out: BatchGetCommandOutput = await db.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }));
+      found.push(...(out.Responses?.[tableName] ?? []));
+      pending = out.UnprocessedKeys?.[tableName]?.Keys;
+      if (attempt > 8 && pending?.length) throw new Error(`BatchGetItem left ${pending.length} keys unprocessed`);
+    }
+  }
+  return found;
+};
+
+/** The request items with these ids (missing ones left out). */
+export const getRequests = async (db: DynamoDBDocumentClient, tableName: string, ids: readonly string[]): Promise<RequestRecord[]> =>
+  (await batchGet(db, tableName, [...new Set(ids)].map((id) => keys.request(id))))
+    .map((item) => stripListAttributes<RequestRecord>(stripItemKeys(item)));
+
+/** The checkpoints at these positions (missing ones left out). */
+export const getCheckpoints = async (
+  db: DynamoDBDocumentClient, tableName: string, positions: ReadonlyArray<{ requestId: string; index: number }>,
+): Promise<CheckpointRecord[]> => {
+  const unique = new Map(positions.map((p) => [`${p.requestId}#${p.index}`, keys.checkpoint(p.requestId, p.index)]));
+  return (await batchGet(db, tableName, [...unique.values()])).map((item) => stripListAttributes<CheckpointRecord>(stripItemKeys(item)));
+};
+
+/** The table's own keys and bookkeeping, which no record carries. */
+const stripItemKeys = (item: Record<string, unknown>): Record<string, unknown> => {
+  const { pk: _pk, sk: _sk, statusKey: _s, departmentKey: _d, splitKey: _k, listKey: _l, pendingAudit: _p, ...rest } = item;
+  return rest;
+};
