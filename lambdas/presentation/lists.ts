@@ -42,7 +42,7 @@ function table(caption: string, columns: readonly string[], rows: ReadonlyArray<
 <caption class="visually-hidden">${caption}</caption>
 <thead><tr>${columns.map((c) => html`<th scope="col">${c}</th>`)}</tr></thead>
 <tbody>${rows.map((cells) => html`<tr>${cells.map((cell, i) =>
-    i === 0 ? html`<th scope="row" data-label="${columns[i]!}">${cell}</th>` : html`<td data-label="${columns[i]!}">${cell}</td>`)}</tr>`)}</tbody>
+    i === 0 ? html`<th scope="row" data-label="${columns[i]!}">${cell}</th>` : html`<td data-label="${columns[i]!}"><div>${cell}</div></td>`)}</tr>`)}</tbody>
 </table>`;
 }
 

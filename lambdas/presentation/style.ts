@@ -70,7 +70,6 @@ export const PAGE_CSS = [
   'table.list th,table.list td{display:grid;grid-template-columns:6.5rem 1fr;gap:.5rem;padding:.25rem 0;text-align:left;font-weight:400;overflow-wrap:anywhere}',
   'table.list th[scope=row]{display:block;font-weight:600;font-size:1.0625rem;padding:.25rem 0 .5rem}',
   'table.list td::before{content:attr(data-label);color:var(--muted);font-size:.9375rem}',
-  'table.list td>*:first-child{margin-top:0}',
   'table.list a{display:inline-block;padding:.25rem 0;min-height:44px}',
   '.number{display:block;color:var(--muted);font-size:.9375rem;font-weight:400}',
   '.money{font-variant-numeric:tabular-nums;white-space:nowrap}',
@@ -97,7 +96,7 @@ export const PAGE_CSS = [
   '@media (min-width:48rem){table.list thead{position:static;width:auto;height:auto;overflow:visible;clip:auto}'
     + 'table.list tr{display:table-row;border:0;border-bottom:1px solid var(--line);border-radius:0}'
     + 'table.list th,table.list td{display:table-cell;padding:.5rem .75rem .5rem 0;vertical-align:top}'
-    + 'table.list thead th{color:var(--muted);font-size:.9375rem;font-weight:600;border-bottom:2px solid var(--line)}'
+    + 'table.list thead th{color:var(--muted);font-size:.9375rem;font-weight:600;border-bottom:2px solid var(--line);overflow-wrap:normal;white-space:nowrap}'
     + 'table.list th[scope=row]{display:table-cell;font-size:1rem;padding:.5rem .75rem .5rem 0}'
     + 'table.list td::before{content:none}}',
 
