@@ -134,7 +134,7 @@ export const checkpointsWaitingFor = async (db: DynamoDBDocumentClient, tableNam
 export interface OpenRequests { items: RequestRecord[]; truncated: boolean }
 
 /**
- * Every open request (SUBMITTED or PENDING_APPROVAL), newest first, from the byStatus buckets of
+ * Every open request (SUBMITTED or PENDING_APPROVAL), newest month first, from the byStatus buckets of
  * every month back to the service's first: two Queries a month. At most `max` items are returned;
  * `truncated` says more exist.
  */

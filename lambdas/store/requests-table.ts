@@ -391,7 +391,7 @@ export class RequestsTable {
     return checkpointsWaitingFor(this.db, this.tableName, email);
   }
 
-  /** Every open request, newest first, at most `max` (byStatus, every month bucket). */
+  /** Every open request, newest month first, at most `max` (byStatus, every month bucket). */
   async openRequests(max: number): Promise<OpenRequests> {
     return openRequests(this.db, this.tableName, this.now(), max);
   }
