@@ -10,13 +10,15 @@
  *   sort key only while the checkpoint is pending (set by the conditional write that opens it or
  *   escalates it, removed by the one that closes it), so these sparse indexes hold exactly the open
  *   queue of each person and a queue read never filters through history.
+ *   These three indexes project keys only: the reader fetches the items by key, strongly
+ *   consistent, so a page never shows a status the index has not caught up with.
  * - Open requests: the month-bucketed byStatus index (./request-buckets.ts) for SUBMITTED and
  *   PENDING_APPROVAL, every month back to the service's first.
  *
  * Keys are mailbox keys (case and `+tag` folded, as separation of duties compares people), so a
  * request is found under the mailbox its requester signs in with.
  */
-import { BatchGetCommand, DynamoDBDocumentClient, type BatchGetCommandOutput, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { mailboxKey } from '../domain/mailbox';
 import type { Checkpoint } from '../domain';
 import { queryAll } from './query-all';
@@ -80,7 +82,7 @@ export const decodeRequesterCursor = (cursor: string, requesterEmail: string): R
 
 export interface RequesterPage { items: RequestRecord[]; nextCursor?: string }
 
-/** One page of a person's requests, newest first. */
+/** One page of a person's requests, newest first: the keys from the index, the items by key (fresh). */
 export const listByRequester = async (
   db: DynamoDBDocumentClient, tableName: string, requesterEmail: string, page: { limit: number; cursor?: string },
 ): Promise<RequesterPage> => {
@@ -94,8 +96,9 @@ export const listByRequester = async (
     Limit: page.limit,
     ExclusiveStartKey: start,
   }));
+  const found = await byKey(db, tableName, (out.Items ?? []).map((k) => ({ pk: String(k.pk), sk: String(k.sk) })));
   return {
-    items: (out.Items ?? []).map((item) => stripListAttributes<RequestRecord>(stripItemKeys(item))),
+    items: found.map((item) => stripListAttributes<RequestRecord>(stripItemKeys(item))),
     ...(out.LastEvaluatedKey ? { nextCursor: encodeRequesterCursor(out.LastEvaluatedKey) } : {}),
   };
 };
@@ -109,15 +112,20 @@ export interface QueuedCheckpoint { checkpoint: CheckpointRecord; as: 'approver'
  * first. The state is checked again here: the index is eventually consistent.
  */
 export const checkpointsWaitingFor = async (db: DynamoDBDocumentClient, tableName: string, email: string): Promise<QueuedCheckpoint[]> => {
-  const read = async (index: typeof BY_APPROVER | typeof BY_ESCALATION_CONTACT, as: QueuedCheckpoint['as']) =>
-    (await queryAll(db, {
+  const read = async (index: typeof BY_APPROVER | typeof BY_ESCALATION_CONTACT, as: QueuedCheckpoint['as']) => {
+    const entries = await queryAll(db, {
       TableName: tableName,
       IndexName: index.indexName,
       KeyConditionExpression: `${index.keyName} = :k`,
       ExpressionAttributeValues: { ':k': mailboxKey(email) },
-    })).map((item) => ({ since: String(item[index.sortName]), entry: { checkpoint: stripListAttributes<CheckpointRecord>(stripItemKeys(item)), as } }));
-  const found = [...await read(BY_APPROVER, 'approver'), ...await read(BY_ESCALATION_CONTACT, 'escalation-contact')]
-    .filter(({ entry }) => entry.checkpoint.state === 'pending');
+    });
+    const items = await byKey(db, tableName, entries.map((k) => ({ pk: String(k.pk), sk: String(k.sk) })));
+    // The item read now, not the index entry, says whether it still waits (and since when).
+    return items
+      .filter((item) => item.state === 'pending' && typeof item[index.sortName] === 'string')
+      .map((item) => ({ since: String(item[index.sortName]), entry: { checkpoint: stripListAttributes<CheckpointRecord>(stripItemKeys(item)), as } }));
+  };
+  const found = [...await read(BY_APPROVER, 'approver'), ...await read(BY_ESCALATION_CONTACT, 'escalation-contact')];
   // Someone both approver and escalation contact of one checkpoint decides it once: keep the first.
   const seen = new Set<string>();
   return found
@@ -162,20 +170,33 @@ export const openRequests = async (db: DynamoDBDocumentClient, tableName: string
   return { items, truncated: false };
 };
 
-/** Items by key, 100 to a BatchGetItem, unprocessed keys retried; strongly consistent. */
+/** How many GetItem calls one read keeps in flight. */
+const PARALLEL_READS = 16;
+
+/**
+ * Items by key, strongly consistent, a few GetItem calls at a time. Deliberately not
+ * BatchGetItem: the functions' grants hold exactly GetItem and Query (infra/constructs/app-function.ts),
+ * and a batch costs the same read units; the lists read a page (20) or the open requests' current
+ * checkpoints, so the calls stay few.
+ */
 const batchGet = async (db: DynamoDBDocumentClient, tableName: string, itemKeys: Array<{ pk: string; sk: string }>): Promise<Record<string, unknown>[]> => {
-  const found: Record<string, unknown>[] = [];
-  for (let i = 0; i < itemKeys.length; i += 100) {
-    let pending: Array<Record<string, unknown>> | undefined = itemKeys.slice(i, i + 100);
-    for (let attempt = 0; pending && pending.length > 0; attempt += 1) {
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));
-      const out: BatchGetCommandOutput = await db.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }));
-      found.push(...(out.Responses?.[tableName] ?? []));
-      pending = out.UnprocessedKeys?.[tableName]?.Keys;
-      if (attempt > 8 && pending?.length) throw new Error(`BatchGetItem left ${pending.length} keys unprocessed`);
+  const found: Array<Record<string, unknown> | undefined> = new Array(itemKeys.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < itemKeys.length; i = next++) {
+      const out = await db.send(new GetCommand({ TableName: tableName, Key: itemKeys[i]!, ConsistentRead: true }));
+      found[i] = out.Item;
     }
-  }
-  return found;
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_READS, itemKeys.length) }, worker));
+  return found.filter((item): item is Record<string, unknown> => item !== undefined);
+};
+
+/** Items by key, in the order of the keys (missing ones left out). */
+const byKey = async (db: DynamoDBDocumentClient, tableName: string, itemKeys: Array<{ pk: string; sk: string }>): Promise<Record<string, unknown>[]> => {
+  if (itemKeys.length === 0) return [];
+  const found = new Map((await batchGet(db, tableName, itemKeys)).map((item) => [`${String(item.pk)}|${String(item.sk)}`, item]));
+  return itemKeys.map((k) => found.get(`${k.pk}|${k.sk}`)).filter((item): item is Record<string, unknown> => item !== undefined);
 };
 
 /** The request items with these ids (missing ones left out). */

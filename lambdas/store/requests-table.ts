@@ -396,12 +396,12 @@ export class RequestsTable {
     return openRequests(this.db, this.tableName, this.now(), max);
   }
 
-  /** Request items by id, in one BatchGetItem per hundred. */
+  /** Request items by id (consistent reads, a few at a time). */
   async getMany(ids: readonly string[]): Promise<RequestRecord[]> {
     return getRequests(this.db, this.tableName, ids);
   }
 
-  /** Checkpoint items by position, in one BatchGetItem per hundred. */
+  /** Checkpoint items by position (consistent reads, a few at a time). */
   async getCheckpoints(positions: ReadonlyArray<{ requestId: string; index: number }>): Promise<CheckpointRecord[]> {
     return getCheckpoints(this.db, this.tableName, positions);
   }
