@@ -143,35 +143,51 @@ export interface OpenRequests { items: RequestRecord[]; truncated: boolean }
 
 /**
  * Every open request (SUBMITTED or PENDING_APPROVAL), newest month first, from the byStatus buckets of
- * every month back to the service's first: two Queries a month. At most `max` items are returned;
- * `truncated` says more exist.
+ * every month back to the service's first: two Queries a month, a few buckets at a time (the
+ * months of a long-lived deployment add up). At most `max` items are returned; `truncated` says
+ * more exist.
  */
 export const openRequests = async (db: DynamoDBDocumentClient, tableName: string, nowMs: number, max: number): Promise<OpenRequests> => {
-  const items: RequestRecord[] = [];
+  const buckets: string[] = [];
   for (let month = newestMonth(nowMs); month >= FIRST_MONTH; month = previousMonth(month)) {
-    for (const status of OPEN_STATUSES) {
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out: QueryCommandOutput = await db.send(new QueryCommand({
-          TableName: tableName,
-          IndexName: 'byStatus',
-          KeyConditionExpression: 'statusKey = :k',
-          ExpressionAttributeValues: { ':k': bucketKey(status, month) },
-          ScanIndexForward: false,
-          Limit: max + 1 - items.length,
-          ExclusiveStartKey: start,
-        }));
-        items.push(...(out.Items ?? []).map((item) => stripListAttributes<RequestRecord>(stripItemKeys(item))));
-        if (items.length > max) return { items: items.slice(0, max), truncated: true };
-        start = out.LastEvaluatedKey;
-      } while (start);
-    }
+    for (const status of OPEN_STATUSES) buckets.push(bucketKey(status, month));
   }
-  return { items, truncated: false };
+  const readBucket = async (key: string): Promise<RequestRecord[]> => {
+    const items: RequestRecord[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out: QueryCommandOutput = await db.send(new QueryCommand({
+        TableName: tableName,
+        IndexName: 'byStatus',
+        KeyConditionExpression: 'statusKey = :k',
+        ExpressionAttributeValues: { ':k': key },
+        ScanIndexForward: false,
+        Limit: max + 1 - items.length,
+        ExclusiveStartKey: start,
+      }));
+      items.push(...(out.Items ?? []).map((item) => stripListAttributes<RequestRecord>(stripItemKeys(item))));
+      start = out.LastEvaluatedKey;
+    } while (start && items.length <= max);
+    return items;
+  };
+  const perBucket = await inParallel(buckets, readBucket);
+  const items = perBucket.flat();
+  return items.length > max ? { items: items.slice(0, max), truncated: true } : { items, truncated: false };
 };
 
 /** How many GetItem calls one read keeps in flight. */
 const PARALLEL_READS = 16;
+
+/** `read` over `inputs` with a few calls in flight; the results in the order of the inputs. */
+const inParallel = async <I, O>(inputs: readonly I[], read: (input: I) => Promise<O>): Promise<O[]> => {
+  const results: O[] = new Array(inputs.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < inputs.length; i = next++) results[i] = await read(inputs[i]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_READS, inputs.length) }, worker));
+  return results;
+};
 
 /**
  * Items by key, strongly consistent, a few GetItem calls at a time. Deliberately not
@@ -179,18 +195,9 @@ const PARALLEL_READS = 16;
  * and a batch costs the same read units; the lists read a page (20) or the open requests' current
  * checkpoints, so the calls stay few.
  */
-const batchGet = async (db: DynamoDBDocumentClient, tableName: string, itemKeys: Array<{ pk: string; sk: string }>): Promise<Record<string, unknown>[]> => {
-  const found: Array<Record<string, unknown> | undefined> = new Array(itemKeys.length);
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < itemKeys.length; i = next++) {
-      const out = await db.send(new GetCommand({ TableName: tableName, Key: itemKeys[i]!, ConsistentRead: true }));
-      found[i] = out.Item;
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL_READS, itemKeys.length) }, worker));
-  return found.filter((item): item is Record<string, unknown> => item !== undefined);
-};
+const batchGet = async (db: DynamoDBDocumentClient, tableName: string, itemKeys: Array<{ pk: string; sk: string }>): Promise<Record<string, unknown>[]> =>
+  (await inParallel(itemKeys, async (key) => (await db.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item))
+    .filter((item): item is Record<string, unknown> => item !== undefined);
 
 /** Items by key, in the order of the keys (missing ones left out). */
 const byKey = async (db: DynamoDBDocumentClient, tableName: string, itemKeys: Array<{ pk: string; sk: string }>): Promise<Record<string, unknown>[]> => {

@@ -59,7 +59,7 @@ describe('over HTTP', () => {
     expect(home.text).toContain('aria-current="page">My requests');
     // Newest first: the second submission comes before the first.
     expect(home.text.indexOf('HYPERLINK')).toBeLessThan(home.text.indexOf('Park benches'));
-  });
+  }, 30_000);
 
   it('another person sees none of those requests on their home, and a new user is told how to start', async () => {
     const home = await page(PURCHASING.email, '/');
@@ -67,7 +67,7 @@ describe('over HTTP', () => {
     expect(home.text).not.toContain(waitingId);
     expect(home.text).toContain('You have no purchase requests yet');
     expect(home.text).toContain('href="/requests/new"');
-  });
+  }, 30_000);
 
   it('without a token the home page sends the browser to sign in; a forged cursor is a 400 naming the field', async () => {
     const anonymous = await page(null, '/');
@@ -76,7 +76,7 @@ describe('over HTTP', () => {
     const forged = await page(REQUESTER.email, `/?cursor=${Buffer.from(JSON.stringify({ k: { pk: 'x' } })).toString('base64url')}`);
     expect(forged.status).toBe(400);
     expect(forged.text).toMatch(/<strong>cursor<\/strong>/);
-  });
+  }, 30_000);
 
   it("the department head's queue holds the request; its entry hops to their own approval link and nobody else's", async () => {
     const waiting = await page(DEPT_HEAD, '/waiting');
@@ -99,7 +99,7 @@ describe('over HTTP', () => {
       expect(refused.text).not.toContain('/approvals/');
     }
     expect((await page(REQUESTER.email, '/waiting')).text).toContain('Nothing waits for your decision');
-  });
+  }, 30_000);
 
   it('purchasing and auditors see every open request by stage; a requester is refused with a 403 page', async () => {
     for (const email of [PURCHASING.email, AUDITOR.email]) {
@@ -119,7 +119,7 @@ describe('over HTTP', () => {
     const bad = await page(PURCHASING.email, '/purchasing?status=APPROVED');
     expect(bad.status).toBe(400);
     expect(bad.text).toMatch(/<strong>status<\/strong>: must be one of SUBMITTED, PENDING_APPROVAL/);
-  });
+  }, 30_000);
 
   it('the CSV export is text/csv with a safe filename, one row per open request, and a formula title neutralised', async () => {
     const csv = await page(PURCHASING.email, '/purchasing?format=csv');
@@ -134,7 +134,7 @@ describe('over HTTP', () => {
     const row = lines.find((l) => l.includes(waitingId))!;
     expect(row).toContain('15000.00');
     expect(row).toContain('PENDING_APPROVAL');
-  });
+  }, 30_000);
 
   it('after the department head approves, the request leaves their queue and reaches purchasing\u2019s', async () => {
     const other = await h.api.submit(purchase({ title: 'Queue move check', amount: 15000, vendor: { name: 'Mover Co' }, method: cooperative }));
