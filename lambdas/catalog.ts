@@ -90,6 +90,18 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     tables: { requests: 'readWrite', audit: 'readWrite', idempotency: 'readWrite' }, stateMachine: 'start',
   },
   {
+    // The list pages (HTML): my requests, waiting for me (and the hop to one's own approval link),
+    // all open requests for purchasing and auditors. Reads the approvals table only for that hop.
+    id: 'ListPages', module: 'lambdas/handlers/list-pages.ts', entry: 'lambdas/functions/list-pages.ts', kind: 'api',
+    routes: [
+      { method: 'GET', path: '/' },
+      { method: 'GET', path: '/waiting' },
+      { method: 'GET', path: '/waiting/{requestId}/{index}' },
+      { method: 'GET', path: '/purchasing' },
+    ],
+    tables: { requests: 'read', approvals: 'read' },
+  },
+  {
         id: 'RouteRequest', module: 'lambdas/handlers/route-request.ts', entry: 'lambdas/functions/route-request.ts', kind: 'task',
     tables: { requests: 'readWrite', audit: 'readWrite' },
   },

@@ -98,7 +98,7 @@ function buildTable(scope: Construct, d: TableDefinition, tableName: string, del
       indexName: index.name,
       partitionKey: attr(index.partitionKey),
       ...(index.sortKey ? { sortKey: attr(index.sortKey) } : {}),
-      projectionType: dynamodb.ProjectionType.ALL,
+      projectionType: index.projection === 'KEYS_ONLY' ? dynamodb.ProjectionType.KEYS_ONLY : dynamodb.ProjectionType.ALL,
     });
   }
   return table;

@@ -31,7 +31,7 @@ export type RouteAuth =
   /** The emailed approval link: its unguessable approval id is the credential (no sign-in). */
   | 'approval-link';
 
-type Tag = 'Requests' | 'Routing' | 'Approvals' | 'Service';
+type Tag = 'Requests' | 'Routing' | 'Approvals' | 'Pages' | 'Service';
 
 interface Body {
   schema: string;
@@ -42,7 +42,7 @@ interface Body {
 }
 
 interface Success {
-  status: 200 | 202;
+  status: 200 | 202 | 303;
   description: string;
   /** Media type → component schema name (or a raw schema for non-JSON answers). */
   content: Record<string, string | Json>;
@@ -244,12 +244,61 @@ const ROUTES: Record<string, RouteDoc> = {
     success: { status: 200, description: 'The API documentation page.', content: { [HTML_TYPE]: htmlPage } },
     errors: [],
   },
+  // The signed-in list pages (lambdas/handlers/list-pages.ts).
+  'GET /': {
+    tag: 'Pages',
+    summary: 'My requests: the signed-in person’s requests, newest first',
+    description: 'Each with its status, who holds it now, since when and when it is due; 20 to a page. A browser without a session is sent to sign in.',
+    auth: 'bearer',
+    query: [{ name: 'cursor', description: 'The `Older requests` link’s value, to continue the list.', schema: z.string().min(1).max(2048) }],
+    success: { status: 200, description: 'The page.', content: { [HTML_TYPE]: htmlPage } },
+    errors: ['validation_failed', 'internal_error'],
+    errorMedia: 'html',
+  },
+  'GET /waiting': {
+    tag: 'Pages',
+    summary: 'Waiting for me: the approvals that wait for the signed-in person, oldest first',
+    description: 'As the approver (a delegate or alternate included) or as the escalation contact once a checkpoint escalated.',
+    auth: 'bearer',
+    success: { status: 200, description: 'The page.', content: { [HTML_TYPE]: htmlPage } },
+    errors: ['validation_failed', 'internal_error'],
+    errorMedia: 'html',
+  },
+  'GET /waiting/{requestId}/{index}': {
+    tag: 'Pages',
+    summary: 'Open one approval from the queue',
+    description:
+      'Sends the signed-in approver (or escalation contact) to their own approval link; a decided checkpoint leads to the ' +
+      'request page. Anyone else is answered 404. 409 while the approval email is still being prepared.',
+    auth: 'bearer',
+    success: { status: 303, description: 'To the approval page, or to the request page once decided.', content: {}, headers: { Location: { description: 'Where to go.', schema: { type: 'string' } } } },
+    errors: ['not_found', 'internal_error'],
+    errorMedia: 'html',
+  },
+  'GET /purchasing': {
+    tag: 'Pages',
+    summary: 'All open requests by stage, for purchasing and auditors',
+    description: 'With age, due and overdue; filters as a GET form; `format=csv` downloads the filtered rows (formula cells neutralised). Anyone else: 403.',
+    auth: 'bearer',
+    query: [
+      { name: 'status', description: 'SUBMITTED or PENDING_APPROVAL; empty for any.', schema: z.string() },
+      { name: 'department', description: 'Only this department; empty for any.', schema: z.string().max(200) },
+      { name: 'stage', description: 'Only requests at this checkpoint role (or SUBMITTED: being routed); empty for any.', schema: z.string().max(200) },
+      { name: 'overdue', description: '`yes`: only requests past their reminder deadline.', schema: z.enum(['yes']) },
+      { name: 'format', description: '`html` (default) or `csv`.', schema: z.enum(['html', 'csv']) },
+    ],
+    success: { status: 200, description: 'The page, or the CSV file.', content: { [HTML_TYPE]: htmlPage, 'text/csv': { type: 'string' } } },
+    errors: ['validation_failed', 'forbidden', 'internal_error'],
+    errorMedia: 'html',
+  },
 };
 
 /** The path parameters of the catalog's route templates. */
 const PATH_PARAMETERS: Record<string, { description: string; schema: Json }> = {
   id: { description: 'The request id (a ULID) or its number (PR-2026-000123).', schema: { type: 'string', pattern: '^([0-9A-HJKMNP-TV-Z]{26}|PR-[0-9]{4}-[0-9]{6,9})$' } },
   approvalId: { description: 'The approval id from the emailed link. It is a credential: never log or share it.', schema: { type: 'string' } },
+  requestId: { description: 'The request id (a ULID).', schema: { type: 'string', pattern: '^[0-9A-HJKMNP-TV-Z]{26}$' } },
+  index: { description: 'The checkpoint’s position in the request’s chain, from 0.', schema: { type: 'string', pattern: '^[0-9]{1,2}$' } },
 };
 
 /** What each error code means here, and the example message its answer carries. */
@@ -428,6 +477,7 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): OpenApiDocum
       { name: 'Requests', description: 'Purchase requests: submit, list, read, audit, cancel.' },
       { name: 'Routing', description: 'The policy’s routing, without side effects.' },
       { name: 'Approvals', description: 'The approver’s page and decision, reached from the emailed link.' },
+      { name: 'Pages', description: 'The signed-in pages: my requests, waiting for me, all open requests.' },
       { name: 'Service', description: 'Health and this description.' },
     ],
     security: [{ bearerAuth: [] }],

@@ -153,7 +153,7 @@ function decisionForm(view: ApprovalPageView, values: SubmittedValues, errors: F
     return html`<label for="${field}">${spec.label} <span class="muted">Required to approve</span></label>
 ${errorText(field, errors)}${spec.input(values[field] ?? '', describedBy(field, errors))}`;
   });
-  return html`<section aria-labelledby="decide-heading">
+  return html`<section id="decide" aria-labelledby="decide-heading">
 <h2 id="decide-heading">Your decision</h2>
 <p>You are deciding as <strong>${current.roleTitle}</strong>: ${asWho}.</p>
 <p class="muted">This link expires on ${time(view.expiresAt)}. Nothing is recorded until you press Approve or Reject.</p>
@@ -173,8 +173,10 @@ ${errorText('comment', errors)}<textarea id="comment" name="comment" rows="4" ma
 
 function approvalContent(view: ApprovalPageView, values: SubmittedValues, errors: FieldErrors, alert?: SafeHtml): SafeHtml {
   const { request } = view;
+  // The summary first, then a jump to the form: on a phone the decision is otherwise a long scroll away.
   return html`${alert ?? ''}${headline(request, `Approval needed · ${view.current.roleTitle}`)}
 ${facts(request, true)}
+<p class="jump"><a class="button-link" href="#decide">Decide</a></p>
 ${request.description ? html`<p class="description">${request.description}</p>` : ''}
 ${flagsSection(request)}
 ${routingSection(request)}

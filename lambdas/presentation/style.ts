@@ -98,7 +98,44 @@ export const PAGE_CSS = [
   '.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}',
   'code{overflow-wrap:anywhere}',
 
-  // Lists (my requests, waiting for me, all requests).
+  // Lists (my requests, waiting for me, all requests). Phone first: every row is a card whose
+  // cells name their column (data-label); from 48rem the table is a table again.
+  '.visually-hidden{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}',
+  'table.list{width:100%;border-collapse:collapse;margin:.5rem 0 1rem}',
+  'table.list thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}',
+  'table.list tr{display:block;border:1px solid var(--line);border-radius:8px;padding:.5rem .75rem;margin:0 0 .75rem}',
+  'table.list th,table.list td{display:grid;grid-template-columns:6.5rem 1fr;gap:.5rem;padding:.25rem 0;text-align:left;font-weight:400;overflow-wrap:anywhere}',
+  'table.list th[scope=row]{display:block;font-weight:600;font-size:1.0625rem;padding:.25rem 0 .5rem}',
+  'table.list td::before{content:attr(data-label);color:var(--muted);font-size:.9375rem}',
+  'table.list a{display:inline-block;padding:.25rem 0;min-height:44px}',
+  '.number{display:block;color:var(--muted);font-size:.9375rem;font-weight:400}',
+  '.money{font-variant-numeric:tabular-nums;white-space:nowrap}',
+  '.overdue{color:var(--bad);font-weight:700}',
+  '.status{font-weight:600}',
+  '.status.good{color:var(--ok)}',
+  '.status.bad{color:var(--bad)}',
+  '.count{color:var(--muted);font-weight:400}',
+  '.empty{border:1px dashed var(--line);border-radius:8px;padding:.75rem 1rem;margin:1rem 0}',
+  '.actions{margin:.75rem 0 1rem}',
+  'a.button-link{display:inline-block;font-weight:700;padding:.75rem 1rem;min-height:48px;border-radius:8px;background:var(--accent);color:var(--bg);text-decoration:none}',
+  '.pages{display:flex;flex-wrap:wrap;gap:1rem;margin:1rem 0}',
+  '.pages a{display:inline-block;padding:.5rem 0;min-height:44px}',
+  'form.filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:flex-end;margin:.5rem 0 1rem}',
+  '.filter{flex:1 1 12rem}',
+  '.filter label{margin:0 0 .25rem}',
+  'select{display:block;width:100%;font:inherit;padding:.625rem;min-height:48px;border:1px solid var(--muted);border-radius:6px;background:var(--bg);color:var(--fg)}',
+  '.filter.check{display:flex;align-items:center;gap:.5rem;min-height:48px}',
+  '.filter.check input{width:1.5rem;min-height:1.5rem;height:1.5rem;margin:0}',
+  '.filter.check label{margin:0}',
+  '.filter button{background:var(--accent);color:var(--bg)}',
+  '.summary a{display:inline-block;padding:.5rem 0;min-height:44px}',
+  '.jump{margin:1rem 0}',
+  '@media (min-width:48rem){table.list thead{position:static;width:auto;height:auto;overflow:visible;clip:auto}'
+    + 'table.list tr{display:table-row;border:0;border-bottom:1px solid var(--line);border-radius:0}'
+    + 'table.list th,table.list td{display:table-cell;padding:.5rem .75rem .5rem 0;vertical-align:top}'
+    + 'table.list thead th{color:var(--muted);font-size:.9375rem;font-weight:600;border-bottom:2px solid var(--line);overflow-wrap:normal;white-space:nowrap}'
+    + 'table.list th[scope=row]{display:table-cell;font-size:1rem;padding:.5rem .75rem .5rem 0}'
+    + 'table.list td::before{content:none}}',
 
   // The new-request form and its preview (./request-form.ts).
   '.rf-default{position:absolute;width:1px;height:1px;min-height:0;padding:0;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);border:0}',

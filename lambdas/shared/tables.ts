@@ -5,7 +5,16 @@
  */
 export type AttributeType = 'S' | 'N';
 export interface KeyAttribute { name: string; type: AttributeType }
-export interface IndexDefinition { name: string; partitionKey: KeyAttribute; sortKey?: KeyAttribute }
+export interface IndexDefinition {
+  name: string;
+  partitionKey: KeyAttribute;
+  sortKey?: KeyAttribute;
+  /**
+   * What the index copies (default ALL). KEYS_ONLY: only the keys, so a write that changes no key
+   * attribute costs the index nothing; the reader fetches the items by key (GetItem).
+   */
+  projection?: 'ALL' | 'KEYS_ONLY';
+}
 export interface TableDefinition {
   /** Construct id in CDK and the table-name suffix locally. */
   id: string;
@@ -36,6 +45,15 @@ export const TABLES = {
       { name: 'byDepartment', partitionKey: { name: 'departmentKey', type: 'S' }, sortKey: submittedAt },
       { name: 'bySplitKey', partitionKey: { name: 'splitKey', type: 'S' }, sortKey: submittedAt },
       { name: 'byRecency', partitionKey: { name: 'listKey', type: 'S' }, sortKey: submittedAt },
+      // The lists people read (store/request-lists.ts): a requester's own requests (request
+      // items, one partition per mailbox), and each person's queue of pending checkpoints
+      // (checkpoint items; the sort key exists only while the checkpoint is pending). Keys only:
+      // a request item is written five or more times in its life, and none of those writes but
+      // the first (and a queue's open and close) touches these indexes; the reader fetches the
+      // few items of a page by key, strongly consistent.
+      { name: 'byRequester', partitionKey: { name: 'requesterKey', type: 'S' }, sortKey: submittedAt, projection: 'KEYS_ONLY' },
+      { name: 'byApprover', partitionKey: { name: 'approverKey', type: 'S' }, sortKey: { name: 'waitingSince', type: 'S' }, projection: 'KEYS_ONLY' },
+      { name: 'byEscalationContact', partitionKey: { name: 'escalationKey', type: 'S' }, sortKey: { name: 'escalatedSince', type: 'S' }, projection: 'KEYS_ONLY' },
     ],
   },
   /** Approval links (pk LINK#id) and Step Functions callbacks (pk CALLBACK#request#nn): the secrets. */

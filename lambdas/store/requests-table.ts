@@ -17,7 +17,11 @@ import {
 } from './request-buckets';
 import { GENESIS_HASH } from '../audit/chain';
 import {
-  emailAttributes, keys, OPEN_STATUSES, type ChainHead, type EmailSlot, type CheckpointRecord, type CheckpointState, type DecisionRecord, type PendingEvent, type Phase,
+  checkpointsWaitingFor, getCheckpoints, getRequests, listByRequester, openRequests, queueKeyAttributes, QUEUE_SORT_KEYS,
+  requesterKeyAttributes, stripListAttributes, type OpenRequests, type QueuedCheckpoint, type RequesterPage,
+} from './request-lists';
+import {
+  emailAttributes, keys, OPEN_STATUSES, type EmailSlot, type ChainHead, type CheckpointRecord, type CheckpointState, type DecisionRecord, type PendingEvent, type Phase,
   type RequestRecord, type RequestStatus,
 } from './records';
 
@@ -27,7 +31,7 @@ export interface PriorRecord { id: string; department: string; vendorName: strin
 
 const stripKeys = <T>(item: Record<string, unknown>): T => {
   const { pk: _pk, sk: _sk, statusKey: _s, departmentKey: _d, splitKey: _k, listKey: _l, pendingAudit: _p, ...rest } = item;
-  return rest as T;
+  return stripListAttributes<T>(rest);
 };
 
 /** Attributes the use cases set through transition/annotate (never keys, status or the audit bookkeeping). */
@@ -38,7 +42,7 @@ export interface PendingOnItem { key: { pk: string; sk: string }; events: Pendin
 
 type Key = { pk: string; sk: string };
 interface Guard { attribute: string; oneOf: readonly string[] }
-interface WriteOptions { guard?: Guard; unless?: string; events?: readonly PendingEvent[] }
+interface WriteOptions { guard?: Guard; unless?: string; events?: readonly PendingEvent[]; remove?: readonly string[] }
 
 /**
  * Human numbers live beside the requests, in items that carry none of the list-index attributes
@@ -71,6 +75,7 @@ export class RequestsTable {
           ...keys.request(record.id),
           ...record,
           ...listKeyAttributes(record.id, record.status, record.request.department),
+          ...requesterKeyAttributes(record.request.requester.email),
           pendingAudit: events,
           auditHead: { seq: 0, hash: GENESIS_HASH } satisfies ChainHead,
           splitKey: splitKey(record.request.department, record.request.vendor.name),
@@ -165,7 +170,7 @@ export class RequestsTable {
       const record: CheckpointRecord = { ...checkpoint, requestId: id, state: 'waiting', notified: {} };
       await this.db.send(new PutCommand({
         TableName: this.tableName,
-        Item: { ...keys.checkpoint(id, checkpoint.index), ...record },
+        Item: { ...keys.checkpoint(id, checkpoint.index), ...record, ...queueKeyAttributes(checkpoint) },
         ConditionExpression: 'attribute_not_exists(pk) OR #state = :waiting',
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: { ':waiting': 'waiting' },
@@ -235,7 +240,14 @@ export class RequestsTable {
 
   /** Records that this phase's approval email went out, once per phase; false if it was recorded already. */
   async markNotified(requestId: string, index: number, phase: Phase, at: string, events: readonly PendingEvent[]): Promise<boolean> {
-    return this.guardedUpdate(keys.checkpoint(requestId, index), { [`notified.${phase}`]: at }, { unless: `notified.${phase}`, events });
+    const first = await this.guardedUpdate(keys.checkpoint(requestId, index), { [`notified.${phase}`]: at }, { unless: `notified.${phase}`, events });
+    // The escalation contact's queue (byEscalationContact) shows the checkpoint from now on, while
+    // it is still pending: checked in the same write, so a decision that came first is respected.
+    // Also on a retry (first = false), whose first attempt may have stopped before this write.
+    if (phase === 'escalation') {
+      await this.guardedUpdate(keys.checkpoint(requestId, index), { escalatedSince: at }, { guard: { attribute: 'state', oneOf: ['pending'] }, unless: 'escalatedSince' });
+    }
+    return first;
   }
 
   /**
@@ -272,7 +284,11 @@ export class RequestsTable {
   private async moveCheckpoint(
     requestId: string, index: number, from: CheckpointState[], to: CheckpointState, set: Partial<CheckpointRecord>, events: readonly PendingEvent[],
   ): Promise<boolean> {
-    return this.guardedUpdate(keys.checkpoint(requestId, index), { ...set, state: to }, { guard: { attribute: 'state', oneOf: from }, events });
+    // The queue sort keys (./request-lists.ts) exist only while the checkpoint is pending.
+    const queue = to === 'pending' ? { set: { waitingSince: set.openedAt }, remove: [] } : { set: {}, remove: QUEUE_SORT_KEYS };
+    return this.guardedUpdate(keys.checkpoint(requestId, index), { ...set, ...queue.set, state: to }, {
+      guard: { attribute: 'state', oneOf: from }, events, remove: queue.remove,
+    });
   }
 
   /**
@@ -295,7 +311,8 @@ export class RequestsTable {
       values[':events'] = options.events;
       assignments.push('#pending = list_append(if_not_exists(#pending, :noEvents), :events)');
     }
-    if (assignments.length === 0) return true;
+    const removals = (options.remove ?? []).map((name, i) => path(name, `r${i}_`));
+    if (assignments.length === 0 && removals.length === 0) return true;
     const conditions = ['attribute_exists(pk)'];
     if (options.guard) {
       names['#guard'] = options.guard.attribute;
@@ -307,7 +324,7 @@ export class RequestsTable {
       await this.db.send(new UpdateCommand({
         TableName: this.tableName,
         Key: key,
-        UpdateExpression: `SET ${assignments.join(', ')}`,
+        UpdateExpression: [assignments.length ? `SET ${assignments.join(', ')}` : '', removals.length ? `REMOVE ${removals.join(', ')}` : ''].filter(Boolean).join(' '),
         ConditionExpression: conditions.join(' AND '),
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
@@ -447,6 +464,33 @@ export class RequestsTable {
       found.push(...items.map((i) => stripKeys<RequestRecord>(i)));
     }
     return found.sort((a, b) => a.submittedAt.localeCompare(b.submittedAt));
+  }
+
+  // ---------------------------------------------------------------- lists for people (./request-lists.ts)
+
+  /** A person's own requests, newest first, one page (byRequester). */
+  async listByRequester(requesterEmail: string, page: { limit: number; cursor?: string }): Promise<RequesterPage> {
+    return listByRequester(this.db, this.tableName, requesterEmail, page);
+  }
+
+  /** The pending checkpoints this person may decide, oldest first (byApprover, byEscalationContact). */
+  async checkpointsWaitingFor(email: string): Promise<QueuedCheckpoint[]> {
+    return checkpointsWaitingFor(this.db, this.tableName, email);
+  }
+
+  /** Every open request, newest month first, at most `max` (byStatus, every month bucket). */
+  async openRequests(max: number): Promise<OpenRequests> {
+    return openRequests(this.db, this.tableName, this.now(), max);
+  }
+
+  /** Request items by id (consistent reads, a few at a time). */
+  async getMany(ids: readonly string[]): Promise<RequestRecord[]> {
+    return getRequests(this.db, this.tableName, ids);
+  }
+
+  /** Checkpoint items by position (consistent reads, a few at a time). */
+  async getCheckpoints(positions: ReadonlyArray<{ requestId: string; index: number }>): Promise<CheckpointRecord[]> {
+    return getCheckpoints(this.db, this.tableName, positions);
   }
 }
 

@@ -36,7 +36,7 @@ describe('stateful stack', () => {
       TableName: physicalTableName('prod', d),
       KeySchema: keySchema,
       GlobalSecondaryIndexes: d.globalIndexes.length
-        ? d.globalIndexes.map((i) => Match.objectLike({ IndexName: i.name, Projection: { ProjectionType: 'ALL' } }))
+        ? d.globalIndexes.map((i) => Match.objectLike({ IndexName: i.name, Projection: { ProjectionType: 'projection' in i ? i.projection : 'ALL' } }))
         : Match.absent(),
       TimeToLiveSpecification: d.timeToLiveAttribute ? { AttributeName: d.timeToLiveAttribute, Enabled: true } : Match.absent(),
     });

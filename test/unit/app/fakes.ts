@@ -20,6 +20,7 @@ import type { PendingOnItem, RequestChanges, RequestsTable } from '../../../lamb
 import type { OutgoingMail } from '../../../lambdas/adapters/mailer';
 import type { TaskResponseOutcome, Workflow } from '../../../lambdas/adapters/workflow';
 import { GENESIS_HASH } from '../../../lambdas/audit/chain';
+import { mailboxKey } from '../../../lambdas/domain/mailbox';
 
 type Item = Record<string, any> & { pendingAudit?: PendingEvent[] };
 type Hook = { method: string; run: () => Promise<void> | void };
@@ -226,6 +227,41 @@ export class FakeRequestsTable implements Pick<RequestsTable, keyof RequestsTabl
     await this.script.enter('submittedBefore', [before]);
     return [...this.items.values()].filter((i) => i.sk === 'REQUEST' && i.status === 'SUBMITTED' && i.submittedAt < before)
       .map((i) => clone(i) as unknown as RequestRecord).sort((a, b) => a.submittedAt.localeCompare(b.submittedAt));
+  }
+
+  // Lists for people (store/request-lists.ts): the same answers from the in-memory items.
+  async listByRequester(email: string, page: { limit: number; cursor?: string }) {
+    await this.script.enter('listByRequester', [email, page]);
+    const mine = [...this.items.values()].filter((i) => i.sk === 'REQUEST' && mailboxKey(i.request.requester.email) === mailboxKey(email))
+      .sort((a, b) => b.submittedAt.localeCompare(a.submittedAt));
+    const from = page.cursor === undefined ? 0 : Number(page.cursor);
+    const items = mine.slice(from, from + page.limit).map((i) => stripped<RequestRecord>(i)!);
+    return { items, ...(from + page.limit < mine.length ? { nextCursor: String(from + page.limit) } : {}) };
+  }
+
+  async checkpointsWaitingFor(email: string) {
+    await this.script.enter('checkpointsWaitingFor', [email]);
+    const pending = [...this.items.values()].filter((i) => i.sk !== 'REQUEST' && i.state === 'pending');
+    const asApprover = pending.filter((i) => mailboxKey(i.approver.email) === mailboxKey(email)).map((i) => ({ since: i.openedAt as string, i, as: 'approver' as const }));
+    const asContact = pending.filter((i) => i.notified?.escalation && mailboxKey(i.escalation.email) === mailboxKey(email) && mailboxKey(i.approver.email) !== mailboxKey(email))
+      .map((i) => ({ since: i.notified.escalation as string, i, as: 'escalation-contact' as const }));
+    return [...asApprover, ...asContact].sort((a, b) => a.since.localeCompare(b.since)).map((e) => ({ checkpoint: stripped<CheckpointRecord>(e.i)!, as: e.as }));
+  }
+
+  async openRequests(max: number) {
+    await this.script.enter('openRequests', [max]);
+    const open = [...this.items.values()].filter((i) => i.sk === 'REQUEST' && OPEN_STATUSES.includes(i.status)).sort((a, b) => b.submittedAt.localeCompare(a.submittedAt));
+    return { items: open.slice(0, max).map((i) => stripped<RequestRecord>(i)!), truncated: open.length > max };
+  }
+
+  async getMany(ids: readonly string[]) {
+    await this.script.enter('getMany', [ids]);
+    return ids.map((id) => stripped<RequestRecord>(this.items.get(this.requestKey(id)))).filter((r): r is RequestRecord => r !== undefined);
+  }
+
+  async getCheckpoints(positions: ReadonlyArray<{ requestId: string; index: number }>) {
+    await this.script.enter('getCheckpoints', [positions]);
+    return positions.map((p) => stripped<CheckpointRecord>(this.items.get(this.checkpointKey(p.requestId, p.index)))).filter((c): c is CheckpointRecord => c !== undefined);
   }
 
   /** The events still waiting on the request's items. */
