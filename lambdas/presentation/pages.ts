@@ -22,6 +22,7 @@ import { documentPage } from './layout';
 import type {
   ApprovalPageView,
   CheckpointView,
+  FlagView,
   RecordedField,
   RenderedPage,
   RequestSummary,
@@ -72,8 +73,31 @@ function flagsSection(request: RequestSummary): SafeHtml {
   return html`<section aria-labelledby="flags-heading">
 <h2 id="flags-heading">⚠ Needs attention</h2>
 <ul class="flags">${request.flags.map(
-    (f) => html`<li><strong>${f.type === 'split-suspected' ? 'Possible split purchase' : f.type}:</strong> ${f.detail}</li>`,
+    (f) => html`<li><strong>${f.type === 'split-suspected' ? 'Possible split purchase' : f.type}:</strong> ${f.detail}${earlierRequests(f.earlier)}</li>`,
   )}</ul>
+</section>`;
+}
+
+/** The earlier requests a split flag names, so the approver can look each one up. */
+function earlierRequests(earlier: FlagView['earlier']): SafeHtml {
+  if (!earlier || earlier.length === 0) return html``;
+  return html`<ul class="earlier" aria-label="Earlier requests">${earlier.map(
+    (e) => html`<li><strong>${e.label}</strong> ${e.amount} <span class="muted">${e.department}, ${time(e.submittedAt)}</span></li>`,
+  )}</ul>`;
+}
+
+/** Line items and the account each is charged to: what the finance checkpoint judges. */
+function linesSection(request: RequestSummary): SafeHtml {
+  if (!request.lines || request.lines.length === 0) return html``;
+  return html`<section aria-labelledby="lines-heading">
+<h2 id="lines-heading">Lines</h2>
+<table class="lines">
+<thead><tr><th scope="col">Item</th><th scope="col">Account</th><th scope="col" class="num">Qty</th><th scope="col" class="num">Unit price</th><th scope="col" class="num">Total</th></tr></thead>
+<tbody>${request.lines.map(
+    (l) => html`<tr><td>${l.description}</td><td><code>${l.account}</code></td><td class="num">${l.quantity}</td><td class="num">${l.unitPrice}</td><td class="num">${l.total}</td></tr>`,
+  )}</tbody>
+<tfoot><tr><th scope="row" colspan="4">Total</th><td class="num">${request.amount}</td></tr></tfoot>
+</table>
 </section>`;
 }
 
@@ -177,6 +201,7 @@ function approvalContent(view: ApprovalPageView, values: SubmittedValues, errors
 ${facts(request, true)}
 ${request.description ? html`<p class="description">${request.description}</p>` : ''}
 ${flagsSection(request)}
+${linesSection(request)}
 ${routingSection(request)}
 ${chainSection(view.checkpoints, view.current)}
 ${decisionForm(view, values, errors)}`;

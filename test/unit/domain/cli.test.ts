@@ -33,7 +33,8 @@ describe('npm run route', () => {
   it('piggyback-returned.json: RETURNED with one reason per failed check', () => {
     const d = JSON.parse(cli(join(fixtures, 'piggyback-returned.json'), ...AT).stdout);
     expect(d.status).toBe('RETURNED');
-    expect(d.reasons.map((r: { checkId: string }) => r.checkId)).toEqual(['term-active', 'cooperative-language', 'procured-under-2cfr200']);
+    // federally funded and above $25,000: the SAM.gov exclusion check is not recorded either (2 CFR 180.220(b)(1))
+    expect(d.reasons.map((r: { checkId: string }) => r.checkId)).toEqual(['term-active', 'cooperative-language', 'procured-under-2cfr200', 'exclusion-check']);
   });
 
   it('--history: a split across prior requests is flagged (ids generated as prior-1, …)', () => {

@@ -1,6 +1,7 @@
 /**
- * Split detection (FAR 13.003(c)(2); Cal. PCC 22033): same department, same normalised vendor,
- * trailing 90 days as of the routing instant; route at the aggregate tier when it crosses one.
+ * Split detection (Sample City Purchasing Policy §2.4; the same rule as FAR 13.003(c)(2) for
+ * federal agencies): same department, same vendor key, trailing 90 days as of the routing
+ * instant; route at the aggregate tier when it crosses one.
  */
 import { normaliseVendorName, splitKey, type PriorRequest } from '../../../lambdas/domain';
 import { AT, request, route } from './helpers';
@@ -24,18 +25,19 @@ describe('normaliseVendorName and splitKey', () => {
     ['Café Öko GmbH', 'cafe oko gmbh'],
     ['Inc', 'inc'],
   ])('%s → %s', (name, expected) => expect(normaliseVendorName(name)).toBe(expected));
-  it('keys by department and normalised vendor', () => {
-    expect(splitKey('Public Works', 'Acme, Inc.')).toBe('Public Works#acme');
+  it('keys by department and the vendor key (a UTS #39 skeleton: "m" folds to "rn")', () => {
+    expect(splitKey('Public Works', 'Acme, Inc.')).toBe('Public Works#acrne');
+    expect(splitKey('Public Works', 'Acme, Inc.')).toBe(splitKey('Public Works', 'ACME'));
   });
 });
 
-describe('split-suspected (FAR 13.003(c)(2))', () => {
+describe('split-suspected (Sample City Purchasing Policy §2.4)', () => {
   const r = request({ amount: 12000, method: quotes });
 
   it('inside the window: $12,000 + $15,000 crosses into formal; routed at the aggregate tier with a flag', () => {
     const d = route(r, { history: [prior('p1', 15000, '2026-10-20T15:00:00Z')], requestId: 'req-9' });
     expect(d.tier).toMatchObject({ id: 'formal', basisCents: 2_700_000 });
-    expect(d.tier.citation).toContain('13.003(c)(2)');
+    expect(d.tier.citation).toContain('Sample City Purchasing Policy §2.4');
     expect(d.flags).toEqual([
       expect.objectContaining({ type: 'split-suspected', requestIds: ['p1', 'req-9'], aggregateCents: 2_700_000, window: { from: '2026-09-02T00:00:00.000Z', to: '2026-12-01T00:00:00.000Z' } }),
     ]);
