@@ -28,15 +28,15 @@ export function skeleton(text: string): string {
 }
 
 /**
- * A case-insensitive skeleton for comparing names: lower-case, skeleton, and again until nothing
+ * A case-insensitive skeleton for comparing names: compatibility forms folded (NFKC: full-width
+ * and ligature letters), lower-case, skeleton, and again until nothing
  * changes, because a prototype can be an upper-case letter ("0" → "O") whose lower case maps on.
- * The loop ends: each round maps into prototypes, and three rounds reach the fixed point for
- * every entry of the table (the property test in confusables.test.ts checks idempotence).
+ * Bounded at four rounds; a property test (test/unit/domain/split.test.ts) checks idempotence.
  */
 export function foldedSkeleton(text: string): string {
   let current = text;
   for (let round = 0; round < 4; round++) {
-    const next = skeleton(current.toLowerCase()).toLowerCase();
+    const next = skeleton(current.normalize('NFKC').toLowerCase()).toLowerCase();
     if (next === current) return next;
     current = next;
   }
