@@ -86,18 +86,19 @@ function earlierRequests(earlier: FlagView['earlier']): SafeHtml {
   )}</ul>`;
 }
 
-/** Line items and the account each is charged to: what the finance checkpoint judges. */
+/**
+ * Line items and the account each is charged to: what the finance checkpoint judges. A list, not
+ * a table, so five columns never overflow a phone's width.
+ */
 function linesSection(request: RequestSummary): SafeHtml {
   if (!request.lines || request.lines.length === 0) return html``;
   return html`<section aria-labelledby="lines-heading">
 <h2 id="lines-heading">Lines</h2>
-<table class="lines">
-<thead><tr><th scope="col">Item</th><th scope="col">Account</th><th scope="col" class="num">Qty</th><th scope="col" class="num">Unit price</th><th scope="col" class="num">Total</th></tr></thead>
-<tbody>${request.lines.map(
-    (l) => html`<tr><td>${l.description}</td><td><code>${l.account}</code></td><td class="num">${l.quantity}</td><td class="num">${l.unitPrice}</td><td class="num">${l.total}</td></tr>`,
-  )}</tbody>
-<tfoot><tr><th scope="row" colspan="4">Total</th><td class="num">${request.amount}</td></tr></tfoot>
-</table>
+<ol class="lines">${request.lines.map(
+    (l) => html`<li><strong>${l.description}</strong> ${l.quantity} × ${l.unitPrice} = ${l.total}
+<span class="muted">Account <code>${l.account}</code></span></li>`,
+  )}</ol>
+<p>Total of the lines: <strong>${request.amount}</strong></p>
 </section>`;
 }
 
