@@ -16,9 +16,14 @@ import type { PriorRequest } from './types';
 
 const SUFFIX_WORDS = ['inc', 'incorporated', 'llc', 'ltd', 'limited', 'corp', 'corporation', 'co', 'company', 'plc', 'lp', 'llp', 'pc', 'pllc'];
 const SUFFIXES = new Set(SUFFIX_WORDS);
-/** The suffixes and "the" as skeletons, so "Acme Іnс" (Cyrillic І and с) loses its suffix too. */
-const SKELETON_SUFFIXES = new Set(SUFFIX_WORDS.map((w) => foldedSkeleton(w)));
-const SKELETON_THE = foldedSkeleton('the');
+/**
+ * The suffixes and "the" as skeletons, so "Acme Іnс" (Cyrillic І and с) loses its suffix too.
+ * Computed on first use: nothing at module load touches the confusables table, so a bundle that
+ * never compares vendors can leave the table out.
+ */
+let skeletonWords: { the: string; suffixes: ReadonlySet<string> } | undefined;
+const skeletonSuffixes = () =>
+  (skeletonWords ??= { the: foldedSkeleton('the'), suffixes: new Set(SUFFIX_WORDS.map((w) => foldedSkeleton(w))) });
 
 /** Words of a name: accents, punctuation and case gone; letters and digits of every script kept. */
 function words(folded: string, the: string, suffixes: ReadonlySet<string>): string[] {
@@ -52,7 +57,8 @@ export function normaliseVendorName(name: string): string {
  * only itself, never every other such name.
  */
 export function vendorKey(name: string): string {
-  const key = words(foldedSkeleton(name), SKELETON_THE, SKELETON_SUFFIXES).join(' ');
+  const { the, suffixes } = skeletonSuffixes();
+  const key = words(foldedSkeleton(name), the, suffixes).join(' ');
   return key === '' ? `=${name.trim()}` : key;
 }
 
