@@ -76,8 +76,7 @@ export function routeRequest(r: PurchaseRequest, ctx: RouteContext): RoutingDeci
       detail:
         `${split.related.length + 1} requests from ${from} to ${r.vendor.name} ${period} ` +
         `total ${formatUsd(aggregateCents)}: tier ${together.tier.id}, while this request alone (${formatUsd(r.amountCents)}) ` +
-        `is tier ${alone.tier.id}; routed at the aggregate tier. Earlier: ` +
-        earlier.map((e) => `${e.number ?? e.id} (${formatUsd(e.amountCents)}, ${e.submittedAt.slice(0, 10)})`).join(', '),
+        `is tier ${alone.tier.id}; routed at the aggregate tier`,
       requestIds: [...split.related.map((p) => p.id), ...(ctx.requestId ? [ctx.requestId] : [])],
       earlier,
       aggregateCents,

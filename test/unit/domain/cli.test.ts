@@ -25,6 +25,14 @@ describe('npm run route', () => {
     expect(d.checkpoints.length).toBe(4);
   });
 
+  it('federal-lines.json: the amount is the sum of the lines; each federal requirement is checked and passes', () => {
+    const d = JSON.parse(cli(join(fixtures, 'federal-lines.json'), ...AT).stdout);
+    expect(d).toMatchObject({ status: 'PENDING_APPROVAL', tier: { id: 'formal', basisCents: 5_911_000 }, reasons: [] });
+    expect(d.method.checks.map((c: { id: string }) => c.id)).toEqual([
+      'contract-identified', 'contract-active', 'scope-covers', 'procured-under-2cfr200', 'exclusion-check', 'covered-telecom-attestation',
+    ]);
+  });
+
   it('micro-direct.json: the policy picks direct', () => {
     const d = JSON.parse(cli(join(fixtures, 'micro-direct.json'), ...AT).stdout);
     expect(d).toMatchObject({ status: 'PENDING_APPROVAL', tier: { id: 'micro' }, method: { type: 'direct', selectedBy: 'policy' } });

@@ -201,8 +201,7 @@ describe('split settings a policy may turn on', () => {
       { id: '01J0A', number: 'PR-2026-000041', department: 'Public Works', vendor: 'ACME Mobility, Inc.', amountCents: 900_000, submittedAt: '2026-10-01T00:00:00Z' },
       { id: '01J0B', department: 'Public Works', vendor: 'ACME Mobility, Inc.', amountCents: 600_000, submittedAt: '2026-11-01T00:00:00Z' },
     ]);
-    expect(flag.detail).toContain('PR-2026-000041 ($9,000.00, 2026-10-01)');
-    expect(flag.detail).toContain('01J0B ($6,000.00, 2026-11-01)');
+    expect(flag.requestIds).toEqual(['01J0A', '01J0B', 'req-9']);
   });
 
   it('splitHistoryFrom tells a store how far back to read', () => {
