@@ -47,7 +47,7 @@ export function routeRequest(r: PurchaseRequest, ctx: RouteContext): RoutingDeci
     field: e.field,
   }));
 
-  // Tier: the request alone, then with its related requests of the trailing window.
+  // Tier: the request alone, then with its related requests (trailing window, and fiscal year when the policy says so).
   const facts = { davisBacon: r.federal?.davisBacon === true };
   const alone = classify(policy, overlay, r.amountCents, r.category, date, facts);
   const split = relatedRequests(r, ctx.history, ctx.at, policy.splitting, ctx.requestId);
