@@ -2,7 +2,7 @@
  * What each audience may see of the stored records. The API view never carries approval ids or
  * task tokens (those live in the approvals table, which the read API is not granted at all).
  */
-import { formatUsd, toPurchaseRequestJson } from '../domain';
+import { formatUsd, lineCents, toPurchaseRequestJson } from '../domain';
 import type { CheckpointView, RequestSummary } from '../presentation';
 import type { CheckpointRecord, RequestRecord } from '../store/records';
 
@@ -38,7 +38,24 @@ export const requestSummary = (record: RequestRecord): RequestSummary => {
     method: record.routing
       ? { type: record.routing.method.type, eligible: record.routing.method.eligible, checks: record.routing.method.checks }
       : { type: r.method?.type ?? 'to be selected', eligible: false, checks: [] },
-    flags: (record.routing?.flags ?? []).map((f) => ({ type: f.type, detail: f.detail })),
+    flags: (record.routing?.flags ?? []).map((f) => ({
+      type: f.type,
+      detail: f.detail,
+      ...(f.earlier
+        ? { earlier: f.earlier.map((e) => ({ label: e.number ?? e.id, amount: formatUsd(e.amountCents), submittedAt: e.submittedAt, department: e.department })) }
+        : {}),
+    })),
+    ...(r.lines
+      ? {
+          lines: r.lines.map((l) => ({
+            description: l.description,
+            quantity: String(l.quantity),
+            unitPrice: formatUsd(l.unitPriceCents),
+            total: formatUsd(lineCents(l) ?? 0),
+            account: l.account,
+          })),
+        }
+      : {}),
   };
 };
 

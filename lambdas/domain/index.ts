@@ -15,6 +15,8 @@ export {
   type PolicyRegistry,
 } from './policy';
 export { routeRequest, type RouteContext } from './route';
-export { normaliseVendorName, splitKey } from './split';
+export { normaliseVendorName, splitKey, vendorKey, splitHistoryFrom } from './split';
+export { lineCents, linesTotalCents } from './lines';
+export { skeleton, foldedSkeleton } from './confusables';
 export { deadlinesFor, addBusinessDays } from './deadlines';
 export { formatUsd } from './money';

@@ -14,6 +14,9 @@ export const LIMITS = {
   text: 200,
   justification: 4000,
   quotes: 50,
+  /** Line items on one request, and the length of an account code. */
+  lines: 100,
+  account: 64,
   /** An approver's comment (required to reject). */
   comment: 2000,
   /** A council resolution number as the clerk records it, e.g. "R-2027-014". */

@@ -5,9 +5,9 @@
  */
 import { laterDate } from './dates';
 import { formatUsd } from './money';
-import type { MethodRule, Policy } from './policy-schema';
-import { normaliseVendorName } from './split';
-import { SOLE_SOURCE_GROUNDS, type Check, type MethodEvidence, type MethodType, type SoleSourceGround } from './types';
+import type { MethodRule, OverlayPolicy, Policy, Requirement } from './policy-schema';
+import { vendorKey } from './split';
+import { SOLE_SOURCE_GROUNDS, type Category, type Check, type MethodEvidence, type MethodType, type PurchaseRequest, type SoleSourceGround } from './types';
 
 export interface MethodContext {
   /** the policies that apply, base first */
@@ -97,6 +97,13 @@ export function evaluateMethod(m: MethodEvidence, ctx: MethodContext): FieldChec
   };
   const yes = (id: string, value: boolean | undefined, ok: string, bad: string, field: string): FieldCheck =>
     check(id, value === true, value === true ? ok : bad, field);
+  // With federal funds every contract bought under must itself have been procured under 2 CFR 200.
+  const procuredUnder2CFR200 = (method: 'cooperative' | 'piggyback' | 'state-contract', value: boolean | undefined): FieldCheck[] =>
+    rules(ctx, method).some((r) => r.requireProcuredUnder2CFR200)
+      ? [
+          yes('procured-under-2cfr200', value, 'the original procurement complied with 2 CFR 200.317–200.327', 'with federal funds the original procurement must be shown to comply with 2 CFR 200.317–200.327', 'method.procuredUnder2CFR200'),
+        ]
+      : [];
   const justified = (text: string | undefined): FieldCheck =>
     check(
       'justification-documented',
@@ -114,12 +121,14 @@ export function evaluateMethod(m: MethodEvidence, ctx: MethodContext): FieldChec
         identified({ alliance: m.alliance, contractNumber: m.contractNumber }, `${m.alliance} contract ${m.contractNumber}`),
         active('contract-active', m.expires),
         scope(m.scopeCovers),
+        ...procuredUnder2CFR200('cooperative', m.procuredUnder2CFR200),
       ];
     case 'state-contract':
       return [
         identified({ state: m.state, contractNumber: m.contractNumber }, `${m.state} state contract ${m.contractNumber}`),
         active('contract-active', m.expires),
         scope(m.scopeCovers),
+        ...procuredUnder2CFR200('state-contract', m.procuredUnder2CFR200),
       ];
     case 'piggyback': {
       const checks = [
@@ -130,19 +139,16 @@ export function evaluateMethod(m: MethodEvidence, ctx: MethodContext): FieldChec
         yes('competitively-bid', m.competitivelyBid, 'the contract came from a formal competitive process', 'the contract is not shown to come from a formal competitive process', 'method.competitivelyBid'),
         yes('cooperative-language', m.cooperativeLanguage, 'the solicitation and contract allow use by other agencies', 'the solicitation and contract are not shown to allow use by other agencies (cooperative language)', 'method.cooperativeLanguage'),
       ];
-      if (rules(ctx, 'piggyback').some((r) => r.requireProcuredUnder2CFR200))
-        checks.push(
-          yes('procured-under-2cfr200', m.procuredUnder2CFR200, 'the original procurement complied with 2 CFR 200.317–200.327', 'with federal funds the original procurement must be shown to comply with 2 CFR 200.317–200.327', 'method.procuredUnder2CFR200'),
-        );
+      checks.push(...procuredUnder2CFR200('piggyback', m.procuredUnder2CFR200));
       return checks;
     }
     case 'quotes': {
       const min = Math.max(3, ...rules(ctx, 'quotes').map((r) => r.minQuotes ?? 0));
       const named = m.quotes.filter((q) => q.vendor.trim().length > 0);
-      const vendors = new Set(named.map((q) => normaliseVendorName(q.vendor)));
+      const vendors = new Set(named.map((q) => vendorKey(q.vendor)));
       const unnamed = m.quotes.findIndex((q) => q.vendor.trim().length === 0);
       const over = m.quotes.findIndex((q) => ctx.ceilingCents !== undefined && q.amountCents > ctx.ceilingCents);
-      const chosen = vendors.has(normaliseVendorName(ctx.vendorName));
+      const chosen = vendors.has(vendorKey(ctx.vendorName));
       return [
         check('quotes-count', vendors.size >= min, `${vendors.size} written quote(s) from different vendors; at least ${min} required`, 'method.quotes'),
         check(
@@ -196,5 +202,64 @@ export function evaluateMethod(m: MethodEvidence, ctx: MethodContext): FieldChec
     }
     case 'emergency':
       return [justified(m.justification)];
+  }
+}
+
+export interface RequirementContext {
+  /** the tier the overlay itself classifies the basis amount into */
+  overlayTierId: string;
+  basisCents: number;
+  category: Category;
+  /** routing date YYYY-MM-DD */
+  date: string;
+  federal: PurchaseRequest['federal'];
+}
+
+function requirementApplies(req: Requirement, ctx: RequirementContext): boolean {
+  const w = req.when;
+  if (w.overlayTiers && !w.overlayTiers.includes(ctx.overlayTierId)) return false;
+  if (w.amountAtLeast !== undefined && ctx.basisCents < Math.round(w.amountAtLeast * 100)) return false;
+  if (w.categories && !w.categories.includes(ctx.category)) return false;
+  return true;
+}
+
+/** The overlay's evidence requirements that apply to this request, each as a check naming its field. */
+export function evaluateRequirements(overlay: OverlayPolicy, ctx: RequirementContext): FieldCheck[] {
+  return overlay.requirements.filter((req) => requirementApplies(req, ctx)).map((req) => requirementCheck(req, ctx));
+}
+
+function requirementCheck(req: Requirement, ctx: RequirementContext): FieldCheck {
+  const make = (passed: boolean, detail: string, field: string): FieldCheck => ({
+    id: req.id,
+    passed,
+    detail,
+    citation: req.citation,
+    ...(passed ? {} : { field }),
+  });
+  const f = ctx.federal ?? {};
+  switch (req.id) {
+    case 'cost-or-price-analysis':
+      return make(
+        f.costOrPriceAnalysis === true,
+        f.costOrPriceAnalysis === true
+          ? 'a cost or price analysis was performed (above the simplified acquisition threshold)'
+          : 'above the simplified acquisition threshold a cost or price analysis is required, with an independent estimate made before bids or proposals',
+        'federal.costOrPriceAnalysis',
+      );
+    case 'exclusion-check': {
+      const c = f.exclusionCheck;
+      if (!c) return make(false, 'the vendor’s SAM.gov exclusion check must be recorded (who checked, when, the result) for a covered transaction of $25,000 or more', 'federal.exclusionCheck');
+      if (c.checkedOn > ctx.date) return make(false, `the exclusion check is dated ${c.checkedOn}, after the routing date ${ctx.date}`, 'federal.exclusionCheck.checkedOn');
+      if (c.result === 'excluded') return make(false, `SAM.gov shows the vendor excluded (checked by ${c.checkedBy} on ${c.checkedOn}): no award to an excluded party`, 'federal.exclusionCheck.result');
+      return make(true, `SAM.gov exclusion check by ${c.checkedBy} on ${c.checkedOn}: not excluded`, 'federal.exclusionCheck');
+    }
+    case 'covered-telecom-attestation':
+      return make(
+        f.coveredTelecomAttestation === true,
+        f.coveredTelecomAttestation === true
+          ? 'attested: no covered telecommunications or video surveillance equipment or services'
+          : 'a technology purchase with federal funds needs the attestation that it holds no covered telecommunications or video surveillance equipment or services',
+        'federal.coveredTelecomAttestation',
+      );
   }
 }

@@ -42,6 +42,11 @@ const ceiling = z.strictObject({
    * (tiers.ts, `ceilingWords`), so no text can say "$5,000 to $25,000" over a $2,500 ceiling.
    */
   label: z.never({ error: 'is no longer accepted: the wording is derived from amount, inclusive and categories; remove it' }).optional(),
+  /**
+   * Applies only when the request says so: "davis-bacon" = construction the request declares
+   * subject to the Davis-Bacon wage rate requirements (program legislation decides, not the category).
+   */
+  onlyWhen: z.enum(['davis-bacon']).optional(),
   citation,
 });
 
@@ -77,6 +82,53 @@ const condition = z
     amountAbove: dollars.optional(),
   })
   .refine((c) => Object.keys(c).length === 1, { error: 'a condition has exactly one key' });
+
+/**
+ * Evidence an overlay requires beyond the method checklist, when every given condition holds
+ * (the tier the overlay itself classifies, the amount, the category). Each id names what
+ * satisfies it, so a document can satisfy it later under the same name.
+ */
+const requirement = z.strictObject({
+  id: z.enum(['cost-or-price-analysis', 'exclusion-check', 'covered-telecom-attestation']),
+  when: z
+    .strictObject({
+      overlayTiers: z.array(id).min(1).optional(),
+      amountAtLeast: dollars.optional(),
+      categories: z.array(category).min(1).optional(),
+    })
+    .refine((c) => Object.keys(c).length > 0, { error: 'name at least one condition' }),
+  citation,
+});
+
+/**
+ * Account codes on line items: a template of segment names joined by one separator
+ * ("fund-department-object"), each segment a fixed number of digits (or letters and digits).
+ */
+const accounts = z.strictObject({
+  pattern: z.string().regex(/^[a-z]+([-.][a-z]+)*$/, { error: 'must be segment names joined by "-" or ".", e.g. fund-department-object' }),
+  segments: z.record(
+    z.string(),
+    z.strictObject({ length: z.number().int().min(1).max(20), characters: z.enum(['digits', 'alphanumeric']).default('digits') }),
+  ),
+  example: z.string().max(100),
+  citation,
+});
+
+/** An agency's own federal settings: what 2 CFR 200 leaves to the recipient to decide. */
+const federalAwards = z.strictObject({
+  /**
+   * 2 CFR 200.320(a)(1)(iv): a micro-purchase threshold above the FAR's, self-certified annually,
+   * up to $50,000 (higher needs the cognizant agency's approval, (a)(1)(v)). In force for one year
+   * from `certifiedOn`.
+   */
+  selfCertifiedMicroPurchase: z
+    .strictObject({
+      amount: dollars.refine((d) => d > 0 && d <= 50000, { error: 'a self-certified threshold is above $0 and at most $50,000 (2 CFR 200.320(a)(1)(iv))' }),
+      certifiedOn: date,
+      citation,
+    })
+    .optional(),
+});
 
 const chainRule = z.strictObject({ role: id, when: z.array(condition).min(1), citation });
 
@@ -162,13 +214,23 @@ const basePolicy = z.strictObject({
   roles: z.record(id, role),
   delegations: z.array(delegation).default([]),
   deadlines: z.strictObject({ reminder: duration, escalation: duration, expiry: duration, citation: citation.optional() }),
-  splitting: z.strictObject({ windowDays: z.number().int().min(1).max(3660), citation }),
+  splitting: z.strictObject({
+    windowDays: z.number().int().min(1).max(3660),
+    /** also aggregate per vendor over the fiscal year that starts on the first of this month (1–12) */
+    fiscalYearStartMonth: z.number().int().min(1).max(12).optional(),
+    /** relate requests to one vendor whatever department made them */
+    acrossDepartments: z.boolean().optional(),
+    citation,
+  }),
+  accounts: accounts.optional(),
+  federalAwards: federalAwards.optional(),
 });
 
 const overlayPolicy = z.strictObject({
   ...common,
   kind: z.literal('overlay'),
   appliesTo: z.strictObject({ fundingSources: z.array(z.enum(FUNDING_SOURCES)).min(1) }),
+  requirements: z.array(requirement).default([]),
 });
 
 export const policySchema = z.discriminatedUnion('kind', [basePolicy, overlayPolicy]);
@@ -183,3 +245,5 @@ export type ChainRule = z.infer<typeof chainRule>;
 export type Condition = z.infer<typeof condition>;
 export type Role = z.infer<typeof role>;
 export type Delegation = z.infer<typeof delegation>;
+export type Requirement = z.infer<typeof requirement>;
+export type AccountsRule = z.infer<typeof accounts>;

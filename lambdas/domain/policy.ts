@@ -5,6 +5,7 @@
  */
 import federalJson from '../../policies/federal.json';
 import sampleCityJson from '../../policies/sample-city.json';
+import { accountProblem, accountsRuleProblems } from './accounts';
 import { PolicyInvalidError, UnknownPolicyError } from './errors';
 import { policySchema, type BasePolicy, type OverlayPolicy, type Policy } from './policy-schema';
 import { formatPath } from './schema';
@@ -83,6 +84,7 @@ function baseProblems(p: BasePolicy): string[] {
     for (const d of Object.keys(role.byDepartment ?? {}))
       if (!p.departments.includes(d)) problems.push(`roles.${roleId}.byDepartment: unknown department "${d}"`);
   }
+  if (p.accounts) problems.push(...accountsRuleProblems(p.accounts));
   p.delegations.forEach((d, i) => {
     if (!p.roles[d.role]) problems.push(`delegations[${i}].role: unknown role "${d.role}"`);
     if (d.department && !p.departments.includes(d.department))
@@ -155,6 +157,12 @@ export function validateAgainstPolicy(r: PurchaseRequest, policy: Policy): Field
   const errors: FieldError[] = [];
   if (!policy.departments.includes(r.department))
     errors.push({ field: 'department', message: `unknown department "${r.department}"; known: ${policy.departments.join(', ')}` });
+  const accounts = policy.accounts;
+  if (accounts)
+    r.lines?.forEach((line, i) => {
+      const problem = accountProblem(line.account, accounts);
+      if (problem) errors.push({ field: `lines[${i}].account`, message: problem });
+    });
   return errors;
 }
 

@@ -5,13 +5,13 @@
 import { buildChain } from './chain';
 import { utcDate } from './dates';
 import { PolicyInvalidError } from './errors';
-import { evaluateMethod } from './methods';
+import { evaluateMethod, evaluateRequirements, type FieldCheck } from './methods';
 import { formatUsd } from './money';
 import { overlayProblems, requireBase, shippedFederalOverlay, validateAgainstPolicy } from './policy';
 import type { OverlayPolicy, Policy } from './policy-schema';
 import { relatedRequests } from './split';
 import { classify } from './tiers';
-import type { Flag, MethodEvidence, MethodType, PriorRequest, PurchaseRequest, Reason, RoutingDecision } from './types';
+import type { Check, Flag, MethodEvidence, MethodType, PriorRequest, PurchaseRequest, Reason, RoutingDecision } from './types';
 
 export interface RouteContext {
   policy: Policy;
@@ -47,23 +47,38 @@ export function routeRequest(r: PurchaseRequest, ctx: RouteContext): RoutingDeci
     field: e.field,
   }));
 
-  // Tier: the request alone, then with its related requests of the trailing window.
-  const alone = classify(policy, overlay, r.amountCents, r.category, date);
-  const split = relatedRequests(r, ctx.history, ctx.at, policy.splitting.windowDays, ctx.requestId);
+  // Tier: the request alone, then with its related requests (trailing window, and fiscal year when the policy says so).
+  const facts = { davisBacon: r.federal?.davisBacon === true };
+  const alone = classify(policy, overlay, r.amountCents, r.category, date, facts);
+  const split = relatedRequests(r, ctx.history, ctx.at, policy.splitting, ctx.requestId);
   const aggregateCents = r.amountCents + split.sumCents;
-  const together = classify(policy, overlay, aggregateCents, r.category, date);
+  const together = classify(policy, overlay, aggregateCents, r.category, date, facts);
   const splitSuspected = split.related.length > 0 && together.rank > alone.rank;
   const tierMatch = splitSuspected ? together : alone;
   const basisCents = splitSuspected ? aggregateCents : r.amountCents;
   const flags: Flag[] = [];
   if (splitSuspected) {
+    const from = policy.splitting.acrossDepartments ? 'any department' : r.department;
+    const period =
+      policy.splitting.fiscalYearStartMonth === undefined
+        ? `within ${policy.splitting.windowDays} days`
+        : `within ${policy.splitting.windowDays} days or this fiscal year`;
+    const earlier = split.related.map((p) => ({
+      id: p.id,
+      ...(p.number ? { number: p.number } : {}),
+      department: p.department,
+      vendor: p.vendor.name,
+      amountCents: p.amountCents,
+      submittedAt: p.submittedAt,
+    }));
     flags.push({
       type: 'split-suspected',
       detail:
-        `${split.related.length + 1} requests from ${r.department} to ${r.vendor.name} within ${policy.splitting.windowDays} days ` +
+        `${split.related.length + 1} requests from ${from} to ${r.vendor.name} ${period} ` +
         `total ${formatUsd(aggregateCents)}: tier ${together.tier.id}, while this request alone (${formatUsd(r.amountCents)}) ` +
         `is tier ${alone.tier.id}; routed at the aggregate tier`,
       requestIds: [...split.related.map((p) => p.id), ...(ctx.requestId ? [ctx.requestId] : [])],
+      earlier,
       aggregateCents,
       window: split.window,
     });
@@ -134,6 +149,31 @@ export function routeRequest(r: PurchaseRequest, ctx: RouteContext): RoutingDeci
       eligible: isPermitted && checks.every((c) => c.passed),
       checks: checks.map(({ id, passed, detail, citation }) => ({ id, passed, detail, citation })),
     };
+  }
+
+  // Federal evidence beyond the method (cost or price analysis, exclusion check, telecom attestation).
+  const required: FieldCheck[] =
+    overlay && tierMatch.overlay
+      ? evaluateRequirements(overlay, {
+          overlayTierId: tierMatch.overlay.tier.id,
+          basisCents,
+          category: r.category,
+          date,
+          federal: r.federal,
+        })
+      : [];
+  for (const c of required.filter((c) => !c.passed)) {
+    reasons.push({
+      code: 'check-failed',
+      checkId: c.id,
+      message: `federal requirement ${c.id} failed: ${c.detail}`,
+      ...(c.field ? { field: c.field } : {}),
+      citation: c.citation,
+    });
+  }
+  if (required.length > 0) {
+    const extra: Check[] = required.map(({ id, passed, detail, citation }) => ({ id, passed, detail, citation }));
+    method = { ...method, eligible: method.eligible && extra.every((c) => c.passed), checks: [...method.checks, ...extra] };
   }
 
   let checkpoints: RoutingDecision['checkpoints'] = [];

@@ -9,7 +9,8 @@
 import * as z from 'zod';
 import { isCalendarDate } from './dates';
 import { LIMITS } from './limits';
-import { centsToDollars, dollarsProblem, dollarsToCents } from './money';
+import { lineCents, linesTotalCents, quantityProblem } from './lines';
+import { centsToDollars, dollarsProblem, dollarsToCents, formatUsd, MAX_DOLLARS } from './money';
 import { textProblem, type TextKind } from './text';
 import type { FieldError, MethodEvidence, ParseResult, PriorRequest, PurchaseRequest } from './types';
 import { CATEGORIES, FUNDING_SOURCES, METHOD_TYPES, SOLE_SOURCE_GROUNDS } from './vocabulary';
@@ -61,6 +62,39 @@ const person = z.strictObject({ name: text(LIMITS.name), email });
 
 const quote = z.strictObject({ vendor: text(LIMITS.name), amount: money });
 
+/** A number of units: positive, at most four decimals. */
+const quantity = z
+  .custom<number>((v) => quantityProblem(v) === null, {
+    error: (i) => (i.input === undefined ? 'is required' : (quantityProblem(i.input) ?? 'is not a valid quantity')),
+  })
+  .meta({ type: 'number', description: 'units, greater than zero, at most four decimals' });
+
+/** One line item; the account's shape is the policy's (checked against it after parsing). */
+const line = z.strictObject({
+  description: text(LIMITS.title),
+  quantity,
+  unitPrice: money,
+  account: text(LIMITS.account),
+});
+
+/** What 2 CFR 200 asks the requester to state or record when federal funds pay (see the federal overlay). */
+const federalFacts = z.strictObject({
+  /** construction subject to the Davis-Bacon wage rate requirements under the program's legislation */
+  davisBacon: flag.optional(),
+  /** 2 CFR 200.324(a): a cost or price analysis was performed (above the simplified acquisition threshold) */
+  costOrPriceAnalysis: flag.optional(),
+  /** 2 CFR 180.300: the vendor checked in SAM.gov for exclusions */
+  exclusionCheck: z
+    .strictObject({
+      checkedBy: text(LIMITS.name),
+      checkedOn: calendarDate,
+      result: z.enum(['not-excluded', 'excluded'], { error: 'must be one of: not-excluded, excluded' }),
+    })
+    .optional(),
+  /** 2 CFR 200.216: no covered telecommunications or video surveillance equipment or services */
+  coveredTelecomAttestation: flag.optional(),
+});
+
 const methodBody = z.discriminatedUnion(
   'type',
   [
@@ -79,6 +113,7 @@ const methodBody = z.discriminatedUnion(
       contractNumber: text(LIMITS.text).optional(),
       expires: calendarDate.optional(),
       scopeCovers: flag.optional(),
+      procuredUnder2CFR200: flag.optional(),
     }),
     z.strictObject({
       type: z.literal('piggyback'),
@@ -97,6 +132,7 @@ const methodBody = z.discriminatedUnion(
       contractNumber: text(LIMITS.text).optional(),
       expires: calendarDate.optional(),
       scopeCovers: flag.optional(),
+      procuredUnder2CFR200: flag.optional(),
     }),
     z.strictObject({
       type: z.literal('sole-source'),
@@ -125,12 +161,45 @@ export const purchaseRequestBody = z
     department: text(LIMITS.text),
     requester: person,
     category: z.enum(CATEGORIES, { error: required(`must be one of: ${CATEGORIES.join(', ')}`) }),
-    amount: money,
+    /** required unless `lines` are given; with lines it must equal their sum */
+    amount: money.optional(),
+    lines: z
+      .array(line, { error: 'must be a list of line items' })
+      .min(1, { error: 'must hold at least one line item (or leave lines out and give amount)' })
+      .max(LIMITS.lines, { error: `must hold at most ${LIMITS.lines} line items` })
+      .optional(),
     currency: z.literal('USD', { error: 'only USD is supported' }).default('USD'),
     vendor: z.strictObject({ name: text(LIMITS.name) }),
     fundingSource: z.enum(FUNDING_SOURCES, { error: required(`must be one of: ${FUNDING_SOURCES.join(', ')}`) }),
     neededBy: calendarDate.optional(),
     method: methodBody.optional(),
+    federal: federalFacts.optional(),
+  })
+  .superRefine((body, ctx) => {
+    if (body.lines === undefined) {
+      if (body.amount === undefined) ctx.addIssue({ code: 'custom', path: ['amount'], message: 'is required (or give lines)', input: undefined });
+      return;
+    }
+    let total = 0;
+    let wholeCents = true;
+    body.lines.forEach((l, i) => {
+      const cents = lineCents({ quantity: l.quantity, unitPriceCents: l.unitPrice });
+      if (cents !== null) total += cents;
+      else {
+        wholeCents = false;
+        ctx.addIssue({ code: 'custom', path: ['lines', i, 'quantity'], message: 'quantity × unit price must come to whole cents', input: l.quantity });
+      }
+    });
+    if (!wholeCents) return;
+    if (total > MAX_DOLLARS * 100)
+      ctx.addIssue({ code: 'custom', path: ['lines'], message: `must total at most ${formatUsd(MAX_DOLLARS * 100)}`, input: body.lines });
+    else if (body.amount !== undefined && body.amount !== total)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['amount'],
+        message: `must equal the sum of the lines, ${formatUsd(total)} (got ${formatUsd(body.amount)}); or leave amount out`,
+        input: centsToDollars(body.amount),
+      });
   })
   .meta({ title: 'PurchaseRequest', description: 'A purchase request as submitted (DESIGN §6); amounts in US dollars.' });
 
@@ -161,14 +230,20 @@ export type MethodBody = z.output<typeof methodBody>;
 export type QuoteBody = z.output<typeof quote>;
 export type PersonBody = z.output<typeof person>;
 export type PriorRequestBody = z.output<typeof priorRequestsBody>[number];
+export type LineBody = z.output<typeof line>;
+export type FederalFactsBody = z.output<typeof federalFacts>;
 
 export function parsePurchaseRequest(body: unknown): ParseResult<PurchaseRequest> {
   const parsed = purchaseRequestBody.safeParse(body, { reportInput: true });
   if (!parsed.success) return { ok: false, errors: toFieldErrors(parsed.error) };
-  const { amount, description, neededBy, method, ...rest } = parsed.data;
+  const { amount, lines, description, neededBy, method, federal, ...rest } = parsed.data;
+  const items = lines?.map((l) => ({ description: l.description, quantity: l.quantity, unitPriceCents: l.unitPrice, account: l.account }));
   const value: PurchaseRequest = {
     ...rest,
-    amountCents: amount,
+    // the refinement above guarantees one of the two, and that they agree
+    amountCents: items ? linesTotalCents(items) : amount!,
+    ...(items ? { lines: items } : {}),
+    ...(federal && Object.keys(dropUndefined(federal)).length > 0 ? { federal: dropUndefined(federal) } : {}),
     ...(description ? { description } : {}),
     ...(neededBy ? { neededBy } : {}),
     ...(method ? { method: normaliseMethod(method) } : {}),
@@ -185,8 +260,10 @@ function normaliseMethod(method: MethodBody): MethodEvidence {
 
 /** Back to the API shape (amounts in dollars), for display and echo. */
 export function toPurchaseRequestJson(r: PurchaseRequest): Record<string, unknown> {
-  const { amountCents, method, ...rest } = r;
+  const { amountCents, method, lines, ...rest } = r;
   const out: Record<string, unknown> = { ...rest, amount: centsToDollars(amountCents) };
+  if (lines)
+    out.lines = lines.map((l) => ({ description: l.description, quantity: l.quantity, unitPrice: centsToDollars(l.unitPriceCents), account: l.account }));
   if (method) {
     out.method =
       method.type === 'quotes'

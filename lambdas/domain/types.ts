@@ -3,6 +3,7 @@
  * The request contract's types are inferred from its zod schemas (./schema.ts); the word lists
  * live in ./vocabulary.ts and are re-exported here for the domain's callers.
  */
+import type { LineItem } from './lines';
 import type { MethodBody, PersonBody, PriorRequestBody, PurchaseRequestBody, QuoteBody } from './schema';
 import type { MethodType, RecordedField, RoutingStatus } from './vocabulary';
 
@@ -32,10 +33,14 @@ export type MethodEvidence = MethodBody extends infer M
   : never;
 
 /** The parsed, normalised request; money in integer cents. `neededBy` is YYYY-MM-DD. */
-export type PurchaseRequest = Omit<InCents<PurchaseRequestBody>, 'method'> & { method?: MethodEvidence };
+export type PurchaseRequest = Omit<InCents<PurchaseRequestBody>, 'method' | 'lines'> & { method?: MethodEvidence; lines?: LineItem[] };
+
+export type { LineItem };
 
 export type PriorRequest = Omit<InCents<PriorRequestBody>, 'id'> & {
   id: string;
+  /** the human number (PR-2026-000123), when the store knows it */
+  number?: string;
   /** ISO instant */
   submittedAt: string;
 };
@@ -71,10 +76,23 @@ export interface Checkpoint {
   requires?: RecordedField[];
 }
 
+/** An earlier request a split flag names, so an approver can look it up. */
+export interface EarlierRequest {
+  id: string;
+  number?: string;
+  department: string;
+  vendor: string;
+  amountCents: number;
+  submittedAt: string;
+}
+
 export interface Flag {
   type: 'split-suspected';
   detail: string;
+  /** the earlier requests, oldest first, then this one when its id is known */
   requestIds: string[];
+  /** the earlier requests with what an approver needs to find them */
+  earlier?: EarlierRequest[];
   aggregateCents: number;
   window: { from: string; to: string };
 }

@@ -22,6 +22,7 @@ import { documentPage } from './layout';
 import type {
   ApprovalPageView,
   CheckpointView,
+  FlagView,
   RecordedField,
   RenderedPage,
   RequestSummary,
@@ -72,8 +73,32 @@ function flagsSection(request: RequestSummary): SafeHtml {
   return html`<section aria-labelledby="flags-heading">
 <h2 id="flags-heading">⚠ Needs attention</h2>
 <ul class="flags">${request.flags.map(
-    (f) => html`<li><strong>${f.type === 'split-suspected' ? 'Possible split purchase' : f.type}:</strong> ${f.detail}</li>`,
+    (f) => html`<li><strong>${f.type === 'split-suspected' ? 'Possible split purchase' : f.type}:</strong> ${f.detail}${earlierRequests(f.earlier)}</li>`,
   )}</ul>
+</section>`;
+}
+
+/** The earlier requests a split flag names, so the approver can look each one up. */
+function earlierRequests(earlier: FlagView['earlier']): SafeHtml {
+  if (!earlier || earlier.length === 0) return html``;
+  return html`<ul class="earlier" aria-label="Earlier requests">${earlier.map(
+    (e) => html`<li><strong>${e.label}</strong> ${e.amount} <span class="muted">${e.department}, ${time(e.submittedAt)}</span></li>`,
+  )}</ul>`;
+}
+
+/**
+ * Line items and the account each is charged to: what the finance checkpoint judges. A list, not
+ * a table, so five columns never overflow a phone's width.
+ */
+function linesSection(request: RequestSummary): SafeHtml {
+  if (!request.lines || request.lines.length === 0) return html``;
+  return html`<section aria-labelledby="lines-heading">
+<h2 id="lines-heading">Lines</h2>
+<ol class="lines">${request.lines.map(
+    (l) => html`<li><strong>${l.description}</strong> ${l.quantity} × ${l.unitPrice} = ${l.total}
+<span class="muted">Account <code>${l.account}</code></span></li>`,
+  )}</ol>
+<p>Total of the lines: <strong>${request.amount}</strong></p>
 </section>`;
 }
 
@@ -179,6 +204,7 @@ ${facts(request, true)}
 <p class="jump"><a class="button-link" href="#decide">Decide</a></p>
 ${request.description ? html`<p class="description">${request.description}</p>` : ''}
 ${flagsSection(request)}
+${linesSection(request)}
 ${routingSection(request)}
 ${chainSection(view.checkpoints, view.current)}
 ${decisionForm(view, values, errors)}`;

@@ -34,7 +34,31 @@ export interface RequestSummary {
   status: string;
   tier: { id: string; reason: string; citation: string };
   method: { type: string; eligible: boolean; checks: CheckView[] };
-  flags: Array<{ type: string; detail: string }>;
+  flags: FlagView[];
+  /** The request's line items, amounts already formatted. */
+  lines?: LineView[];
+}
+
+export interface LineView {
+  description: string;
+  quantity: string;
+  unitPrice: string;
+  total: string;
+  account: string;
+}
+
+/** An earlier request a split flag names: its number (or id), amount and date. */
+export interface EarlierRequestView {
+  label: string;
+  amount: string;
+  submittedAt: string;
+  department: string;
+}
+
+export interface FlagView {
+  type: string;
+  detail: string;
+  earlier?: EarlierRequestView[];
 }
 
 export interface CheckpointView {

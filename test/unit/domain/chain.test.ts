@@ -3,7 +3,7 @@
  */
 import fc from 'fast-check';
 import { parsePolicy, type Policy } from '../../../lambdas/domain';
-import { request, roles, route, sampleCity } from './helpers';
+import { federalOk, request, roles, route, sampleCity } from './helpers';
 
 const piggy = {
   type: 'piggyback', leadAgency: 'County of Riverside', leadAgencyIsPublic: true, contractNumber: 'RIV-114',
@@ -18,13 +18,13 @@ describe('chain composition in DESIGN §7 order', () => {
     ['§4.3 formal competitive: + finance director', { amount: 30000, method: undefined }, ['department-head', 'purchasing-agent', 'finance-director']],
     ['§4.4 piggyback: + city attorney', { amount: 30000, method: piggy }, ['department-head', 'purchasing-agent', 'finance-director', 'city-attorney']],
     ['§4.4 sole source: + city attorney', { amount: 30000, method: { type: 'sole-source', ground: 'single-source', justification: 'OEM' } }, ['department-head', 'purchasing-agent', 'finance-director', 'city-attorney']],
-    ['§4.5 federal funds: + grants manager', { amount: 30000, method: undefined, fundingSource: 'federal' }, ['department-head', 'purchasing-agent', 'finance-director', 'grants-manager']],
+    ['§4.5 federal funds: + grants manager', { amount: 30000, method: undefined, fundingSource: 'federal', federal: federalOk }, ['department-head', 'purchasing-agent', 'finance-director', 'grants-manager']],
     ['§4.6 $99,999.99: no city manager', { amount: 99999.99, method: undefined }, ['department-head', 'purchasing-agent', 'finance-director']],
     ['§4.6 $100,000: + city manager', { amount: 100000, method: undefined }, ['department-head', 'purchasing-agent', 'finance-director', 'city-manager']],
     ['§4.6 every emergency: + city manager, even micro', { amount: 800, method: { type: 'emergency', justification: 'Flood' } }, ['department-head', 'purchasing-agent', 'city-manager']],
     ['§4.7 $250,000: no council', { amount: 250000, method: undefined }, ['department-head', 'purchasing-agent', 'finance-director', 'city-manager']],
     ['§4.7 $250,000.01: + city council', { amount: 250000.01, method: undefined }, ['department-head', 'purchasing-agent', 'finance-director', 'city-manager', 'city-council']],
-    ['all seven in order: federal piggyback above $250,000', { amount: 300000, method: piggy, fundingSource: 'federal' }, ['department-head', 'purchasing-agent', 'finance-director', 'city-attorney', 'grants-manager', 'city-manager', 'city-council']],
+    ['all seven in order: federal piggyback above $250,000', { amount: 300000, method: piggy, fundingSource: 'federal', federal: federalOk }, ['department-head', 'purchasing-agent', 'finance-director', 'city-attorney', 'grants-manager', 'city-manager', 'city-council']],
   ])('%s', (_rule, over, expected) => {
     const d = route(request(over));
     expect(d.status).toBe('PENDING_APPROVAL');
@@ -194,7 +194,7 @@ describe('delegation, date-ranged and inclusive (sample-city: Grace Kim → Omar
 });
 
 describe('properties', () => {
-  const body = (amount: number, over: object = {}) => request({ amount, method: undefined, ...over });
+  const body = (amount: number, over: object = {}) => request({ amount, method: undefined, federal: federalOk, ...over });
   it('the formal chain contains the informal chain (same department, requester, funding, date)', () => {
     fc.assert(
       fc.property(

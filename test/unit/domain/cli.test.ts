@@ -25,6 +25,14 @@ describe('npm run route', () => {
     expect(d.checkpoints.length).toBe(4);
   });
 
+  it('federal-lines.json: the amount is the sum of the lines; each federal requirement is checked and passes', () => {
+    const d = JSON.parse(cli(join(fixtures, 'federal-lines.json'), ...AT).stdout);
+    expect(d).toMatchObject({ status: 'PENDING_APPROVAL', tier: { id: 'formal', basisCents: 5_911_000 }, reasons: [] });
+    expect(d.method.checks.map((c: { id: string }) => c.id)).toEqual([
+      'contract-identified', 'contract-active', 'scope-covers', 'procured-under-2cfr200', 'exclusion-check', 'covered-telecom-attestation',
+    ]);
+  });
+
   it('micro-direct.json: the policy picks direct', () => {
     const d = JSON.parse(cli(join(fixtures, 'micro-direct.json'), ...AT).stdout);
     expect(d).toMatchObject({ status: 'PENDING_APPROVAL', tier: { id: 'micro' }, method: { type: 'direct', selectedBy: 'policy' } });
@@ -33,7 +41,8 @@ describe('npm run route', () => {
   it('piggyback-returned.json: RETURNED with one reason per failed check', () => {
     const d = JSON.parse(cli(join(fixtures, 'piggyback-returned.json'), ...AT).stdout);
     expect(d.status).toBe('RETURNED');
-    expect(d.reasons.map((r: { checkId: string }) => r.checkId)).toEqual(['term-active', 'cooperative-language', 'procured-under-2cfr200']);
+    // federally funded and above $25,000: the SAM.gov exclusion check is not recorded either (2 CFR 180.220(b)(1))
+    expect(d.reasons.map((r: { checkId: string }) => r.checkId)).toEqual(['term-active', 'cooperative-language', 'procured-under-2cfr200', 'exclusion-check']);
   });
 
   it('--history: a split across prior requests is flagged (ids generated as prior-1, …)', () => {

@@ -32,3 +32,10 @@ export function route(r: PurchaseRequest, opts: { at?: Date; history?: PriorRequ
 }
 
 export const roles = (d: ReturnType<typeof route>) => d.checkpoints.map((c) => c.role);
+
+/** What the federal overlay asks a federally funded request to record, all satisfied (2 CFR 200.324, 180.300, 200.216). */
+export const federalOk = {
+  costOrPriceAnalysis: true,
+  exclusionCheck: { checkedBy: 'Noor Rahman', checkedOn: '2026-11-30', result: 'not-excluded' },
+  coveredTelecomAttestation: true,
+};

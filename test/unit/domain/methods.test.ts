@@ -3,7 +3,7 @@
  * methods not permitted in the tier, and the method the policy picks when none is named.
  */
 import type { RoutingDecision } from '../../../lambdas/domain';
-import { AT, request, route } from './helpers';
+import { AT, federalOk, request, route } from './helpers';
 
 const failed = (d: RoutingDecision) => d.method.checks.filter((c) => !c.passed).map((c) => c.id);
 
@@ -35,7 +35,10 @@ describe('every failing check of every method returns the request with one reaso
     ['Sample City §5.2(d) piggyback: not competitively bid', 120000, { ...piggy, competitivelyBid: false }, {}, ['competitively-bid']],
     ['Sample City §5.2(e) piggyback: no cooperative language', 120000, { ...piggy, cooperativeLanguage: undefined }, {}, ['cooperative-language']],
     ['Sample City §5.2 piggyback: lead agency and contract not named', 120000, { ...piggy, leadAgency: undefined, contractNumber: undefined }, {}, ['contract-identified']],
-    ['2 CFR 200.317–200.327 piggyback with federal funds: not procured under 2 CFR 200', 120000, piggy, { fundingSource: 'federal' }, ['procured-under-2cfr200']],
+    ['2 CFR 200.317–200.327 piggyback with federal funds: not procured under 2 CFR 200', 120000, piggy, { fundingSource: 'federal', federal: federalOk }, ['procured-under-2cfr200']],
+    ['2 CFR 200.317–200.327 cooperative with federal funds: not procured under 2 CFR 200', 120000, coop, { fundingSource: 'federal', federal: federalOk }, ['procured-under-2cfr200']],
+    ['2 CFR 200.317–200.327 cooperative with federal funds: not within the contract scope', 120000, { ...coop, scopeCovers: false, procuredUnder2CFR200: true }, { fundingSource: 'federal', federal: federalOk }, ['scope-covers']],
+    ['2 CFR 200.317–200.327 state contract with federal funds: not procured under 2 CFR 200', 120000, stateContract, { fundingSource: 'federal', federal: federalOk }, ['procured-under-2cfr200']],
     ['Sample City §5.3 state contract: expired', 120000, { ...stateContract, expires: '2026-06-30' }, {}, ['contract-active']],
     ['Sample City §5.3 state contract: outside scope', 120000, { ...stateContract, scopeCovers: undefined }, {}, ['scope-covers']],
     ['Sample City §5.3 state contract: state and number missing', 120000, { type: 'state-contract', expires: '2028-01-31', scopeCovers: true }, {}, ['contract-identified']],
@@ -81,7 +84,9 @@ describe('eligible methods pass every check and are routed', () => {
   it.each([
     ['Sample City §5.1 cooperative', 120000, coop, {}],
     ['Sample City §5.2 piggyback (five checks)', 120000, piggy, {}],
-    ['2 CFR 200.317–200.327 piggyback with federal funds and procuredUnder2CFR200', 120000, { ...piggy, procuredUnder2CFR200: true }, { fundingSource: 'federal' }],
+    ['2 CFR 200.317–200.327 piggyback with federal funds and procuredUnder2CFR200', 120000, { ...piggy, procuredUnder2CFR200: true }, { fundingSource: 'federal', federal: federalOk }],
+    ['2 CFR 200.317–200.327 cooperative with federal funds, procured under 2 CFR 200 and within scope', 120000, { ...coop, procuredUnder2CFR200: true }, { fundingSource: 'federal', federal: federalOk }],
+    ['2 CFR 200.317–200.327 state contract with federal funds, procured under 2 CFR 200 and within scope', 120000, { ...stateContract, procuredUnder2CFR200: true }, { fundingSource: 'federal', federal: federalOk }],
     ['Sample City §5.3 state contract', 120000, stateContract, {}],
     ['Sample City §3.2 three written quotes', 12000, quotes, {}],
     ['2 CFR 200.320(c)(2) sole source on single-source ground', 120000, { type: 'sole-source', ground: 'single-source', justification: 'Only the OEM services this fleet' }, {}],

@@ -37,13 +37,14 @@ describe('federal funds: 2 CFR 200 thresholds over a looser local policy (loose-
     ['FAR 2.101 SAT $250,000 before 2025-10-01: $250,000.01 federal is formal', 250000.01, 'goods', before, 'formal', 'simplified acquisition'],
     ['FAC 2025-06 SAT $350,000 from 2025-10-01: $300,000 federal is informal', 300000, 'goods', after, 'informal', 'loose'],
     ['FAC 2025-06 SAT $350,000 from 2025-10-01: $350,000.01 federal is formal', 350000.01, 'goods', after, 'formal', 'FAC 2025-06'],
-    ['FAR 2.101 Davis-Bacon construction MPT $2,000: $2,000 construction is micro', 2000, 'construction', after, 'micro', 'loose'],
-    ['FAR 2.101 Davis-Bacon construction MPT $2,000: $2,000.01 construction is informal', 2000.01, 'construction', after, 'informal', 'Davis-Bacon'],
-    ['FAR 2.101 SCLS services MPT $2,500: $2,500 services is micro', 2500, 'services', after, 'micro', 'loose'],
-    ['FAR 2.101 SCLS services MPT $2,500: $2,500.01 services is informal', 2500.01, 'services', after, 'informal', 'Service Contract Labor Standards'],
-    ['FAR 2.101 general MPT still applies to professional services: $2,600 is micro', 2600, 'professional-services', after, 'micro', 'loose'],
-  ])('%s', (_rule, amount, category, at, tier, citationOrDecider) => {
-    const d = route(request({ policy: 'loose-city', amount, category, fundingSource: 'federal', method: competitive }), { policy: loose, at });
+    ['FAR 2.101 (1) Davis-Bacon construction MPT $2,000: $2,000 Davis-Bacon construction is micro', 2000, 'construction', after, 'micro', 'loose', true],
+    ['FAR 2.101 (1) Davis-Bacon construction MPT $2,000: $2,000.01 Davis-Bacon construction is informal', 2000.01, 'construction', after, 'informal', 'Davis-Bacon', true],
+    ['2 CFR part 200 appendix II (D): construction the request does not declare subject to Davis-Bacon keeps the general MPT: $2,000.01 is micro', 2000.01, 'construction', after, 'micro', 'loose', false],
+    ['2 CFR 200.1: no SCLS $2,500 ceiling for a non-federal entity: $2,500.01 services is micro', 2500.01, 'services', after, 'micro', 'loose', false],
+    ['2 CFR 200.1: a federally funded $4,000 services purchase is a micro-purchase', 4000, 'services', after, 'micro', 'loose', false],
+    ['FAR 2.101 general MPT still applies to professional services: $2,600 is micro', 2600, 'professional-services', after, 'micro', 'loose', false],
+  ])('%s', (_rule, amount, category, at, tier, citationOrDecider, davisBacon = false) => {
+    const d = route(request({ policy: 'loose-city', amount, category, fundingSource: 'federal', method: competitive, federal: { davisBacon } }), { policy: loose, at });
     expect(d.tier.id).toBe(tier);
     if (citationOrDecider === 'loose') expect(d.tier.citation).toContain('Loose City Code');
     else expect(d.tier.citation).toContain(citationOrDecider);
