@@ -200,6 +200,11 @@ export const purchaseRequestBody = z
         message: `must equal the sum of the lines, ${formatUsd(total)} (got ${formatUsd(body.amount)}); or leave amount out`,
         input: centsToDollars(body.amount),
       });
+  }, {
+    // Also when other fields are wrong (an empty form): the amount is asked for in the same answer.
+    // Only when amount and lines themselves parsed, so the check reads well-formed values.
+    when: (payload) => typeof payload.value === 'object' && payload.value !== null && !Array.isArray(payload.value)
+      && !payload.issues.some((issue) => (issue.path ?? []).length === 0 || issue.path?.[0] === 'amount' || issue.path?.[0] === 'lines'),
   })
   .meta({ title: 'PurchaseRequest', description: 'A purchase request as submitted (DESIGN §6); amounts in US dollars.' });
 

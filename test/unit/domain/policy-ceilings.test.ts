@@ -27,9 +27,9 @@ describe('ceiling words', () => {
       .toBe('Sample City purchasing policy: $10,000.00 is at or above $5,000.00 and at or below $25,000.00 → Informal (written quotes) (informal)');
   });
 
-  it('name the categories a ceiling is for', () => {
+  it('name the categories a ceiling is for (Davis-Bacon construction, when the request says it is subject to it)', () => {
     const federal = parsePolicy(federalJson);
-    expect(classifyIn(federal, 150_000, 'construction', '2026-12-01').reason).toMatch(/is at or below \$2,000\.00 for construction → /);
+    expect(classifyIn(federal, 150_000, 'construction', '2026-12-01', { davisBacon: true }).reason).toMatch(/is at or below \$2,000\.00 for construction → /);
   });
 
   it('a label beside the numbers is refused, naming where it is', () => {
