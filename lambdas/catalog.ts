@@ -38,6 +38,11 @@ export interface FunctionSpec {
   sendsMail?: boolean;
   /** Reads the link-signing secret (LINK_SECRET_ARN) used for anti-forgery form values. */
   linkSecret?: boolean;
+  /**
+   * Signs browsers in at the OpenID provider (authorization code + PKCE): gets SIGN_IN_CLIENT_ID and
+   * SIGN_OUT_URL. Functions granted the sessions table get PUBLIC_BASE_URL (cookie flags, origin checks).
+   */
+  signsIn?: boolean;
 }
 
 export const FUNCTIONS: readonly FunctionSpec[] = [
@@ -55,7 +60,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
       { method: 'POST', path: '/routing/preview' },
       { method: 'GET', path: '/health' },
     ],
-    tables: { requests: 'read', audit: 'read' },
+    tables: { requests: 'read', audit: 'read', sessions: 'readWrite' },
   },
   {
     id: 'CancelRequest', module: 'lambdas/handlers/cancel-request.ts', entry: 'lambdas/functions/cancel-request.ts', kind: 'api',
@@ -65,12 +70,12 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
   {
     id: 'ApprovalPage', module: 'lambdas/handlers/approval-page.ts', entry: 'lambdas/functions/approval-page.ts', kind: 'api',
     routes: [{ method: 'GET', path: '/approvals/{approvalId}' }],
-    tables: { requests: 'read', approvals: 'read', audit: 'read' }, linkSecret: true,
+    tables: { requests: 'read', approvals: 'read', audit: 'read', sessions: 'readWrite' }, linkSecret: true,
   },
   {
     id: 'DecideApproval', module: 'lambdas/handlers/decide-approval.ts', entry: 'lambdas/functions/decide-approval.ts', kind: 'api',
     routes: [{ method: 'POST', path: '/approvals/{approvalId}' }],
-    tables: { requests: 'readWrite', approvals: 'read', audit: 'readWrite' }, stateMachine: 'respond', linkSecret: true,
+    tables: { requests: 'readWrite', approvals: 'read', audit: 'readWrite', sessions: 'readWrite' }, stateMachine: 'respond', linkSecret: true,
   },
   {
     id: 'ResendNotification', module: 'lambdas/handlers/resend-notification.ts', entry: 'lambdas/functions/resend-notification.ts', kind: 'api',
@@ -82,6 +87,18 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     id: 'ApiDocs', module: 'lambdas/handlers/api-docs.ts', entry: 'lambdas/functions/api-docs.ts', kind: 'api', publicOnly: true,
     routes: [{ method: 'GET', path: '/openapi.json' }, { method: 'GET', path: '/docs' }],
     tables: {},
+  },
+  {
+    // Browser sign-in (authorization code + PKCE at the OpenID provider) and sign-out; the
+    // sessions the pages accept. Reads the link secret for the key of its pending-sign-in cookie.
+    id: 'SignIn', module: 'lambdas/handlers/sign-in.ts', entry: 'lambdas/functions/sign-in.ts', kind: 'api',
+    routes: [
+      { method: 'GET', path: '/sign-in' },
+      { method: 'POST', path: '/sign-in' },
+      { method: 'GET', path: '/auth/callback' },
+      { method: 'POST', path: '/sign-out' },
+    ],
+    tables: { sessions: 'readWrite' }, linkSecret: true, signsIn: true,
   },
   {
         id: 'RouteRequest', module: 'lambdas/handlers/route-request.ts', entry: 'lambdas/functions/route-request.ts', kind: 'task',
@@ -127,4 +144,12 @@ export const ENV = {
   tokenIssuer: 'TOKEN_ISSUER',
   tokenAudience: 'TOKEN_AUDIENCE',
   tokenJwksUrl: 'TOKEN_JWKS_URL',
+  /** Cognito: the app client whose access tokens the API accepts (they carry no `aud`). */
+  tokenClientId: 'TOKEN_CLIENT_ID',
+  /** The web client browsers sign in with, and Cognito's logout endpoint (optional: else the discovery's end_session_endpoint). */
+  signInClientId: 'SIGN_IN_CLIENT_ID',
+  signOutUrl: 'SIGN_OUT_URL',
 } as const;
+
+/** Functions that serve pages to signed-in browsers (granted the sessions table). */
+export const usesSessions = (spec: FunctionSpec): boolean => spec.tables.sessions !== undefined;

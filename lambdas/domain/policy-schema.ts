@@ -126,6 +126,11 @@ const basePolicy = z.strictObject({
   delegations: z.array(delegation).default([]),
   deadlines: z.strictObject({ reminder: duration, escalation: duration, expiry: duration, citation: citation.optional() }),
   splitting: z.strictObject({ windowDays: z.number().int().min(1).max(3660), citation }),
+  /**
+   * Optional. `signInRequiredAbove`: above this amount, an approval link alone does not decide; the
+   * approver must be signed in as the person the link was sent to (step-up). Absent: links decide.
+   */
+  approvals: z.strictObject({ signInRequiredAbove: dollars.optional(), citation: citation.optional() }).optional(),
 });
 
 const overlayPolicy = z.strictObject({
