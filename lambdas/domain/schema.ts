@@ -123,7 +123,8 @@ export const purchaseRequestBody = z
     title: text(LIMITS.title),
     description: freeText(LIMITS.description).optional(),
     department: text(LIMITS.text),
-    requester: person,
+    /** Optional: the signed-in person is the requester; when given, it must be that person. */
+    requester: person.optional(),
     category: z.enum(CATEGORIES, { error: required(`must be one of: ${CATEGORIES.join(', ')}`) }),
     amount: money,
     currency: z.literal('USD', { error: 'only USD is supported' }).default('USD'),
@@ -162,12 +163,16 @@ export type QuoteBody = z.output<typeof quote>;
 export type PersonBody = z.output<typeof person>;
 export type PriorRequestBody = z.output<typeof priorRequestsBody>[number];
 
-export function parsePurchaseRequest(body: unknown): ParseResult<PurchaseRequest> {
+export function parsePurchaseRequest(body: unknown, defaults: { requester?: PurchaseRequest['requester'] } = {}): ParseResult<PurchaseRequest> {
   const parsed = purchaseRequestBody.safeParse(body, { reportInput: true });
   if (!parsed.success) return { ok: false, errors: toFieldErrors(parsed.error) };
-  const { amount, description, neededBy, method, ...rest } = parsed.data;
+  const { amount, description, neededBy, method, requester: given, ...rest } = parsed.data;
+  // The API takes the requester from the sign-in (`defaults`); a body without either names nobody.
+  const requester = given ?? defaults.requester;
+  if (!requester) return { ok: false, errors: [{ field: 'requester', message: 'is required (the signed-in person, or name and email)' }] };
   const value: PurchaseRequest = {
     ...rest,
+    requester,
     amountCents: amount,
     ...(description ? { description } : {}),
     ...(neededBy ? { neededBy } : {}),

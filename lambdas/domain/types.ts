@@ -32,7 +32,7 @@ export type MethodEvidence = MethodBody extends infer M
   : never;
 
 /** The parsed, normalised request; money in integer cents. `neededBy` is YYYY-MM-DD. */
-export type PurchaseRequest = Omit<InCents<PurchaseRequestBody>, 'method'> & { method?: MethodEvidence };
+export type PurchaseRequest = Omit<InCents<PurchaseRequestBody>, 'method' | 'requester'> & { requester: Person; method?: MethodEvidence };
 
 export type PriorRequest = Omit<InCents<PriorRequestBody>, 'id'> & {
   id: string;
