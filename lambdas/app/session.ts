@@ -151,14 +151,15 @@ export class SessionStore {
 }
 
 /**
- * A POST carried by a session cookie must come from a page of this site: a browser says where a
- * request comes from (`Origin`, and `Sec-Fetch-Site` in current browsers). Either one naming
- * another site refuses the request; the form token is checked as well, for clients sending neither.
+ * A POST carried by a session cookie must come from a page of this site. Browsers say where a
+ * request comes from: `Sec-Fetch-Site` (current browsers, cannot be set by a page) is decisive;
+ * without it, `Origin`. Our pages send `Referrer-Policy: no-referrer`, under which a browser may
+ * send `Origin: null` for its own forms, so `null` is left to the form token, checked as well.
  */
 export const crossSiteReason = (event: Pick<APIGatewayProxyEvent, 'headers'>, site: Site): string | undefined => {
   const fetchSite = header(event, 'sec-fetch-site')?.trim().toLowerCase();
-  if (fetchSite !== undefined && fetchSite !== 'same-origin' && fetchSite !== 'none') return `the form was sent from another site (${fetchSite})`;
+  if (fetchSite !== undefined) return fetchSite === 'same-origin' ? undefined : `the form was sent from another site (${fetchSite})`;
   const origin = header(event, 'origin')?.trim();
-  if (origin !== undefined && origin !== site.origin) return 'the form was sent from another site';
+  if (origin !== undefined && origin !== 'null' && origin !== site.origin) return 'the form was sent from another site';
   return undefined;
 };
