@@ -2,7 +2,7 @@
  * Browser sessions: what the pages accept besides a bearer token. A session is a random value in
  * an HttpOnly, SameSite=Lax cookie (Secure and `__Host-` prefixed when the site is https, as on
  * AWS) and an item in the sessions table keyed by the value's SHA-256, so a copy of the table
- * holds no usable cookie. The item is what makes a session revocable: sign-out deletes it, and a
+ * holds no usable cookie. The item is what makes a session revocable: sign-out marks it ended, and a
  * copied cookie stops working with it. Sessions end after 8 hours without use or 12 hours after
  * sign-in, whichever comes first; DynamoDB's TTL removes the items later (dynalite has no TTL,
  * so the expiry is always checked on read).
@@ -12,7 +12,7 @@
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { header } from '../shared/http';
 
 /** Without use for this long, a session ends. */
@@ -93,6 +93,8 @@ interface SessionItem {
   endsAtEpoch: number;
   /** epoch seconds when DynamoDB may delete the item (the earlier of idle and absolute end) */
   expiresAtEpoch: number;
+  /** set by sign-out: the session is over, whatever its times say */
+  revokedAt?: string;
 }
 
 const epoch = (date: Date) => Math.floor(date.getTime() / 1000);
@@ -129,24 +131,33 @@ export class SessionStore {
     const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: keyOf(value) }, ConsistentRead: true }));
     const item = out.Item as SessionItem | undefined;
     const nowEpoch = epoch(now);
-    if (!item || nowEpoch >= item.endsAtEpoch || nowEpoch >= epoch(new Date(item.lastSeenAt)) + SESSION_IDLE_SECONDS) return undefined;
+    if (!item || item.revokedAt || nowEpoch >= item.endsAtEpoch || nowEpoch >= epoch(new Date(item.lastSeenAt)) + SESSION_IDLE_SECONDS) return undefined;
     if (nowEpoch - epoch(new Date(item.lastSeenAt)) >= SESSION_TOUCH_SECONDS) {
       // Conditional: a sign-out in between must not be undone by this write.
       await this.db.send(new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: item.pk },
         UpdateExpression: 'SET lastSeenAt = :now, expiresAtEpoch = :expires',
-        ConditionExpression: 'attribute_exists(pk)',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(revokedAt)',
         ExpressionAttributeValues: { ':now': now.toISOString(), ':expires': Math.min(nowEpoch + SESSION_IDLE_SECONDS, item.endsAtEpoch) },
       })).catch((error: Error) => { if (error.name !== 'ConditionalCheckFailedException') throw error; });
     }
     return { personId: item.personId, formToken: formTokenOf(value), signedInAt: item.signedInAt };
   }
 
-  /** Ends the session for every copy of its cookie. */
-  async revoke(value: string): Promise<void> {
+  /**
+   * Ends the session for every copy of its cookie. Marked, not deleted (the functions hold no
+   * DeleteItem): TTL removes the item an hour later.
+   */
+  async revoke(value: string, now: Date): Promise<void> {
     if (!SESSION_VALUE.test(value)) return;
-    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: keyOf(value) } }));
+    await this.db.send(new UpdateCommand({
+      TableName: this.tableName,
+      Key: { pk: keyOf(value) },
+      UpdateExpression: 'SET revokedAt = :now, expiresAtEpoch = :expires',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':now': now.toISOString(), ':expires': epoch(now) + 3600 },
+    })).catch((error: Error) => { if (error.name !== 'ConditionalCheckFailedException') throw error; });
   }
 }
 

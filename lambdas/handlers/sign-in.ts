@@ -49,7 +49,7 @@ export const makeHandler = (deps: HandlerDeps) => async (event: APIGatewayProxyE
       }
       // A session this browser had before ends now: one browser, one session (and no fixation).
       const previous = readCookie(event, sessionCookieName(site));
-      if (previous) await deps.sessions.revoke(previous);
+      if (previous) await deps.sessions.revoke(previous, deps.clock());
       const session = setCookie(site, sessionCookieName(site), outcome.session.value, { maxAgeSeconds: SESSION_ABSOLUTE_SECONDS });
       return redirectWithCookies(`${base}${outcome.next}`, [session, clearPending]);
     }
@@ -68,7 +68,7 @@ export const makeHandler = (deps: HandlerDeps) => async (event: APIGatewayProxyE
           return signInRefusedPage(403, 'this sign-out did not come from a page of this site; use the Sign out button of a page');
         }
       }
-      await deps.sessions.revoke(value);
+      await deps.sessions.revoke(value, deps.clock());
       logger.info('signed out', session ? { person: session.personId } : {});
       const provider = await deps.signIn.signOutUrl();
       return provider ? continueToProviderPage(provider, 'Signing out…', [clearSession]) : redirectWithCookies(`${base}/`, [clearSession]);
