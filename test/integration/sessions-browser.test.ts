@@ -7,6 +7,8 @@
  * signed in as someone else is refused, and above a policy's step-up amount the page asks the
  * approver to sign in and brings them back, the link never copied into another URL.
  */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { formTokenOf } from '../../lambdas/app/session';
 import { sampleCity } from '../fixtures/policies';
@@ -20,6 +22,8 @@ const STEP_UP = { ...sampleCity(), id: 'step-up-city', approvals: { signInRequir
 const COOPERATIVE = { type: 'cooperative', alliance: 'NCPA', contractNumber: '01-97', expires: '2028-06-30', scopeCovers: true };
 
 const it = browserTest('sessions-browser');
+const SCREENSHOTS = join(__dirname, '..', '..', 'docs', 'screenshots');
+mkdirSync(SCREENSHOTS, { recursive: true });
 
 let h: Harness;
 let browser: Browser;
@@ -175,6 +179,16 @@ it('step-up: above the policy\'s amount the link asks to sign in, brings the app
   expect(opened?.status()).toBe(200);
   await expect(page.title()).resolves.toContain(title);
   expect(await page.getByRole('button', { name: /approve/i }).count()).toBe(0);
+  // The step-up page as people see it (kept under docs/screenshots for the README).
+  for (const [device, size] of [['phone', { width: 390, height: 844 }], ['desktop', { width: 1280, height: 900 }]] as const) {
+    for (const dark of [false, true]) {
+      await page.setViewportSize(size);
+      await page.emulateMedia({ colorScheme: dark ? 'dark' : 'light' });
+      await page.screenshot({ path: join(SCREENSHOTS, `sign-in-to-decide-${device}${dark ? '-dark' : ''}.png`), fullPage: true });
+    }
+  }
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.emulateMedia({ colorScheme: 'light' });
   // The link alone decides nothing above the amount.
   const form = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body: 'decision=approve' });
   expect(form.status).toBe(403);
