@@ -2,9 +2,10 @@
 // core and handlers against fakes; infra tests synthesize the CDK app; integration tests start the
 // embedded local stack on free ports and drive it over HTTP and the mail inbox like a person would.
 const swc = ['@swc/jest', { jsc: { target: 'es2022' } }];
-// jose ships ES modules only: jest's CommonJS runtime needs it compiled like our own sources.
-const transform = { '^.+\\.tsx?$': swc, '/node_modules/jose/.+\\.js$': swc };
-const common = { testEnvironment: 'node', transform, transformIgnorePatterns: ['/node_modules/(?!jose/)'], moduleFileExtensions: ['ts', 'js', 'json'] };
+// jose and openid-client (with oauth4webapi) ship ES modules only: jest's CommonJS runtime needs
+// them compiled like our own sources.
+const transform = { '^.+\\.tsx?$': swc, '/node_modules/(jose|openid-client|oauth4webapi)/.+\\.js$': swc };
+const common = { testEnvironment: 'node', transform, transformIgnorePatterns: ['/node_modules/(?!(jose|openid-client|oauth4webapi)/)'], moduleFileExtensions: ['ts', 'js', 'json'] };
 
 /** @type {import('jest').Config} */
 module.exports = {

@@ -29,6 +29,7 @@ export function buildApp(app: App, config: StageConfig): BuiltApp {
     tableNames: stateful.tableNames,
     linkSecret: stateful.linkSecret,
     tokenIssuer: stateful.people.issuer,
+    people: { userPoolId: stateful.people.userPool.userPoolId, signOutUrl: stateful.people.signOutUrl },
     description: `Purchase approval router (${config.stage}): functions, state machine, API, alarms`,
   });
   stateless.addStackDependency(stateful);

@@ -38,6 +38,11 @@ export interface FunctionSpec {
   sendsMail?: boolean;
   /** Reads the link-signing secret (LINK_SECRET_ARN) used for anti-forgery form values. */
   linkSecret?: boolean;
+  /**
+   * Signs browsers in at the OpenID provider (authorization code + PKCE): gets SIGN_IN_CLIENT_ID and
+   * SIGN_OUT_URL. Functions granted the sessions table get PUBLIC_BASE_URL (cookie flags, origin checks).
+   */
+  signsIn?: boolean;
 }
 
 export const FUNCTIONS: readonly FunctionSpec[] = [
@@ -55,27 +60,27 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
       { method: 'POST', path: '/routing/preview' },
       { method: 'GET', path: '/health' },
     ],
-    tables: { requests: 'read', audit: 'read' },
+    tables: { requests: 'read', audit: 'read', sessions: 'readWrite' },
   },
   {
     id: 'CancelRequest', module: 'lambdas/handlers/cancel-request.ts', entry: 'lambdas/functions/cancel-request.ts', kind: 'api',
     routes: [{ method: 'POST', path: '/requests/{id}/cancel' }],
-    tables: { requests: 'readWrite', approvals: 'read', audit: 'readWrite' }, stateMachine: 'respond',
+    tables: { requests: 'readWrite', approvals: 'read', audit: 'readWrite', sessions: 'readWrite' }, stateMachine: 'respond',
   },
   {
     id: 'ApprovalPage', module: 'lambdas/handlers/approval-page.ts', entry: 'lambdas/functions/approval-page.ts', kind: 'api',
     routes: [{ method: 'GET', path: '/approvals/{approvalId}' }],
-    tables: { requests: 'read', approvals: 'read', audit: 'read' }, linkSecret: true,
+    tables: { requests: 'read', approvals: 'read', audit: 'read', sessions: 'readWrite' }, linkSecret: true,
   },
   {
     id: 'DecideApproval', module: 'lambdas/handlers/decide-approval.ts', entry: 'lambdas/functions/decide-approval.ts', kind: 'api',
     routes: [{ method: 'POST', path: '/approvals/{approvalId}' }],
-    tables: { requests: 'readWrite', approvals: 'read', audit: 'readWrite' }, stateMachine: 'respond', linkSecret: true,
+    tables: { requests: 'readWrite', approvals: 'read', audit: 'readWrite', sessions: 'readWrite' }, stateMachine: 'respond', linkSecret: true,
   },
   {
     id: 'ResendNotification', module: 'lambdas/handlers/resend-notification.ts', entry: 'lambdas/functions/resend-notification.ts', kind: 'api',
     routes: [{ method: 'POST', path: '/requests/{id}/resend-notification' }],
-    tables: { requests: 'readWrite', approvals: 'readWrite', audit: 'readWrite' }, sendsMail: true,
+    tables: { requests: 'readWrite', approvals: 'readWrite', audit: 'readWrite', sessions: 'readWrite' }, sendsMail: true,
   },
   {
     // The API description (OpenAPI 3.1 and its page), generated from the schemas; touches no table.
@@ -87,7 +92,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     // The new-request form (a page): preview and submit through the same use cases as the JSON routes.
     id: 'RequestForm', module: 'lambdas/handlers/request-form.ts', entry: 'lambdas/functions/request-form.ts', kind: 'api',
     routes: [{ method: 'GET', path: '/requests/new' }, { method: 'POST', path: '/requests/new' }],
-    tables: { requests: 'readWrite', audit: 'readWrite', idempotency: 'readWrite' }, stateMachine: 'start',
+    tables: { requests: 'readWrite', audit: 'readWrite', idempotency: 'readWrite', sessions: 'readWrite' }, stateMachine: 'start',
   },
   {
     // The list pages (HTML): my requests, waiting for me (and the hop to one's own approval link),
@@ -99,7 +104,19 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
       { method: 'GET', path: '/waiting/{requestId}/{index}' },
       { method: 'GET', path: '/purchasing' },
     ],
-    tables: { requests: 'read', approvals: 'read' },
+    tables: { requests: 'read', approvals: 'read', sessions: 'readWrite' },
+  },
+  {
+    // Browser sign-in (authorization code + PKCE at the OpenID provider) and sign-out; the
+    // sessions the pages accept. Reads the link secret for the key of its pending-sign-in cookie.
+    id: 'SignIn', module: 'lambdas/handlers/sign-in.ts', entry: 'lambdas/functions/sign-in.ts', kind: 'api',
+    routes: [
+      { method: 'GET', path: '/sign-in' },
+      { method: 'POST', path: '/sign-in' },
+      { method: 'GET', path: '/auth/callback' },
+      { method: 'POST', path: '/sign-out' },
+    ],
+    tables: { sessions: 'readWrite' }, linkSecret: true, signsIn: true,
   },
   {
         id: 'RouteRequest', module: 'lambdas/handlers/route-request.ts', entry: 'lambdas/functions/route-request.ts', kind: 'task',
@@ -145,4 +162,12 @@ export const ENV = {
   tokenIssuer: 'TOKEN_ISSUER',
   tokenAudience: 'TOKEN_AUDIENCE',
   tokenJwksUrl: 'TOKEN_JWKS_URL',
+  /** Cognito: the app client whose access tokens the API accepts (they carry no `aud`). */
+  tokenClientId: 'TOKEN_CLIENT_ID',
+  /** The web client browsers sign in with, and Cognito's logout endpoint (optional: else the discovery's end_session_endpoint). */
+  signInClientId: 'SIGN_IN_CLIENT_ID',
+  signOutUrl: 'SIGN_OUT_URL',
 } as const;
+
+/** Functions that serve pages to signed-in browsers (granted the sessions table). */
+export const usesSessions = (spec: FunctionSpec): boolean => spec.tables.sessions !== undefined;

@@ -14,6 +14,7 @@ import type { Server } from 'node:http';
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { documentClient } from '../lambdas/adapters/dynamo';
 import { createTokenVerifier } from '../lambdas/adapters/token-verifier';
+import { openIdSignIn } from '../lambdas/adapters/openid-sign-in';
 import type { Workflow } from '../lambdas/adapters/workflow';
 import { composeDeps, type Adapters, type Deps } from '../lambdas/app/deps';
 import { FUNCTIONS, type FunctionSpec } from '../lambdas/catalog';
@@ -23,7 +24,7 @@ import { DEFAULT_GRACE_SECONDS } from '../lambdas/app/reconcile';
 import { makeHandler as makeReconcileHandler } from '../lambdas/handlers/reconcile-submissions';
 import { ASL_FUNCTION_PLACEHOLDERS, fillPlaceholders } from '../statemachines/placeholders';
 import { createApiServer, type ApiRoute } from './api-server';
-import { API_AUDIENCE, startIdentityProvider, WEB_CALLBACK_PATH } from './identity-provider';
+import { API_AUDIENCE, startIdentityProvider, WEB_CALLBACK_PATH, WEB_CLIENT_ID } from './identity-provider';
 import { ensureTables, LOCAL_CREDENTIALS, startDynamo, type LocalDynamo } from './dynamo';
 import { functionArn, invokeHandler, LOCAL_REGION, type LambdaHandler } from './lambda-context';
 import { loadOrCreateLinkSecret } from './link-secret';
@@ -147,6 +148,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       policies: createPolicyRegistry(options.extraPolicies ? { extra: options.extraPolicies } : {}),
       // The API accepts the local provider's access tokens, verified as on AWS (JWKS, issuer, audience).
       tokenVerifier: createTokenVerifier({ issuer: identity.issuer, audience: API_AUDIENCE, jwksUrl: `${identity.issuer}/jwks` }),
+      // Browsers sign in at the same provider (authorization code + PKCE), as they do at Cognito on AWS.
+      signIn: openIdSignIn({ issuer: identity.issuer, clientId: WEB_CLIENT_ID, redirectUri: `${apiUrl}${WEB_CALLBACK_PATH}`, postLogoutRedirectUri: `${apiUrl}/` }),
     };
     const handlers = new Map<string, LambdaHandler>();
     for (const spec of FUNCTIONS) handlers.set(spec.id, await composeHandler(spec, composeDeps(spec.id, adapters)));

@@ -7,8 +7,9 @@
  *   their username, so `username` in the access token is the person id; they may also sign in by
  *   email. The agency's own directory (Entra ID, Okta, Google) can be federated into the pool.
  * - Groups are the roles: the application roles and the policy roles of the shipped policies.
- * - One public app client for the web pages: authorization code (with PKCE), no client secret,
- *   no implicit flow; a resource server names the API and its scope.
+ * - A resource server names the API and its scope. The web pages' app client (`WebSignInClient`,
+ *   below) belongs to the app stack: its callback and sign-out URLs are the API's own URL, which
+ *   exists only there.
  * - Plus feature plan with threat protection enforced (compromised credentials, adaptive
  *   authentication); MFA optional so adaptive authentication can require it when a sign-in looks risky.
  */
@@ -25,10 +26,6 @@ export const API_SCOPE_NAME = 'requests';
 export interface PeopleUserPoolProps {
   /** Names the pool and the sign-in domain. */
   readonly stage: string;
-  /** Where the web pages receive the authorization code. */
-  readonly callbackUrls: string[];
-  /** Where the pages send people after sign-out. */
-  readonly logoutUrls: string[];
   /** Keep the pool (and so every person in it) when the stack goes. @default RemovalPolicy.RETAIN via the stage config */
   readonly removalPolicy: RemovalPolicy;
   /** Refuse to delete the pool through the API. @default true */
@@ -57,8 +54,9 @@ export function roleGroups(): { name: string; description: string }[] {
 
 export class PeopleUserPool extends Construct {
   readonly userPool: cognito.UserPool;
-  readonly webClient: cognito.UserPoolClient;
   readonly domain: cognito.UserPoolDomain;
+  /** The hosted UI's logout endpoint (`https://<domain>/logout`): Cognito's RP-initiated sign-out. */
+  readonly signOutUrl: string;
   /** `https://cognito-idp.<region>.amazonaws.com/<pool id>`: the `iss` of its tokens; JWKS at `<issuer>/.well-known/jwks.json`. */
   readonly issuer: string;
 
@@ -97,15 +95,47 @@ export class PeopleUserPool extends Construct {
     roleGroups().forEach(({ name, description }) => pool.addGroup(`Role-${name}`, { groupName: name, description }));
 
     const requests = new cognito.ResourceServerScope({ scopeName: API_SCOPE_NAME, scopeDescription: 'Purchase requests, as the signed-in person' });
-    const api = pool.addResourceServer('Api', { identifier: API_RESOURCE_SERVER_ID, userPoolResourceServerName: 'Purchase approval API', scopes: [requests] });
+    pool.addResourceServer('Api', { identifier: API_RESOURCE_SERVER_ID, userPoolResourceServerName: 'Purchase approval API', scopes: [requests] });
 
-    this.webClient = pool.addClient('WebClient', {
+    this.domain = pool.addDomain('SignInDomain', {
+      cognitoDomain: { domainPrefix: props.domainPrefix ?? `purchase-approval-${props.stage}-${Stack.of(this).account}` },
+    });
+
+    this.userPool = pool;
+    this.issuer = pool.userPoolProviderUrl;
+    this.signOutUrl = `${this.domain.baseUrl()}/logout`;
+    new CfnOutput(this, 'Issuer', { value: this.issuer, description: 'OpenID issuer of the people who sign in (discovery at <issuer>/.well-known/openid-configuration)' });
+    new CfnOutput(this, 'UserPoolId', { value: pool.userPoolId });
+    new CfnOutput(this, 'SignInDomain', { value: this.domain.baseUrl(), description: 'Cognito sign-in pages (authorize, token, logout endpoints)' });
+  }
+}
+
+export interface WebSignInClientProps {
+  readonly userPool: cognito.IUserPool;
+  /** `<public base URL>/auth/callback`: where the hosted UI sends the code. */
+  readonly callbackUrls: string[];
+  /** `<public base URL>/`: where Cognito's logout endpoint sends the browser back. */
+  readonly logoutUrls: string[];
+}
+
+/**
+ * The web pages' app client: public (no secret; PKCE), authorization code flow only, no implicit
+ * flow, tokens revocable. Its access tokens carry `client_id` (no `aud`), which the API checks
+ * (TOKEN_CLIENT_ID); the `<resource server>/requests` scope lets a script use the API with one.
+ */
+export class WebSignInClient extends Construct {
+  readonly client: cognito.UserPoolClient;
+
+  constructor(scope: Construct, id: string, props: WebSignInClientProps) {
+    super(scope, id);
+    this.client = new cognito.UserPoolClient(this, 'Client', {
+      userPool: props.userPool,
       userPoolClientName: 'purchase-approval-web',
       generateSecret: false,
       authFlows: { userSrp: true },
       oAuth: {
         flows: { authorizationCodeGrant: true, implicitCodeGrant: false, clientCredentials: false },
-        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE, cognito.OAuthScope.resourceServer(api, requests)],
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE, cognito.OAuthScope.custom(`${API_RESOURCE_SERVER_ID}/${API_SCOPE_NAME}`)],
         callbackUrls: props.callbackUrls,
         logoutUrls: props.logoutUrls,
       },
@@ -116,16 +146,6 @@ export class PeopleUserPool extends Construct {
       idTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.hours(8),
     });
-
-    this.domain = pool.addDomain('SignInDomain', {
-      cognitoDomain: { domainPrefix: props.domainPrefix ?? `purchase-approval-${props.stage}-${Stack.of(this).account}` },
-    });
-
-    this.userPool = pool;
-    this.issuer = pool.userPoolProviderUrl;
-    new CfnOutput(this, 'Issuer', { value: this.issuer, description: 'OpenID issuer of the people who sign in (discovery at <issuer>/.well-known/openid-configuration)' });
-    new CfnOutput(this, 'WebClientId', { value: this.webClient.userPoolClientId, description: 'App client of the web pages (authorization code + PKCE, no secret)' });
-    new CfnOutput(this, 'UserPoolId', { value: pool.userPoolId });
-    new CfnOutput(this, 'SignInDomain', { value: this.domain.baseUrl(), description: 'Cognito sign-in pages (authorize, token, logout endpoints)' });
+    new CfnOutput(this, 'WebClientId', { value: this.client.userPoolClientId, description: 'App client of the web pages (authorization code + PKCE, no secret)' });
   }
 }

@@ -63,12 +63,9 @@ export class StatefulStack extends Stack {
     this.linkSecret = secret;
     new CfnOutput(this, 'LinkSecretArn', { value: secret.secretArn });
 
-    // The pages' sign-in callback lives on the public base URL; without one, only a local page can sign in.
-    const pages = config.publicBaseUrl ?? 'http://localhost:3000/';
+    // The pages' app client (callback and sign-out URLs on the API's URL) is in the app stack.
     this.people = new PeopleUserPool(this, 'People', {
       stage: config.stage,
-      callbackUrls: [`${pages}auth/callback`],
-      logoutUrls: [pages],
       removalPolicy: config.removalPolicy,
       deletionProtection: config.deletionProtection,
     });

@@ -10,6 +10,7 @@ import { ArnFormat, Aws, CfnOutput, CrossStackReferences, Duration, Fn, Referenc
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -22,8 +23,8 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { MAIL_CONFIGURATION_ERROR_MESSAGE } from '../../lambdas/adapters/mail-errors';
-import { API_RESOURCE_SERVER_ID } from '../constructs/user-pool';
-import { type Access, ENV, FUNCTIONS, type FunctionSpec, verifiesTokens } from '../../lambdas/catalog';
+import { API_RESOURCE_SERVER_ID, WebSignInClient } from '../constructs/user-pool';
+import { type Access, ENV, FUNCTIONS, type FunctionSpec, usesSessions, verifiesTokens } from '../../lambdas/catalog';
 import { CORS_ORIGINS_ENV } from '../../lambdas/shared/cors';
 import { TABLES, type TableDefinition, type TableKey } from '../../lambdas/shared/tables';
 import { ASL_FUNCTION_PLACEHOLDERS } from '../../statemachines/placeholders';
@@ -67,6 +68,8 @@ export interface StatelessStackProps extends StackProps {
   readonly linkSecret: secretsmanager.ISecret;
   /** The OpenID issuer whose access tokens the JSON API accepts (the Cognito user pool's). */
   readonly tokenIssuer: string;
+  /** The Cognito user pool people sign in to, and its hosted UI's logout endpoint. */
+  readonly people: { readonly userPoolId: string; readonly signOutUrl: string };
 }
 
 export class StatelessStack extends Stack {
@@ -74,6 +77,8 @@ export class StatelessStack extends Stack {
   readonly stateMachine: sfn.StateMachine;
   readonly api: apigw.RestApi;
   readonly alarmTopic: sns.Topic;
+  /** The web pages' Cognito app client (authorization code + PKCE). */
+  readonly webClient: cognito.UserPoolClient;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -117,8 +122,24 @@ export class StatelessStack extends Stack {
     // functions — a cycle for an API function that sends mail (ResendNotification).
     const publicBaseUrl = config.publicBaseUrl
       ?? `https://${this.api.restApiId}.execute-api.${Stack.of(this).region}.${Stack.of(this).urlSuffix}/${config.stage}/`;
-    for (const spec of FUNCTIONS.filter((f) => f.sendsMail)) {
+    for (const spec of FUNCTIONS.filter((f) => f.sendsMail || usesSessions(f) || f.signsIn)) {
       functions.get(spec.id)!.addEnvironment(ENV.publicBaseUrl, publicBaseUrl);
+    }
+
+    // Browsers sign in at Cognito's hosted UI with the pages' app client; its callback and sign-out
+    // URLs are this API's. Cognito access tokens carry the client id instead of an audience.
+    this.webClient = new WebSignInClient(this, 'WebSignIn', {
+      userPool: cognito.UserPool.fromUserPoolId(this, 'People', props.people.userPoolId),
+      callbackUrls: [`${publicBaseUrl}auth/callback`],
+      logoutUrls: [publicBaseUrl],
+    }).client;
+    for (const spec of FUNCTIONS) {
+      const fn = functions.get(spec.id)!;
+      if (verifiesTokens(spec)) fn.addEnvironment(ENV.tokenClientId, this.webClient.userPoolClientId);
+      if (spec.signsIn) {
+        fn.addEnvironment(ENV.signInClientId, this.webClient.userPoolClientId);
+        fn.addEnvironment(ENV.signOutUrl, props.people.signOutUrl);
+      }
     }
 
     this.stateMachine = this.buildStateMachine(config, stateMachineName, functions);

@@ -3,6 +3,11 @@
  * published keys (JWKS, fetched by URL and cached), then issuer, audience, expiry and not-before.
  * Only asymmetric algorithms are accepted, so neither `alg: none` nor an HS256 token "signed" with
  * the public key can pass. The same code runs against Cognito on AWS and the local provider.
+ *
+ * Who a token is for is said two ways. The local provider (RFC 9068) puts the API in `aud`.
+ * Cognito access tokens carry no `aud`: they name the app client in `client_id`, say
+ * `token_use: access` (an ID token, whose `aud` is the client, says `id`) and list the API's
+ * resource-server scope; the person id is their `username` (`sub` is Cognito's own id).
  */
 import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
 
@@ -12,10 +17,18 @@ export const ALLOWED_ALGORITHMS = ['RS256', 'ES256'] as const;
 export const MAX_TOKEN_BYTES = 8 * 1024;
 /** Clock skew tolerated between the issuer and this function, for exp and nbf. */
 export const CLOCK_TOLERANCE_SECONDS = 30;
+/** The API's one scope; Cognito writes it `<resource server id>/requests`. */
+export const API_SCOPE = 'requests';
 
 export interface TokenVerifierConfig {
   issuer: string;
+  /** The API's identifier: the `aud` of local tokens, the resource server of Cognito's scope. */
   audience: string;
+  /**
+   * Cognito: the app clients whose access tokens are accepted (`client_id`), checked instead of
+   * `aud` together with `token_use: access` and the `<audience>/requests` scope.
+   */
+  cognitoClientIds?: readonly string[];
   /** The issuer's JWKS (`jwks_uri` of its discovery document). */
   jwksUrl?: string;
   /** A key set held in memory instead of a URL (tests). */
@@ -71,6 +84,14 @@ const reasonFor = (error: unknown): InvalidTokenError => {
   return new InvalidTokenError('keys-unavailable', "the issuer's keys could not be read");
 };
 
+/** Cognito's stand-in for `aud`: an access token (not an ID token) of our app client, for the API's scope. */
+const checkCognitoAccessToken = (payload: JWTPayload, clientIds: readonly string[], scope: string): void => {
+  if (payload.token_use !== 'access') throw new InvalidTokenError('claims', "the token's token_use claim is not accepted (send the access token)");
+  if (typeof payload.client_id !== 'string' || !clientIds.includes(payload.client_id)) throw new InvalidTokenError('claims', "the token's client_id claim is not accepted");
+  const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ') : [];
+  if (!scopes.includes(scope)) throw new InvalidTokenError('claims', `the token's scope claim does not include ${scope}`);
+};
+
 /**
  * One verifier per container: the JWKS is fetched on first use, kept for ten minutes, and
  * fetched again at most every 30 s when a token names a key id it has not seen (key rotation),
@@ -88,11 +109,12 @@ export const createTokenVerifier = (config: TokenVerifierConfig): TokenVerifier 
       if (Buffer.byteLength(token, 'utf8') > MAX_TOKEN_BYTES) {
         throw new InvalidTokenError('too-large', `the token is larger than ${MAX_TOKEN_BYTES} bytes`);
       }
+      const cognito = config.cognitoClientIds;
       let payload: JWTPayload;
       try {
         ({ payload } = await jwtVerify(token, keys, {
           issuer: config.issuer,
-          audience: config.audience,
+          ...(cognito ? {} : { audience: config.audience }),
           algorithms: [...ALLOWED_ALGORITHMS],
           requiredClaims: ['exp', 'sub'],
           clockTolerance: CLOCK_TOLERANCE_SECONDS,
@@ -101,7 +123,8 @@ export const createTokenVerifier = (config: TokenVerifierConfig): TokenVerifier 
       } catch (error) {
         throw reasonFor(error);
       }
-      const subject = asText(payload.sub);
+      if (cognito) checkCognitoAccessToken(payload, cognito, `${config.audience}/${API_SCOPE}`);
+      const subject = cognito ? asText(payload.username) ?? asText(payload.sub) : asText(payload.sub);
       if (!subject) throw new InvalidTokenError('claims', 'the token names no subject');
       return { subject, email: asText(payload.email), emailVerified: payload.email_verified === true, name: asText(payload.name) };
     },

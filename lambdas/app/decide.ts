@@ -16,6 +16,7 @@ import { LIMITS } from '../domain/limits';
 import { textProblem } from '../domain/text';
 import type { ApprovalPageView, CheckpointView, RequestSummary } from '../presentation';
 import { sameMailbox } from '../domain/people';
+import { dollarsToCents, formatUsd } from '../domain/money';
 import { logger } from '../shared/logger';
 import type { CheckpointRecord, DecisionRecord, LinkRecord, RequestRecord } from '../store/records';
 import { flushAuditOrLeavePending } from '../store/audit-flush';
@@ -31,11 +32,35 @@ export type Closed =
   | { kind: 'not-found' }
   | { kind: 'decided'; request: RequestSummary; decision: string; by?: string; at?: string }
   | { kind: 'expired'; request: RequestSummary; expiredAt: string }
-  | { kind: 'forbidden'; message: string };
+  | { kind: 'forbidden'; message: string }
+  /** Step-up: above the policy's amount the approver must be signed in; the page offers to sign in and come back. */
+  | { kind: 'sign-in-required'; request: RequestSummary; approver: string; threshold: string; formActionBase: string; approvalPath: string };
 
 
 /** The person the browser or script is signed in as, when it is (the link is bound to its recipient). */
 export interface SignedIn { name: string; email: string }
+
+/** The amount above which deciding takes a sign-in (the request's base policy, `approvals.signInRequiredAbove`), in cents. */
+const signInThresholdCents = (deps: Pick<Deps, 'policies'>, record: RequestRecord): number | undefined => {
+  let policy;
+  try {
+    policy = deps.policies.get(record.request.policy);
+  } catch {
+    return undefined; // a policy no longer shipped: its requests keep the rules they were routed with
+  }
+  const above = policy.kind === 'base' ? policy.approvals?.signInRequiredAbove : undefined;
+  return above === undefined ? undefined : dollarsToCents(above);
+};
+
+/** Step-up: the link alone does not decide this one; a sign-in as its recipient does. */
+const stepUp = (deps: Pick<Deps, 'policies'>, loaded: Loaded, approvalId: string, formActionBase: string, signedIn?: SignedIn): Closed | undefined => {
+  const threshold = signInThresholdCents(deps, loaded.record);
+  if (threshold === undefined || loaded.record.request.amountCents <= threshold || signedIn) return undefined;
+  return {
+    kind: 'sign-in-required', request: requestSummary(loaded.record), approver: loaded.link.recipient.name,
+    threshold: formatUsd(threshold), formActionBase, approvalPath: `/approvals/${approvalId}`,
+  };
+};
 
 const load = async (deps: Pick<Deps, 'approvals' | 'requests'>, approvalId: string): Promise<Loaded | undefined> => {
   if (!isWellFormedApprovalId(approvalId)) return undefined;
@@ -93,12 +118,12 @@ const pageView = (loaded: Loaded, approvalId: string, formActionBase: string, an
 
 /** GET /approvals/{id}: the page, or why it is closed. Reads only. */
 export const openApprovalPage = async (
-  deps: Pick<Deps, 'approvals' | 'requests' | 'linkSecret' | 'clock'>, approvalId: string, formActionBase: string, signedIn?: SignedIn,
+  deps: Pick<Deps, 'approvals' | 'requests' | 'linkSecret' | 'clock' | 'policies'>, approvalId: string, formActionBase: string, signedIn?: SignedIn,
 ): Promise<{ kind: 'open'; view: ApprovalPageView } | Closed> => {
   const loaded = await load(deps, approvalId);
   if (!loaded) return { kind: 'not-found' };
   const now = deps.clock();
-  const closed = closedReason(loaded, now, signedIn);
+  const closed = closedReason(loaded, now, signedIn) ?? stepUp(deps, loaded, approvalId, formActionBase, signedIn);
   if (closed) return closed;
   const token = issueAntiForgery(await deps.linkSecret(), approvalId, now);
   return { kind: 'open', view: pageView(loaded, approvalId, formActionBase, token) };
@@ -141,13 +166,13 @@ const validateForm = (form: DecisionForm, checkpoint: CheckpointRecord, now: Dat
 
 /** POST /approvals/{id}. */
 export const decideApproval = async (
-  deps: Pick<Deps, 'approvals' | 'requests' | 'audit' | 'workflow' | 'linkSecret' | 'clock'>,
+  deps: Pick<Deps, 'approvals' | 'requests' | 'audit' | 'workflow' | 'linkSecret' | 'clock' | 'policies'>,
   approvalId: string, form: DecisionForm, formActionBase: string, signedIn?: SignedIn,
 ): Promise<DecisionResult> => {
   const loaded = await load(deps, approvalId);
   if (!loaded) return { kind: 'not-found' };
   const now = deps.clock();
-  const closed = closedReason(loaded, now, signedIn);
+  const closed = closedReason(loaded, now, signedIn) ?? stepUp(deps, loaded, approvalId, formActionBase, signedIn);
   if (closed) return closed;
   const secret = await deps.linkSecret();
   if (!checkAntiForgery(secret, approvalId, form.antiForgery, now)) {

@@ -12,11 +12,13 @@ import type { Mailer } from '../adapters/mailer';
 import type { Workflow } from '../adapters/workflow';
 import type { TableKey } from '../shared/tables';
 import type { TokenVerifier } from '../adapters/token-verifier';
+import type { SignInProvider } from '../adapters/openid-sign-in';
 import { ApprovalsTable } from '../store/approvals-table';
 import { AuditTable } from '../store/audit-table';
 import { IdempotencyTable } from '../store/idempotency-table';
 import { RequestsTable } from '../store/requests-table';
 import { signInDirectory, type IdentityDeps } from './identity';
+import { SessionStore } from './session';
 import { newApprovalId, newRequestId } from './tokens';
 
 export interface Deps extends IdentityDeps {
@@ -33,6 +35,10 @@ export interface Deps extends IdentityDeps {
   newApprovalId: () => string;
   /** Base URL for links in emails, e.g. https://abc.execute-api.us-east-1.amazonaws.com/prod */
   publicBaseUrl: string;
+  /** Browser sessions (functions that serve pages; lambdas/app/session.ts). */
+  sessions: SessionStore;
+  /** Signing browsers in at the OpenID provider (the SignIn function). */
+  signIn: SignInProvider;
 }
 
 /** What a composition root brings. Adapters for grants the function lacks may be left out. */
@@ -47,6 +53,8 @@ export interface Adapters {
   policies: PolicyRegistry;
   /** Verifies bearer tokens (API functions): jose against the issuer's JWKS, here and on AWS. */
   tokenVerifier?: TokenVerifier;
+  /** Browser sign-in at the OpenID provider (functions the catalog marks `signsIn`). */
+  signIn?: SignInProvider;
   /** @default the system clock */
   clock?: () => Date;
 }
@@ -80,6 +88,7 @@ export const composeDeps = (functionId: string, adapters: Adapters): Deps => {
   const approvalsName = table('approvals');
   const auditName = table('audit');
   const idempotencyName = table('idempotency');
+  const sessionsName = table('sessions');
   const { dynamo } = adapters;
   return {
     requests: requestsName ? new RequestsTable(dynamo, requestsName) : notGranted(functionId, 'the requests table'),
@@ -95,7 +104,9 @@ export const composeDeps = (functionId: string, adapters: Adapters): Deps => {
     clock,
     newRequestId,
     newApprovalId,
-    publicBaseUrl: spec.sendsMail ? brought(functionId, 'a public base URL', adapters.publicBaseUrl).replace(/\/+$/, '') : '',
+    publicBaseUrl: spec.sendsMail || sessionsName ? brought(functionId, 'a public base URL', adapters.publicBaseUrl).replace(/\/+$/, '') : '',
+    sessions: sessionsName ? new SessionStore(dynamo, sessionsName, brought(functionId, 'a public base URL', adapters.publicBaseUrl)) : notGranted(functionId, 'the sessions table'),
+    signIn: spec.signsIn ? brought(functionId, 'browser sign-in', adapters.signIn) : notGranted(functionId, 'browser sign-in'),
     ...identityFor(spec, adapters),
   };
 };

@@ -9,6 +9,7 @@ import { InvalidTokenError, type TokenVerifier } from '../adapters/token-verifie
 import type { PolicyRegistry, PurchaseRequest } from '../domain';
 import { mailboxKey, peopleForPolicy, UnknownPeopleDirectoryError, type PeopleDirectory, type PersonRecord } from '../domain/people';
 import { RequestValidationError } from '../shared/errors';
+import { readCookie, sessionCookieName, type SessionStore } from './session';
 
 export { mailboxKey };
 
@@ -81,17 +82,49 @@ export interface IdentityDeps {
   people: PersonLookup;
 }
 
-/**
- * The signed-in person behind a request that need not be signed in (approval links): undefined
- * when it carries no credentials at all; when it does, they must verify.
- */
-export const optionalCaller = async (deps: IdentityDeps, event: Pick<APIGatewayProxyEvent, 'headers' | 'queryStringParameters' | 'multiValueQueryStringParameters'>): Promise<Principal | undefined> => {
+/** Browser sessions, for the routes a browser opens (pages, approval links). */
+export interface SessionDeps {
+  sessions: SessionStore;
+  clock: () => Date;
+}
+
+type CredentialEvent = Pick<APIGatewayProxyEvent, 'headers' | 'multiValueHeaders' | 'queryStringParameters' | 'multiValueQueryStringParameters'>;
+
+/** A principal with how they proved who they are. */
+export type Caller = Principal & ({ via: 'bearer' } | { via: 'session'; formToken: string });
+
+const principalFor = (person: PersonRecord): Principal =>
+  ({ id: person.id, name: person.name, email: person.email, ...(person.department ? { department: person.department } : {}), roles: accessRoles(person) });
+
+/** Whether the request carries an Authorization header at all (a token in the URL counts, and is refused). */
+const sendsBearer = (event: CredentialEvent): boolean => {
   try {
     bearerToken(event);
+    return true;
   } catch (error) {
-    if (error instanceof NotAuthenticatedError && error.error === undefined) return undefined; // no credentials
+    return !(error instanceof NotAuthenticatedError && error.error === undefined);
   }
-  return authenticate(deps, event);
+};
+
+/**
+ * The person of the browser's session cookie: undefined when there is none, or it is unknown,
+ * expired or signed out, or its person has left the directory.
+ */
+export const sessionCaller = async (deps: IdentityDeps & SessionDeps, event: CredentialEvent): Promise<Caller | undefined> => {
+  const value = readCookie(event, sessionCookieName(deps.sessions.site));
+  if (!value) return undefined;
+  const session = await deps.sessions.find(value, deps.clock());
+  const person = session ? deps.people.findById(session.personId) : undefined;
+  return session && person ? { ...principalFor(person), via: 'session', formToken: session.formToken } : undefined;
+};
+
+/**
+ * Who is calling a route a browser opens: a bearer token first (scripts and tests; when one is
+ * sent it must verify), then the session cookie. Undefined when neither is there.
+ */
+export const optionalCaller = async (deps: IdentityDeps & SessionDeps, event: CredentialEvent): Promise<Caller | undefined> => {
+  if (sendsBearer(event)) return { ...(await authenticate(deps, event)), via: 'bearer' };
+  return sessionCaller(deps, event);
 };
 
 /** The verified caller of an API event; NotAuthenticatedError when there is none. */
@@ -108,7 +141,7 @@ export const authenticate = async (deps: IdentityDeps, event: Pick<APIGatewayPro
   // providers that issue their own subject ids (Cognito), matched by mailbox.
   const person = deps.people.findById(claims.subject) ?? (claims.email && claims.emailVerified ? deps.people.findByEmail(claims.email) : undefined);
   if (!person) throw new NotAuthenticatedError('invalid_token', 'the token names nobody in the people directory');
-  return { id: person.id, name: person.name, email: person.email, ...(person.department ? { department: person.department } : {}), roles: accessRoles(person) };
+  return principalFor(person);
 };
 
 /**

@@ -31,7 +31,7 @@ export type RouteAuth =
   /** The emailed approval link: its unguessable approval id is the credential (no sign-in). */
   | 'approval-link';
 
-type Tag = 'Requests' | 'Routing' | 'Approvals' | 'Pages' | 'Service';
+type Tag = 'Requests' | 'Routing' | 'Approvals' | 'Pages' | 'Sign-in' | 'Service';
 
 interface Body {
   schema: string;
@@ -223,6 +223,47 @@ const ROUTES: Record<string, RouteDoc> = {
     errors: [...BODY_ERRORS, 'forbidden', 'idempotency_key_reused', 'internal_error'],
     errorMedia: 'html',
   },
+  'GET /sign-in': {
+    tag: 'Sign-in',
+    summary: 'Sign a browser in (authorization code with PKCE at the identity provider)',
+    description:
+      'Sends the browser to the identity provider; the pending sign-in (state, nonce, PKCE verifier, `next`) is kept in an ' +
+      'encrypted, HttpOnly cookie for ten minutes. `next` must be a path of this site; anything else is refused.',
+    auth: 'public',
+    query: [{ name: 'next', description: 'The path to return to after sign-in (default `/`).', schema: z.string() }],
+    success: { status: 303, description: 'On to the identity provider.', content: {}, headers: { Location: { schema: { type: 'string' } } } },
+    errors: ['validation_failed', 'internal_error'],
+    errorMedia: 'html',
+  },
+  'POST /sign-in': {
+    tag: 'Sign-in',
+    summary: 'Sign a browser in, with the path to return to in the form body',
+    description: 'As `GET /sign-in`, for pages whose path must not appear in a URL (an approval link asking to sign in to decide).',
+    auth: 'public',
+    body: { schema: 'SignInForm', mediaTypes: [FORM_TYPE], required: false, example: { next: '/approvals/(the id of the link)' } },
+    success: { status: 200, description: 'A page that continues to the identity provider (`Refresh`).', content: { [HTML_TYPE]: htmlPage } },
+    errors: [...BODY_ERRORS, 'internal_error'],
+    errorMedia: 'html',
+  },
+  'GET /auth/callback': {
+    tag: 'Sign-in',
+    summary: 'Where the identity provider returns the browser',
+    description: 'Redeems the code (PKCE, state and nonce checked), opens a session (an HttpOnly, SameSite=Lax cookie; Secure on https) and returns to `next`.',
+    auth: 'public',
+    success: { status: 303, description: 'Signed in: on to the page that asked.', content: {}, headers: { Location: { schema: { type: 'string' } }, 'Set-Cookie': { schema: { type: 'string' } } } },
+    errors: ['validation_failed', 'forbidden', 'internal_error'],
+    errorMedia: 'html',
+  },
+  'POST /sign-out': {
+    tag: 'Sign-in',
+    summary: 'End the browser session, then the identity provider’s',
+    description: 'Ends the session on the server (a copy of its cookie stops working too). Needs the page’s form token and a same-site origin.',
+    auth: 'public',
+    body: { schema: 'SignOutForm', mediaTypes: [FORM_TYPE], required: true, example: { formToken: '(the hidden value of the page)' } },
+    success: { status: 200, description: 'A page that continues to the identity provider’s sign-out (or a redirect home).', content: { [HTML_TYPE]: htmlPage } },
+    errors: [...BODY_ERRORS, 'forbidden', 'internal_error'],
+    errorMedia: 'html',
+  },
   'GET /health': {
     tag: 'Service',
     summary: 'Liveness check',
@@ -346,6 +387,8 @@ const SCHEMAS: Record<string, { schema: z.ZodType; io: 'input' | 'output' }> = {
   Resent: { schema: shapes.resent, io: 'output' },
   DecisionRecorded: { schema: shapes.decisionRecorded, io: 'output' },
   Health: { schema: shapes.health, io: 'output' },
+  SignInForm: { schema: z.object({ next: z.string().optional() }), io: 'input' },
+  SignOutForm: { schema: z.object({ formToken: z.string() }), io: 'input' },
 };
 
 const ref = (name: string): Json => {
@@ -478,6 +521,7 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): OpenApiDocum
       { name: 'Routing', description: 'The policy’s routing, without side effects.' },
       { name: 'Approvals', description: 'The approver’s page and decision, reached from the emailed link.' },
       { name: 'Pages', description: 'The signed-in pages: my requests, waiting for me, all open requests.' },
+      { name: 'Sign-in', description: 'Browser sign-in and sign-out for the pages (scripts use bearer tokens).' },
       { name: 'Service', description: 'Health and this description.' },
     ],
     security: [{ bearerAuth: [] }],

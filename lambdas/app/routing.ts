@@ -28,7 +28,7 @@ const history = async (deps: Pick<Deps, 'requests'>, request: PurchaseRequest, p
 
 /** POST /routing/preview: the decision the signed-in person's submission would get now, with no side effect. */
 export const previewRouting = async (deps: Pick<Deps, 'requests' | 'policies' | 'clock'>, body: unknown, by: Principal): Promise<RoutingDecision> => {
-  const request = requestedBy(validatePurchaseRequest(body, deps), by);
+  const request = requestedBy(validatePurchaseRequest(body, deps, by), by);
   const policy = deps.policies.get(request.policy);
   const at = deps.clock();
   return routeRequest(request, { policy, history: await history(deps, request, policy, at), at });

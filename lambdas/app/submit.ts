@@ -21,8 +21,9 @@ const MAX_IDEMPOTENCY_KEY = 255;
 export type SubmitDeps = Pick<Deps, 'requests' | 'audit' | 'idempotency' | 'workflow' | 'policies' | 'clock' | 'newRequestId'>;
 
 /** Structural and policy validation shared by submit and preview. */
-export const validatePurchaseRequest = (body: unknown, deps: Pick<Deps, 'policies'>): PurchaseRequest => {
-  const parsed = parsePurchaseRequest(body);
+export const validatePurchaseRequest = (body: unknown, deps: Pick<Deps, 'policies'>, signedIn?: Principal): PurchaseRequest => {
+  // A body without a requester is the signed-in person's request (requestedBy refuses anyone else).
+  const parsed = parsePurchaseRequest(body, signedIn ? { requester: { name: signedIn.name, email: signedIn.email } } : {});
   if (!parsed.ok) throw new RequestValidationError(parsed.errors);
   let policy;
   try {
@@ -46,7 +47,7 @@ export const validateIdempotencyKey = (key: string | undefined): string | undefi
 export interface SubmitResult { created: boolean; record: RequestRecord }
 
 export const submitRequest = async (deps: SubmitDeps, body: unknown, idempotencyKey: string | undefined, by: Principal): Promise<SubmitResult> => {
-  const request = requestedBy(validatePurchaseRequest(body, deps), by);
+  const request = requestedBy(validatePurchaseRequest(body, deps, by), by);
   const key = validateIdempotencyKey(idempotencyKey);
   const now = deps.clock();
   let id = deps.newRequestId();

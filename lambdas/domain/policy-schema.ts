@@ -224,6 +224,11 @@ const basePolicy = z.strictObject({
   }),
   accounts: accounts.optional(),
   federalAwards: federalAwards.optional(),
+  /**
+   * Optional. `signInRequiredAbove`: above this amount, an approval link alone does not decide; the
+   * approver must be signed in as the person the link was sent to (step-up). Absent: links decide.
+   */
+  approvals: z.strictObject({ signInRequiredAbove: dollars.optional(), citation: citation.optional() }).optional(),
 });
 
 const overlayPolicy = z.strictObject({

@@ -159,7 +159,8 @@ export const purchaseRequestBody = z
     title: text(LIMITS.title),
     description: freeText(LIMITS.description).optional(),
     department: text(LIMITS.text),
-    requester: person,
+    /** Optional: the signed-in person is the requester; when given, it must be that person. */
+    requester: person.optional(),
     category: z.enum(CATEGORIES, { error: required(`must be one of: ${CATEGORIES.join(', ')}`) }),
     /** required unless `lines` are given; with lines it must equal their sum */
     amount: money.optional(),
@@ -238,13 +239,17 @@ export type PriorRequestBody = z.output<typeof priorRequestsBody>[number];
 export type LineBody = z.output<typeof line>;
 export type FederalFactsBody = z.output<typeof federalFacts>;
 
-export function parsePurchaseRequest(body: unknown): ParseResult<PurchaseRequest> {
+export function parsePurchaseRequest(body: unknown, defaults: { requester?: PurchaseRequest['requester'] } = {}): ParseResult<PurchaseRequest> {
   const parsed = purchaseRequestBody.safeParse(body, { reportInput: true });
   if (!parsed.success) return { ok: false, errors: toFieldErrors(parsed.error) };
-  const { amount, lines, description, neededBy, method, federal, ...rest } = parsed.data;
+  const { amount, lines, description, neededBy, method, federal, requester: given, ...rest } = parsed.data;
+  // The API takes the requester from the sign-in (`defaults`); a body without either names nobody.
+  const requester = given ?? defaults.requester;
+  if (!requester) return { ok: false, errors: [{ field: 'requester', message: 'is required (the signed-in person, or name and email)' }] };
   const items = lines?.map((l) => ({ description: l.description, quantity: l.quantity, unitPriceCents: l.unitPrice, account: l.account }));
   const value: PurchaseRequest = {
     ...rest,
+    requester,
     // the refinement above guarantees one of the two, and that they agree
     amountCents: items ? linesTotalCents(items) : amount!,
     ...(items ? { lines: items } : {}),

@@ -33,7 +33,7 @@ export type MethodEvidence = MethodBody extends infer M
   : never;
 
 /** The parsed, normalised request; money in integer cents. `neededBy` is YYYY-MM-DD. */
-export type PurchaseRequest = Omit<InCents<PurchaseRequestBody>, 'method' | 'lines'> & { method?: MethodEvidence; lines?: LineItem[] };
+export type PurchaseRequest = Omit<InCents<PurchaseRequestBody>, 'method' | 'lines' | 'requester'> & { requester: Person; method?: MethodEvidence; lines?: LineItem[] };
 
 export type { LineItem };
 

@@ -9,10 +9,11 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { documentClient } from '../adapters/dynamo';
 import type { SecretSource } from '../adapters/link-secret';
 import { createTokenVerifier } from '../adapters/token-verifier';
+import type { OpenIdSignInConfig, SignInProvider } from '../adapters/openid-sign-in';
 import type { Mailer } from '../adapters/mailer';
 import type { Workflow } from '../adapters/workflow';
 import { composeDeps, type Deps } from '../app/deps';
-import { ENV, functionById, verifiesTokens } from '../catalog';
+import { ENV, functionById, usesSessions, verifiesTokens } from '../catalog';
 import { createPolicyRegistry, type PolicyRegistry } from '../domain';
 import { TABLES, type TableKey } from '../shared/tables';
 
@@ -28,7 +29,11 @@ export interface FunctionConfig {
   readonly linkSecretArn?: string;
   readonly mail?: Readonly<{ from: string; publicBaseUrl: string }>;
   /** API functions: the OpenID issuer whose bearer tokens they accept. */
-  readonly token?: Readonly<{ issuer: string; audience: string; jwksUrl: string }>;
+  readonly token?: Readonly<{ issuer: string; audience: string; jwksUrl: string; cognitoClientIds?: readonly string[] }>;
+  /** Functions serving pages to browsers: the public base URL (cookie flags, origin checks). */
+  readonly publicBaseUrl?: string;
+  /** The SignIn function: the provider's web client, and Cognito's logout endpoint. */
+  readonly signIn?: Readonly<OpenIdSignInConfig>;
 }
 
 /** The variables the catalog entry implies, read once; throws naming every one that is missing. */
@@ -42,16 +47,36 @@ export const readFunctionConfig = (functionId: string, env: NodeJS.ProcessEnv = 
   };
   const tableNames: Partial<Record<TableKey, string>> = {};
   for (const key of Object.keys(spec.tables) as TableKey[]) tableNames[key] = read(TABLES[key].envVar);
-  const config: FunctionConfig = {
+  const config: { -readonly [K in keyof FunctionConfig]: FunctionConfig[K] } = {
     functionId,
     tableNames: Object.freeze(tableNames),
     ...(spec.stateMachine ? { stateMachineArn: read(ENV.stateMachineArn) } : {}),
     ...(spec.linkSecret ? { linkSecretArn: read(ENV.linkSecretArn) } : {}),
     ...(spec.sendsMail ? { mail: Object.freeze({ from: read(ENV.mailFrom), publicBaseUrl: read(ENV.publicBaseUrl) }) } : {}),
-    ...(verifiesTokens(spec) ? { token: Object.freeze({ issuer: read(ENV.tokenIssuer), audience: read(ENV.tokenAudience), jwksUrl: read(ENV.tokenJwksUrl) }) } : {}),
+    ...(verifiesTokens(spec) ? { token: Object.freeze({ issuer: read(ENV.tokenIssuer), audience: read(ENV.tokenAudience), jwksUrl: read(ENV.tokenJwksUrl), ...cognitoClients(env) }) } : {}),
+    ...(usesSessions(spec) || spec.signsIn ? { publicBaseUrl: read(ENV.publicBaseUrl) } : {}),
   };
+  if (spec.signsIn) {
+    const base = (env[ENV.publicBaseUrl] ?? '').trim().replace(/\/+$/, '');
+    const logout = env[ENV.signOutUrl]?.trim();
+    Object.assign(config, {
+      signIn: Object.freeze({
+        issuer: config.token?.issuer ?? read(ENV.tokenIssuer),
+        clientId: read(ENV.signInClientId),
+        redirectUri: `${base}/auth/callback`,
+        postLogoutRedirectUri: `${base}/`,
+        ...(logout ? { cognitoLogoutUrl: logout } : {}),
+      }),
+    });
+  }
   if (missing.length) throw new MissingConfigurationError(`${functionId}: environment variable${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not set`);
   return Object.freeze(config);
+};
+
+/** Cognito's access tokens name the app client instead of an audience (TOKEN_CLIENT_ID, optional). */
+const cognitoClients = (env: NodeJS.ProcessEnv) => {
+  const id = env[ENV.tokenClientId]?.trim();
+  return id ? { cognitoClientIds: Object.freeze([id]) } : {};
 };
 
 /**
@@ -69,6 +94,7 @@ export interface AwsAdapterFactories {
   workflow?: (stateMachineArn: string) => Workflow;
   mailer?: (from: string) => Mailer;
   linkSecret?: (secretArn: string) => SecretSource;
+  signIn?: (config: OpenIdSignInConfig) => SignInProvider;
 }
 
 /** The ports of one function on AWS. Called once per container, when its bundle loads. */
@@ -80,6 +106,7 @@ export const awsDeps = (functionId: string, factories: AwsAdapterFactories = {},
     factories.workflow && !spec.stateMachine && 'a workflow',
     factories.mailer && !spec.sendsMail && 'a mailer',
     factories.linkSecret && !spec.linkSecret && 'a link secret',
+    factories.signIn && !spec.signsIn && 'browser sign-in',
   ].filter(Boolean);
   if (extra.length) throw new Error(`${functionId} brings ${extra.join(', ')} that lambdas/catalog.ts does not grant it`);
   return composeDeps(functionId, {
@@ -88,6 +115,8 @@ export const awsDeps = (functionId: string, factories: AwsAdapterFactories = {},
     ...(config.stateMachineArn && factories.workflow ? { workflow: factories.workflow(config.stateMachineArn) } : {}),
     ...(config.linkSecretArn && factories.linkSecret ? { linkSecret: factories.linkSecret(config.linkSecretArn) } : {}),
     ...(config.mail && factories.mailer ? { mailer: factories.mailer(config.mail.from), publicBaseUrl: config.mail.publicBaseUrl } : {}),
+    ...(config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {}),
+    ...(config.signIn && factories.signIn ? { signIn: factories.signIn(config.signIn) } : {}),
     ...(config.token ? { tokenVerifier: createTokenVerifier(config.token) } : {}),
     policies: shippedPolicies(),
   });

@@ -5,14 +5,14 @@
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { openApprovalPage } from '../app/decide';
-import { NotAuthenticatedError, optionalCaller, type IdentityDeps } from '../app/identity';
+import { NotAuthenticatedError, optionalCaller, type IdentityDeps, type SessionDeps } from '../app/identity';
 import { closedPage } from '../app/decision-pages';
 import { renderApprovalPage, renderFormErrorPage } from '../presentation';
 import { errorPage } from '../shared/error-page';
 import { basePath } from '../shared/http';
 
 /** The ports this handler uses; composed by lambdas/functions/approval-page.ts on AWS and by the local stack. */
-export type HandlerDeps = Parameters<typeof openApprovalPage>[0] & IdentityDeps;
+export type HandlerDeps = Parameters<typeof openApprovalPage>[0] & IdentityDeps & SessionDeps;
 
 export const makeHandler = (deps: HandlerDeps) => async (event: APIGatewayProxyEvent) => {
   try {

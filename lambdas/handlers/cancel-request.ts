@@ -9,17 +9,17 @@
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { cancelRequest } from '../app/lifecycle';
-import { personOf, type IdentityDeps, type Principal } from '../app/identity';
+import { personOf, type Principal } from '../app/identity';
 import { answersTo, resolveRequestId } from '../app/request-lookup';
 import { requestLinks } from '../app/views';
 import { renderRequestProblemPage } from '../presentation/request-page';
 import { RequestNotCancellableError, RequestNotFoundError, RequestValidationError } from '../shared/errors';
 import { authenticatedApi, ownershipOf, requirePermission } from '../shared/authenticated';
-import { authenticatedPage, requireFormToken } from '../shared/authenticated-page';
+import { authenticatedPage, requireFormToken, type PageDeps } from '../shared/authenticated-page';
 import { apiHandler, basePath, formBody, header, json, jsonBody } from '../shared/http';
 
 /** The ports this handler uses; composed by lambdas/functions/cancel-request.ts on AWS and by the local stack. */
-export type HandlerDeps = Parameters<typeof cancelRequest>[0] & IdentityDeps;
+export type HandlerDeps = Parameters<typeof cancelRequest>[0] & PageDeps;
 
 /** The checks both forms of the call share: the request exists for this person, they may cancel it, with a reason when required. */
 const cancelAs = async (deps: HandlerDeps, given: string, principal: Principal, reason: unknown) => {

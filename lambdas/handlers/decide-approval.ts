@@ -6,7 +6,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { decideApproval, type DecisionResult } from '../app/decide';
 import { closedPage } from '../app/decision-pages';
-import { NotAuthenticatedError, optionalCaller, type IdentityDeps } from '../app/identity';
+import { NotAuthenticatedError, optionalCaller, type IdentityDeps, type SessionDeps } from '../app/identity';
 import { renderDecisionRecordedPage, renderFormErrorPage, type RenderedPage } from '../presentation';
 import { HTTP_STATUS } from '../shared/error-codes';
 import { errorPage } from '../shared/error-page';
@@ -21,6 +21,7 @@ const asJson = (result: DecisionResult): APIGatewayProxyResult => {
     case 'decided': return errorJson('already_decided', `already ${result.decision}${result.by ? ` by ${result.by}` : ''}${result.at ? ` at ${result.at}` : ''}`);
     case 'expired': return errorJson('expired', `this approval expired at ${result.expiredAt}`);
     case 'forbidden': return errorJson('forbidden', result.message);
+    case 'sign-in-required': return errorJson('forbidden', `requests above ${result.threshold} are decided signed in: sign in as ${result.approver}`);
   }
 };
 
@@ -34,7 +35,7 @@ const asPage = (result: DecisionResult, form: Record<string, string>): RenderedP
 };
 
 /** The ports this handler uses; composed by lambdas/functions/decide-approval.ts on AWS and by the local stack. */
-export type HandlerDeps = Parameters<typeof decideApproval>[0] & IdentityDeps;
+export type HandlerDeps = Parameters<typeof decideApproval>[0] & IdentityDeps & SessionDeps;
 
 export const makeHandler = (deps: HandlerDeps) => async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
   const jsonWanted = wantsJson(event);

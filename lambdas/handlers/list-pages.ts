@@ -8,18 +8,18 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import {
   approvalLinkFor, homeQuery, loadMyRequests, loadOverview, loadWaiting, overviewCsv, overviewCsvFilename, overviewFilters, type ListDeps,
 } from '../app/lists';
-import { AccessDeniedError, type IdentityDeps } from '../app/identity';
+import { AccessDeniedError } from '../app/identity';
 import { isWellFormedRequestId } from '../app/tokens';
 import {
   renderApprovalNotReadyPage, renderHomePage, renderListBadRequestPage, renderListForbiddenPage, renderOverviewPage, renderWaitingPage,
 } from '../presentation/lists';
-import { authenticatedPage, type Viewer } from '../shared/authenticated-page';
+import { authenticatedPage, type Viewer, type PageDeps } from '../shared/authenticated-page';
 import { RequestNotFoundError, RequestValidationError } from '../shared/errors';
 import { basePath } from '../shared/http';
 import { InvalidCursorError } from '../store/request-buckets';
 
 /** The ports this handler uses; composed by lambdas/functions/list-pages.ts on AWS and by the local stack. */
-export type HandlerDeps = ListDeps & IdentityDeps;
+export type HandlerDeps = ListDeps & PageDeps;
 
 const query = (event: APIGatewayProxyEvent): Record<string, string | undefined> => ({ ...(event.queryStringParameters ?? {}) });
 

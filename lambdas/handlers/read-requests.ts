@@ -11,7 +11,7 @@ import { verifyTrail } from '../audit/chain';
 import { auditCsv } from '../audit/csv';
 import { listScope, type RequestOwnership } from '../app/authorize';
 import type { Deps } from '../app/deps';
-import { mailboxKey, type IdentityDeps, type Principal } from '../app/identity';
+import { mailboxKey, type Principal } from '../app/identity';
 import { previewRouting } from '../app/routing';
 import { requestPageView } from '../app/request-page';
 import { answersTo, resolveRequestId } from '../app/request-lookup';
@@ -19,7 +19,7 @@ import { requestListItem, requestView } from '../app/views';
 import { renderRequestPage, renderRequestProblemPage } from '../presentation/request-page';
 import { RequestNotFoundError, RequestValidationError } from '../shared/errors';
 import { authenticatedApi, ownershipOf, requirePermission } from '../shared/authenticated';
-import { authenticatedPage, type Viewer } from '../shared/authenticated-page';
+import { authenticatedPage, type Viewer, type PageDeps } from '../shared/authenticated-page';
 import { apiHandler, basePath, errorJson, header, json, jsonBody } from '../shared/http';
 import { REQUEST_STATUSES, type RequestStatus } from '../domain/vocabulary';
 import type { RequestRecord } from '../store/records';
@@ -109,7 +109,7 @@ const visibleRequest = async (deps: Pick<Deps, 'requests'>, principal: Principal
 };
 
 /** The ports this handler uses; composed by lambdas/functions/read-requests.ts on AWS and by the local stack. */
-export type HandlerDeps = Pick<Deps, 'requests' | 'audit'> & Parameters<typeof previewRouting>[0] & IdentityDeps;
+export type HandlerDeps = Pick<Deps, 'requests' | 'audit'> & Parameters<typeof previewRouting>[0] & PageDeps;
 
 export const makeHandler = (deps: HandlerDeps) => {
   const authenticated = authenticatedApi(deps, (event, principal) => route(deps, event, principal));

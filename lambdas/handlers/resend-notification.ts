@@ -8,17 +8,16 @@
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { resendNotification } from '../app/checkpoints';
-import type { IdentityDeps } from '../app/identity';
 import { answersTo, resolveRequestId } from '../app/request-lookup';
 import { requestLinks } from '../app/views';
 import { renderRequestProblemPage } from '../presentation/request-page';
 import { RequestNotFoundError } from '../shared/errors';
 import { authenticatedApi, ownershipOf, requirePermission } from '../shared/authenticated';
-import { authenticatedPage, requireFormToken } from '../shared/authenticated-page';
+import { authenticatedPage, requireFormToken, type PageDeps } from '../shared/authenticated-page';
 import { apiHandler, basePath, errorJson, formBody, header, json } from '../shared/http';
 
 /** The ports this handler uses; composed by lambdas/functions/resend-notification.ts on AWS and by the local stack. */
-export type HandlerDeps = Parameters<typeof resendNotification>[0] & IdentityDeps;
+export type HandlerDeps = Parameters<typeof resendNotification>[0] & PageDeps;
 
 /**
  * The request page's "Resend notification" button posts here as an HTML form (with the session's

@@ -6,7 +6,8 @@
  * Errors become pages with the same status the JSON API would answer; nothing leaks a stack.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { AccessDeniedError, authenticate, NotAuthenticatedError, type IdentityDeps, type Principal } from '../app/identity';
+import { AccessDeniedError, NotAuthenticatedError, optionalCaller, type IdentityDeps, type Principal, type SessionDeps } from '../app/identity';
+import { crossSiteReason, sameSecret } from '../app/session';
 import { renderFormErrorPage, type PageViewer } from '../presentation';
 import { errorPage } from './error-page';
 import { basePath } from './http';
@@ -15,7 +16,7 @@ import { logger } from './logger';
 /** The signed-in person looking at a page, with what the page header and forms need. */
 export type Viewer = Principal & PageViewer;
 
-export type PageDeps = IdentityDeps;
+export type PageDeps = IdentityDeps & SessionDeps;
 
 /** Where a browser without a session goes: the sign-in route, told where to come back to. */
 export const signInRedirect = (event: APIGatewayProxyEvent): APIGatewayProxyResult => {
@@ -26,10 +27,15 @@ export const signInRedirect = (event: APIGatewayProxyEvent): APIGatewayProxyResu
   return { statusCode: 303, headers: { Location: `${base}/sign-in?${new URLSearchParams({ next })}`, 'Cache-Control': 'no-store' }, body: '' };
 };
 
-/** The viewer of a page request: bearer token first (scripts); then the session cookie. */
+/**
+ * The viewer of a page request: a bearer token first (scripts; when sent, it must verify), then
+ * the session cookie. NotAuthenticatedError without an error code when there is neither (or the
+ * session has ended), so a browser is sent to sign in.
+ */
 const viewerOf = async (deps: PageDeps, event: APIGatewayProxyEvent): Promise<Viewer> => {
-  const principal = await authenticate(deps, event);
-  return { ...principal, via: 'bearer' };
+  const caller = await optionalCaller(deps, event);
+  if (!caller) throw new NotAuthenticatedError(undefined, 'sign in to continue');
+  return caller;
 };
 
 /**
@@ -38,7 +44,7 @@ const viewerOf = async (deps: PageDeps, event: APIGatewayProxyEvent): Promise<Vi
  */
 export const requireFormToken = (viewer: Viewer, form: Record<string, string>): void => {
   if (viewer.via === 'bearer') return;
-  if (!viewer.formToken || form.formToken !== viewer.formToken) {
+  if (!viewer.formToken || typeof form.formToken !== 'string' || !sameSecret(form.formToken, viewer.formToken)) {
     throw new AccessDeniedError('This form has expired or did not come from this site. Go back, reload the page and try again.');
   }
 };
@@ -56,6 +62,12 @@ export const authenticatedPage = (
     if (error.error === undefined && (event.httpMethod === 'GET' || event.httpMethod === 'HEAD')) return signInRedirect(event);
     logger.info('page refused: not authenticated', { reason: error.error ?? 'no-credentials', route: `${event.httpMethod} ${event.resource}` });
     return renderFormErrorPage({ statusCode: 401, message: `Sign in to continue (${error.message}).` });
+  }
+  // A session's cookie rides along on any request to this site: a POST must also come from its pages.
+  const crossSite = viewer.via === 'session' && event.httpMethod !== 'GET' && event.httpMethod !== 'HEAD' ? crossSiteReason(event, deps.sessions.site) : undefined;
+  if (crossSite) {
+    logger.info('page refused: cross-site form', { person: viewer.id, route: `${event.httpMethod} ${event.resource}` });
+    return renderFormErrorPage({ statusCode: 403, message: `${crossSite}. Go back, reload the page and try again.` });
   }
   try {
     return await handle(event, viewer);

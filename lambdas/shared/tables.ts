@@ -79,6 +79,18 @@ export const TABLES = {
     globalIndexes: [],
     timeToLiveAttribute: 'expiresAtEpoch',
   },
+  /**
+   * Browser sessions (pk SESSION#<SHA-256 of the cookie value>): who signed in, when, until when.
+   * A table of their own: only the sign-in function writes new ones, the pages read them, the
+   * items expire by TTL, and nothing in them is a usable credential.
+   */
+  sessions: {
+    id: 'Sessions',
+    envVar: 'SESSIONS_TABLE',
+    partitionKey: { name: 'pk', type: 'S' },
+    globalIndexes: [],
+    timeToLiveAttribute: 'expiresAtEpoch',
+  },
 } as const satisfies Record<string, TableDefinition>;
 
 export type TableKey = keyof typeof TABLES;

@@ -42,7 +42,7 @@ describe('REST API', () => {
     expect(model!.Properties.Schema).toMatchObject({
       type: 'object',
       additionalProperties: false,
-      required: expect.arrayContaining(['policy', 'title', 'department', 'requester', 'category', 'amount', 'vendor', 'fundingSource']),
+      required: expect.arrayContaining(['policy', 'title', 'department', 'category', 'amount', 'vendor', 'fundingSource']),
     });
   });
 
@@ -119,10 +119,13 @@ describe('REST API', () => {
 
   // Built from the RestApi id and the stage name (not api.url, whose stage reference would make a
   // cycle for an API-integrated function that sends mail).
-  it('puts the API base URL (stage included) into the mail functions only', () => {
+  it('puts the API base URL (stage included) into the mail functions and those serving browsers (sessions) only', () => {
     for (const f of FUNCTIONS) {
       const env = s.stack.toJSON().Resources[functionLogicalId(s, f.id)].Properties.Environment.Variables;
-      if (f.sendsMail) {
+      if (!f.sendsMail && (f.tables.sessions || f.signsIn)) {
+        expect(render(env.PUBLIC_BASE_URL)).toMatch(/"Ref":"Api[0-9A-F]{8}".*\/prod\//);
+        expect(env.MAIL_FROM).toBeUndefined();
+      } else if (f.sendsMail) {
         expect(render(env.PUBLIC_BASE_URL)).toContain('execute-api');
         expect(render(env.PUBLIC_BASE_URL)).toMatch(/"Ref":"Api[0-9A-F]{8}".*\/prod\//);
         expect(render(env.PUBLIC_BASE_URL)).not.toContain('ApiDeploymentStage');

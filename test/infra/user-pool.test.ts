@@ -51,29 +51,44 @@ describe('the user pool', () => {
 });
 
 describe('the web client and the API resource server', () => {
-  it('the web client is public (no secret) and uses the authorization code flow only, with the API scope', () => {
-    s.data.resourceCountIs('AWS::Cognito::UserPoolClient', 1);
-    s.data.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+  it('the web client (in the app stack) is public (no secret) and uses the authorization code flow only, with the API scope', () => {
+    s.data.resourceCountIs('AWS::Cognito::UserPoolClient', 0);
+    s.stack.resourceCountIs('AWS::Cognito::UserPoolClient', 1);
+    s.stack.hasResourceProperties('AWS::Cognito::UserPoolClient', {
       GenerateSecret: false,
       AllowedOAuthFlows: ['code'],
       AllowedOAuthFlowsUserPoolClient: true,
-      AllowedOAuthScopes: Match.arrayWith(['openid', 'email', 'profile']),
-      CallbackURLs: ['http://localhost:3000/auth/callback'],
+      AllowedOAuthScopes: ['openid', 'email', 'profile', 'purchase-approval/requests'],
       SupportedIdentityProviders: ['COGNITO'],
       PreventUserExistenceErrors: 'ENABLED',
       EnableTokenRevocation: true,
     });
-    const [client] = Object.values(resourcesOf(s.data, 'AWS::Cognito::UserPoolClient'));
-    // the resource server scope is "<resource server identifier>/requests", joined in the template
-    expect(JSON.stringify(client!.Properties.AllowedOAuthScopes)).toMatch(/"\/requests"/);
+  });
+
+  it('without a public base URL, the code goes to the API\'s own URL (its stage included), and sign-out comes back there', () => {
+    const [client] = Object.values(resourcesOf(s.stack, 'AWS::Cognito::UserPoolClient'));
+    const text = JSON.stringify(client!.Properties);
+    expect(text).toMatch(/"CallbackURLs":\[\{"Fn::Join":\["",\["https:\/\/",\{"Ref":"Api\w+"\},".execute-api.us-east-1.",\{"Ref":"AWS::URLSuffix"\},"\/prod\/auth\/callback"\]\]\}\]/);
+    expect(text).toMatch(/"LogoutURLs":\[\{"Fn::Join":\["",\["https:\/\/",\{"Ref":"Api\w+"\},".execute-api.us-east-1.",\{"Ref":"AWS::URLSuffix"\},"\/prod\/"\]\]\}\]/);
   });
 
   it('sends the code to the public base URL when there is one', () => {
     const withDomain = synth({ stage: 'prod', mailFrom: 'purchasing@city.gov', region: 'us-east-1', account: '123456789012', publicBaseUrl: 'https://purchasing.city.gov' });
-    withDomain.data.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+    withDomain.stack.hasResourceProperties('AWS::Cognito::UserPoolClient', {
       CallbackURLs: ['https://purchasing.city.gov/auth/callback'],
       LogoutURLs: ['https://purchasing.city.gov/'],
     });
+  });
+
+  it('the sign-in function gets the client, the hosted UI\'s logout endpoint and the public base URL; the API functions check the client id', () => {
+    const fns = Object.values(resourcesOf(s.stack, 'AWS::Lambda::Function'));
+    const env = (id: string) => fns.find((f) => JSON.stringify(f.Properties.Description ?? '').includes(`${id} (api)`))!.Properties.Environment.Variables;
+    const signIn = env('SignIn');
+    expect(Object.keys(signIn)).toEqual(expect.arrayContaining(['SIGN_IN_CLIENT_ID', 'SIGN_OUT_URL', 'PUBLIC_BASE_URL', 'SESSIONS_TABLE', 'TOKEN_CLIENT_ID']));
+    expect(JSON.stringify(signIn.SIGN_OUT_URL)).toMatch(/\/logout/);
+    expect(signIn.SIGN_IN_CLIENT_ID).toEqual({ Ref: expect.stringMatching(/^WebSignInClient/) });
+    expect(env('SubmitRequest').TOKEN_CLIENT_ID).toEqual(signIn.SIGN_IN_CLIENT_ID);
+    expect(Object.keys(env('ApprovalPage'))).toEqual(expect.arrayContaining(['SESSIONS_TABLE', 'PUBLIC_BASE_URL']));
   });
 
   it('names the API as a resource server with the requests scope', () => {
@@ -91,7 +106,8 @@ describe('the web client and the API resource server', () => {
 describe('outputs', () => {
   it('give the issuer, the web client id, the pool id and the sign-in domain', () => {
     const outputs = Object.keys(s.data.findOutputs('*'));
-    for (const name of ['Issuer', 'WebClientId', 'UserPoolId', 'SignInDomain']) expect(outputs.some((o) => o.startsWith('People') && o.includes(name))).toBe(true);
+    for (const name of ['Issuer', 'UserPoolId', 'SignInDomain']) expect(outputs.some((o) => o.startsWith('People') && o.includes(name))).toBe(true);
+    expect(Object.keys(s.stack.findOutputs('*')).some((o) => o.startsWith('WebSignIn') && o.includes('WebClientId'))).toBe(true);
     const issuer = Object.entries(s.data.findOutputs('*')).find(([k]) => k.includes('Issuer'))![1] as { Value: unknown };
     // the pool's provider URL: https://cognito-idp.<region>.amazonaws.com/<pool id>
     expect(issuer.Value).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^PeoplePool/), 'ProviderURL'] });

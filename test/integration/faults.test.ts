@@ -302,6 +302,8 @@ describe('a crash mid-route and storage errors, through the real ASL and runner'
       // Task functions act for nobody: any use of these would be a wiring bug.
       tokenVerifier: { verify: async () => { throw new Error('tasks verify no tokens'); } },
       people: { findById: () => undefined, findByEmail: () => undefined },
+      sessions: undefined as never,
+      signIn: undefined as never,
     };
     /* eslint-disable @typescript-eslint/no-require-imports */
     const makeHandler = (file: string) => (require(`../../lambdas/handlers/${file}`) as { makeHandler: (d: Deps) => unknown }).makeHandler(deps);

@@ -5,6 +5,7 @@
  */
 import { decideApproval, openApprovalPage } from '../../../lambdas/app/decide';
 import type { Deps } from '../../../lambdas/app/deps';
+import { createPolicyRegistry } from '../../../lambdas/domain';
 import { issueAntiForgery, newApprovalId } from '../../../lambdas/app/tokens';
 import type { CheckpointRecord, LinkRecord, RequestRecord } from '../../../lambdas/store/records';
 import { request } from '../domain/helpers';
@@ -37,7 +38,8 @@ const setup = (link: Omit<LinkRecord, 'approvalId'>, checkpoints: CheckpointReco
     workflow: {},
     linkSecret: async () => SECRET,
     clock: () => NOW,
-  } as unknown as Pick<Deps, 'approvals' | 'requests' | 'audit' | 'workflow' | 'linkSecret' | 'clock'>;
+    policies: createPolicyRegistry(),
+  } as unknown as Pick<Deps, 'approvals' | 'requests' | 'audit' | 'workflow' | 'linkSecret' | 'clock' | 'policies'>;
   return { approvalId, deps, decided };
 };
 

@@ -60,7 +60,7 @@ const model = PURCHASE_REQUEST_MODEL as Schema;
 describe('the API Gateway model, generated from the zod schema', () => {
   it('is draft 4, strict at every object level, with the required fields and the contract enums', () => {
     expect(model.schema).toBe('http://json-schema.org/draft-04/schema#');
-    expect(model.required).toEqual(['policy', 'title', 'department', 'requester', 'category', 'vendor', 'fundingSource']);
+    expect(model.required).toEqual(['policy', 'title', 'department', 'category', 'vendor', 'fundingSource']);
     expect(model.properties.category.enum).toEqual([...CATEGORIES]);
     expect(model.properties.fundingSource.enum).toEqual([...FUNDING_SOURCES]);
     expect(model.properties.method.oneOf.map((s: Schema) => s.properties.type.enum[0]).sort()).toEqual([...METHOD_TYPES].sort());

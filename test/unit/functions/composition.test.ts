@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { composeDeps, type Adapters } from '../../../lambdas/app/deps';
-import { ENV, FUNCTIONS, type FunctionSpec, verifiesTokens } from '../../../lambdas/catalog';
+import { ENV, FUNCTIONS, type FunctionSpec, usesSessions, verifiesTokens } from '../../../lambdas/catalog';
 import { createPolicyRegistry } from '../../../lambdas/domain';
 import { awsDeps, MissingConfigurationError, readFunctionConfig } from '../../../lambdas/functions/aws';
 import { TABLES, type TableKey } from '../../../lambdas/shared/tables';
@@ -24,6 +24,8 @@ const catalogEnvironment = (spec: FunctionSpec): NodeJS.ProcessEnv => ({
     [ENV.tokenIssuer]: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_x', [ENV.tokenAudience]: 'purchase-approval',
     [ENV.tokenJwksUrl]: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_x/.well-known/jwks.json',
   } : {}),
+  ...(usesSessions(spec) || spec.signsIn ? { [ENV.publicBaseUrl]: 'https://api.example/prod/' } : {}),
+  ...(spec.signsIn ? { [ENV.signInClientId]: 'web-client' } : {}),
 });
 
 /** Loads a module afresh with `env` as the process environment (restored afterwards). */
@@ -75,10 +77,11 @@ describe('readFunctionConfig', () => {
     const config = readFunctionConfig('DecideApproval', env);
     expect(config).toEqual({
       functionId: 'DecideApproval',
-      tableNames: { requests: `prod-${TABLES.requests.id}`, approvals: `prod-${TABLES.approvals.id}`, audit: `prod-${TABLES.audit.id}` },
+      tableNames: { requests: `prod-${TABLES.requests.id}`, approvals: `prod-${TABLES.approvals.id}`, audit: `prod-${TABLES.audit.id}`, sessions: `prod-${TABLES.sessions.id}` },
       stateMachineArn: env[ENV.stateMachineArn],
       linkSecretArn: env[ENV.linkSecretArn],
       token: { issuer: env[ENV.tokenIssuer], audience: env[ENV.tokenAudience], jwksUrl: env[ENV.tokenJwksUrl] },
+      publicBaseUrl: env[ENV.publicBaseUrl],
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.tableNames)).toBe(true);
@@ -101,11 +104,29 @@ describe('composeDeps and awsDeps', () => {
   });
 
   it('a port the catalog does not grant refuses any use, naming the catalog', async () => {
-    const deps = composeDeps('ReadRequests', adapters({ workflow: { start: jest.fn(), succeed: jest.fn(), fail: jest.fn() }, tokenVerifier: { verify: jest.fn() } }));
+    const deps = composeDeps('ReadRequests', adapters({ workflow: { start: jest.fn(), succeed: jest.fn(), fail: jest.fn() }, tokenVerifier: { verify: jest.fn() }, publicBaseUrl: 'https://api.example/prod/' }));
     expect(() => Reflect.get(deps.approvals, 'getCallback')).toThrow('ReadRequests is not granted the approvals table (see lambdas/catalog.ts)');
     expect(() => deps.workflow.start('x', {})).toThrow('ReadRequests is not granted the state machine');
     expect(() => deps.mailer.send({} as never)).toThrow('ReadRequests is not granted mail');
     await expect(deps.linkSecret()).rejects.toThrow('ReadRequests is not granted the link secret');
+    expect(() => deps.signIn.start()).toThrow('ReadRequests is not granted browser sign-in');
+  });
+
+  it('Cognito: TOKEN_CLIENT_ID makes the verifier check the app client instead of an audience', () => {
+    const spec = FUNCTIONS.find((f) => f.id === 'SubmitRequest')!;
+    const config = readFunctionConfig('SubmitRequest', { ...catalogEnvironment(spec), [ENV.tokenClientId]: 'web-client' });
+    expect(config.token?.cognitoClientIds).toEqual(['web-client']);
+    expect(readFunctionConfig('SubmitRequest', catalogEnvironment(spec)).token?.cognitoClientIds).toBeUndefined();
+  });
+
+  it('SignIn: the web client, its callback and sign-out URLs from the public base URL, Cognito\'s logout endpoint when set', () => {
+    const spec = FUNCTIONS.find((f) => f.id === 'SignIn')!;
+    const config = readFunctionConfig('SignIn', { ...catalogEnvironment(spec), [ENV.signOutUrl]: 'https://pa.auth.us-east-1.amazoncognito.com/logout' });
+    expect(config.signIn).toEqual({
+      issuer: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_x', clientId: 'web-client',
+      redirectUri: 'https://api.example/prod/auth/callback', postLogoutRedirectUri: 'https://api.example/prod/',
+      cognitoLogoutUrl: 'https://pa.auth.us-east-1.amazoncognito.com/logout',
+    });
   });
 
   it('task functions act for nobody: they get no token verifier', () => {
