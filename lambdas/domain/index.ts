@@ -18,3 +18,16 @@ export { routeRequest, type RouteContext } from './route';
 export { normaliseVendorName, splitKey } from './split';
 export { deadlinesFor, addBusinessDays } from './deadlines';
 export { formatUsd } from './money';
+export {
+  DOCUMENT_LIMITS,
+  DOCUMENT_MEDIA_TYPES,
+  DOCUMENT_PURPOSES,
+  documentReferences,
+  documentUploadBody,
+  missingDocuments,
+  referencedDocumentIds,
+  type DocumentMediaType,
+  type DocumentPurpose,
+  type DocumentUpload,
+  type VerifiedDocument,
+} from './documents';

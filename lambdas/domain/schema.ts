@@ -8,6 +8,7 @@
  */
 import * as z from 'zod';
 import { isCalendarDate } from './dates';
+import { DOCUMENT_LIMITS, documentId } from './documents';
 import { LIMITS } from './limits';
 import { centsToDollars, dollarsProblem, dollarsToCents } from './money';
 import { textProblem, type TextKind } from './text';
@@ -59,15 +60,24 @@ export const money = z
 
 const person = z.strictObject({ name: text(LIMITS.name), email });
 
-const quote = z.strictObject({ vendor: text(LIMITS.name), amount: money });
+/** The quote's own document (the written quote), by the id POST /documents gave it. */
+const quote = z.strictObject({ vendor: text(LIMITS.name), amount: money, document: documentId.optional() });
+
+/** Documents by id (from POST /documents): the method's own (contract, memo) or the request's. */
+const documentIds = z
+  .array(documentId, { error: 'must be a list of document ids' })
+  .max(DOCUMENT_LIMITS.perRequest, { error: `must hold at most ${DOCUMENT_LIMITS.perRequest} documents` })
+  .optional();
+const methodDocuments = { documents: documentIds };
 
 const methodBody = z.discriminatedUnion(
   'type',
   [
-    z.strictObject({ type: z.literal('direct') }),
-    z.strictObject({ type: z.literal('competitive') }),
+    z.strictObject({ type: z.literal('direct'), ...methodDocuments }),
+    z.strictObject({ type: z.literal('competitive'), ...methodDocuments }),
     z.strictObject({
       type: z.literal('quotes'),
+      ...methodDocuments,
       quotes: z
         .array(quote, { error: 'must be a list of quotes' })
         .max(LIMITS.quotes, { error: `must hold at most ${LIMITS.quotes} quotes` })
@@ -75,6 +85,7 @@ const methodBody = z.discriminatedUnion(
     }),
     z.strictObject({
       type: z.literal('cooperative'),
+      ...methodDocuments,
       alliance: text(LIMITS.text).optional(),
       contractNumber: text(LIMITS.text).optional(),
       expires: calendarDate.optional(),
@@ -82,6 +93,7 @@ const methodBody = z.discriminatedUnion(
     }),
     z.strictObject({
       type: z.literal('piggyback'),
+      ...methodDocuments,
       leadAgency: text(LIMITS.text).optional(),
       leadAgencyIsPublic: flag.optional(),
       contractNumber: text(LIMITS.text).optional(),
@@ -93,6 +105,7 @@ const methodBody = z.discriminatedUnion(
     }),
     z.strictObject({
       type: z.literal('state-contract'),
+      ...methodDocuments,
       state: text(LIMITS.text).optional(),
       contractNumber: text(LIMITS.text).optional(),
       expires: calendarDate.optional(),
@@ -100,11 +113,13 @@ const methodBody = z.discriminatedUnion(
     }),
     z.strictObject({
       type: z.literal('sole-source'),
+      ...methodDocuments,
       ground: z.enum(SOLE_SOURCE_GROUNDS, { error: `must be one of: ${SOLE_SOURCE_GROUNDS.join(', ')}` }).optional(),
       justification: freeText(LIMITS.justification).optional(),
     }),
     z.strictObject({
       type: z.literal('emergency'),
+      ...methodDocuments,
       justification: freeText(LIMITS.justification).optional(),
     }),
   ],
@@ -131,6 +146,7 @@ export const purchaseRequestBody = z
     fundingSource: z.enum(FUNDING_SOURCES, { error: required(`must be one of: ${FUNDING_SOURCES.join(', ')}`) }),
     neededBy: calendarDate.optional(),
     method: methodBody.optional(),
+    documents: documentIds,
   })
   .meta({ title: 'PurchaseRequest', description: 'A purchase request as submitted (DESIGN §6); amounts in US dollars.' });
 
@@ -165,9 +181,10 @@ export type PriorRequestBody = z.output<typeof priorRequestsBody>[number];
 export function parsePurchaseRequest(body: unknown): ParseResult<PurchaseRequest> {
   const parsed = purchaseRequestBody.safeParse(body, { reportInput: true });
   if (!parsed.success) return { ok: false, errors: toFieldErrors(parsed.error) };
-  const { amount, description, neededBy, method, ...rest } = parsed.data;
+  const { amount, description, neededBy, method, documents, ...rest } = parsed.data;
   const value: PurchaseRequest = {
     ...rest,
+    ...(documents?.length ? { documents } : {}),
     amountCents: amount,
     ...(description ? { description } : {}),
     ...(neededBy ? { neededBy } : {}),
@@ -178,7 +195,11 @@ export function parsePurchaseRequest(body: unknown): ParseResult<PurchaseRequest
 
 function normaliseMethod(method: MethodBody): MethodEvidence {
   if (method.type === 'quotes') {
-    return { type: 'quotes', quotes: method.quotes.map((q) => ({ vendor: q.vendor, amountCents: q.amount })) };
+    return dropUndefined({
+      type: 'quotes' as const,
+      quotes: method.quotes.map((q) => ({ vendor: q.vendor, amountCents: q.amount, ...(q.document ? { document: q.document } : {}) })),
+      documents: method.documents?.length ? method.documents : undefined,
+    });
   }
   return dropUndefined(method);
 }
@@ -190,7 +211,11 @@ export function toPurchaseRequestJson(r: PurchaseRequest): Record<string, unknow
   if (method) {
     out.method =
       method.type === 'quotes'
-        ? { type: 'quotes', quotes: method.quotes.map((q) => ({ vendor: q.vendor, amount: centsToDollars(q.amountCents) })) }
+        ? dropUndefined({
+            type: 'quotes',
+            quotes: method.quotes.map((q) => ({ vendor: q.vendor, amount: centsToDollars(q.amountCents), ...(q.document ? { document: q.document } : {}) })),
+            documents: method.documents,
+          })
         : { ...method };
   }
   return dropUndefined(out);
