@@ -38,13 +38,18 @@ export interface FunctionSpec {
   sendsMail?: boolean;
   /** Reads the link-signing secret (LINK_SECRET_ARN) used for anti-forgery form values. */
   linkSecret?: boolean;
+  /**
+   * The documents bucket (DOCUMENTS_BUCKET). `read`: GetObject (inspect, presign downloads);
+   * `readWrite`: also PutObject and DeleteObject (declarations, verified copies, presigned uploads).
+   */
+  documents?: Access;
 }
 
 export const FUNCTIONS: readonly FunctionSpec[] = [
   {
     id: 'SubmitRequest', module: 'lambdas/handlers/submit-request.ts', entry: 'lambdas/functions/submit-request.ts', kind: 'api',
     routes: [{ method: 'POST', path: '/requests' }],
-    tables: { requests: 'readWrite', audit: 'readWrite', idempotency: 'readWrite' }, stateMachine: 'start',
+    tables: { requests: 'readWrite', audit: 'readWrite', idempotency: 'readWrite' }, stateMachine: 'start', documents: 'readWrite',
   },
   {
     id: 'ReadRequests', module: 'lambdas/handlers/read-requests.ts', entry: 'lambdas/functions/read-requests.ts', kind: 'api',
@@ -55,7 +60,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
       { method: 'POST', path: '/routing/preview' },
       { method: 'GET', path: '/health' },
     ],
-    tables: { requests: 'read', audit: 'read' },
+    tables: { requests: 'read', audit: 'read' }, documents: 'read',
   },
   {
     id: 'CancelRequest', module: 'lambdas/handlers/cancel-request.ts', entry: 'lambdas/functions/cancel-request.ts', kind: 'api',
@@ -65,7 +70,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
   {
     id: 'ApprovalPage', module: 'lambdas/handlers/approval-page.ts', entry: 'lambdas/functions/approval-page.ts', kind: 'api',
     routes: [{ method: 'GET', path: '/approvals/{approvalId}' }],
-    tables: { requests: 'read', approvals: 'read', audit: 'read' }, linkSecret: true,
+    tables: { requests: 'read', approvals: 'read', audit: 'read' }, linkSecret: true, documents: 'read',
   },
   {
     id: 'DecideApproval', module: 'lambdas/handlers/decide-approval.ts', entry: 'lambdas/functions/decide-approval.ts', kind: 'api',
@@ -82,6 +87,12 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     id: 'ApiDocs', module: 'lambdas/handlers/api-docs.ts', entry: 'lambdas/functions/api-docs.ts', kind: 'api', publicOnly: true,
     routes: [{ method: 'GET', path: '/openapi.json' }, { method: 'GET', path: '/docs' }],
     tables: {},
+  },
+  {
+    // Upload first, reference on submit: a presigned PUT to the documents bucket (lambdas/app/documents.ts).
+    id: 'UploadDocument', module: 'lambdas/handlers/upload-document.ts', entry: 'lambdas/functions/upload-document.ts', kind: 'api',
+    routes: [{ method: 'POST', path: '/documents' }],
+    tables: {}, documents: 'readWrite',
   },
   {
         id: 'RouteRequest', module: 'lambdas/handlers/route-request.ts', entry: 'lambdas/functions/route-request.ts', kind: 'task',
@@ -127,4 +138,6 @@ export const ENV = {
   tokenIssuer: 'TOKEN_ISSUER',
   tokenAudience: 'TOKEN_AUDIENCE',
   tokenJwksUrl: 'TOKEN_JWKS_URL',
+  /** The private bucket of uploaded documents (functions granted `documents`). */
+  documentsBucket: 'DOCUMENTS_BUCKET',
 } as const;

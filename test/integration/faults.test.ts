@@ -295,6 +295,8 @@ describe('a crash mid-route and storage errors, through the real ASL and runner'
       mailer: { send: async (mail) => { outbox.push({ to: mail.to.email, subject: mail.subject, text: mail.text }); } },
       linkSecret: async () => Buffer.alloc(32, 7),
       policies: createPolicyRegistry(),
+      // No request of these tests references a document, so the bucket is never reached.
+      documents: new Proxy({} as Deps['documents'], { get: () => { throw new Error('these tests use no documents'); } }),
       clock,
       newRequestId,
       newApprovalId,
