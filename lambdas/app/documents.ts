@@ -25,7 +25,10 @@ import {
   type PurchaseRequest,
   type VerifiedDocument,
 } from '../domain';
+import { formatUsd } from '../domain/money';
 import { toFieldErrors } from '../domain/schema';
+import { normaliseVendorName } from '../domain/split';
+import type { DocumentView, QuotesView } from '../presentation/types';
 import { RequestValidationError } from '../shared/errors';
 import { personOf, type Principal } from './identity';
 
@@ -155,11 +158,49 @@ export const verifyDocuments = async (deps: Pick<DocumentsDeps, 'documents'>, re
   return verified;
 };
 
-export interface DocumentLink extends VerifiedDocument { url: string }
+const PURPOSE_LABELS: Record<DocumentPurpose, string> = {
+  quote: 'Written quote', justification: 'Justification memo', contract: 'Contract', solicitation: 'Solicitation', award: 'Award',
+  'cost-analysis': 'Cost or price analysis', resolution: 'Council resolution', other: 'Other',
+};
 
-/** Download links for a page, made when it is rendered and good for a few minutes. */
-export const downloadLinks = async (deps: Pick<DocumentsDeps, 'documents'>, documents: readonly VerifiedDocument[]): Promise<DocumentLink[]> =>
+const readableSize = (bytes: number): string =>
+  bytes < 1024 ? `${bytes} bytes` : bytes < 1024 * 1024 ? `${Math.round(bytes / 1024)} KB` : `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+
+/** The documents as a page shows them, each with a download link made now and good for a few minutes. */
+export const documentViews = async (deps: Pick<DocumentsDeps, 'documents'>, documents: readonly VerifiedDocument[]): Promise<DocumentView[]> =>
   Promise.all(documents.map(async (d) => ({
-    ...d,
+    filename: d.filename,
+    purpose: PURPOSE_LABELS[d.purpose],
+    mediaType: d.mediaType,
+    size: readableSize(d.size),
+    sha256: d.sha256,
     url: await deps.documents.presignDownload(documentKey(d.id), { filename: d.filename, contentType: d.mediaType }, DOWNLOAD_URL_SECONDS),
   })));
+
+/**
+ * The quotes as an approver judges them: vendor, amount, which one was selected (the request's
+ * vendor), which is lowest, and a warning when the selected one is not the lowest and the
+ * request gives no reason.
+ */
+export const quotesView = (request: PurchaseRequest): QuotesView | undefined => {
+  if (request.method?.type !== 'quotes' || request.method.quotes.length === 0) return undefined;
+  const { quotes, selectionReason } = request.method;
+  const lowestCents = Math.min(...quotes.map((q) => q.amountCents));
+  const chosen = normaliseVendorName(request.vendor.name);
+  const rows = quotes.map((q) => ({
+    vendor: q.vendor,
+    amount: formatUsd(q.amountCents),
+    selected: normaliseVendorName(q.vendor) === chosen,
+    lowest: q.amountCents === lowestCents,
+    hasDocument: q.document !== undefined,
+  }));
+  const selected = rows.find((r) => r.selected);
+  const notLowest = selected !== undefined && !selected.lowest;
+  return {
+    rows,
+    ...(notLowest && !selectionReason
+      ? { notLowestWarning: `The selected vendor (${selected.vendor}, ${selected.amount}) is not the lowest quote (${formatUsd(lowestCents)}), and the request gives no reason.` }
+      : {}),
+    ...(selectionReason ? { selectionReason } : {}),
+  };
+};

@@ -82,6 +82,8 @@ const methodBody = z.discriminatedUnion(
         .array(quote, { error: 'must be a list of quotes' })
         .max(LIMITS.quotes, { error: `must hold at most ${LIMITS.quotes} quotes` })
         .default([]),
+      /** Why the selected vendor is not the lowest quote (shown to approvers beside the quotes). */
+      selectionReason: freeText(LIMITS.justification).optional(),
     }),
     z.strictObject({
       type: z.literal('cooperative'),
@@ -199,6 +201,7 @@ function normaliseMethod(method: MethodBody): MethodEvidence {
       type: 'quotes' as const,
       quotes: method.quotes.map((q) => ({ vendor: q.vendor, amountCents: q.amount, ...(q.document ? { document: q.document } : {}) })),
       documents: method.documents?.length ? method.documents : undefined,
+      selectionReason: method.selectionReason || undefined,
     });
   }
   return dropUndefined(method);
@@ -215,6 +218,7 @@ export function toPurchaseRequestJson(r: PurchaseRequest): Record<string, unknow
             type: 'quotes',
             quotes: method.quotes.map((q) => ({ vendor: q.vendor, amount: centsToDollars(q.amountCents), ...(q.document ? { document: q.document } : {}) })),
             documents: method.documents,
+            selectionReason: method.selectionReason,
           })
         : { ...method };
   }
