@@ -179,17 +179,17 @@ function quotesSection(quotes: QuotesView | undefined): SafeHtml {
   if (!quotes || quotes.rows.length === 0) return html``;
   const rows = quotes.rows.map((q) => html`<tr${q.selected ? html` class="selected"` : ''}>
 <th scope="row">${q.vendor}${q.selected ? html` <span class="tag">Selected</span>` : ''}${q.lowest ? html` <span class="tag">Lowest</span>` : ''}</th>
-<td class="amount">${q.amount}</td>
+<td class="quote-amount">${q.amount}</td>
 <td>${q.hasDocument ? 'Attached' : html`<strong>None</strong>`}</td>
 </tr>`);
   return html`<section aria-labelledby="quotes-heading">
 <h2 id="quotes-heading">Quotes</h2>
 ${quotes.notLowestWarning ? html`<p class="warning" role="note"><span aria-hidden="true">⚠ </span>${quotes.notLowestWarning}</p>` : ''}
 ${quotes.selectionReason ? html`<p><strong>Why this vendor:</strong> ${quotes.selectionReason}</p>` : ''}
-<div class="table-scroll"><table class="quotes">
-<thead><tr><th scope="col">Vendor</th><th scope="col" class="amount">Amount</th><th scope="col">Document</th></tr></thead>
+<table class="quotes">
+<thead><tr><th scope="col">Vendor</th><th scope="col" class="quote-amount">Amount</th><th scope="col">Document</th></tr></thead>
 <tbody>${rows}</tbody>
-</table></div>
+</table>
 </section>`;
 }
 

@@ -1,5 +1,7 @@
 /** An in-memory documents bucket: what S3 would hold, with presigned URLs that name the key. */
 import type { DocumentStore } from '../../../lambdas/adapters/documents';
+import { startUpload, uploadKey } from '../../../lambdas/app/documents';
+import type { Principal } from '../../../lambdas/app/identity';
 
 interface Stored { body: Buffer; contentType: string }
 
@@ -26,3 +28,22 @@ export class FakeDocumentStore implements DocumentStore {
   }
   async remove(key: string) { this.objects.delete(key); }
 }
+
+/**
+ * A quote-based body with a written quote per quote, declared through the real upload use case
+ * as `owner` and put in `store` as a client's PUT would; other bodies come back as they are.
+ */
+export const attachQuoteDocuments = async (
+  deps: { documents: DocumentStore; clock: () => Date }, store: FakeDocumentStore, body: unknown, owner: Principal,
+): Promise<unknown> => {
+  const b = body as { method?: { type: string; quotes?: Array<Record<string, unknown>> } };
+  if (b.method?.type !== 'quotes' || !b.method.quotes || b.method.quotes.every((q) => q.document)) return body;
+  const quotes = [];
+  for (const q of b.method.quotes) {
+    const bytes = `%PDF-1.4 quote from ${String(q.vendor)}`;
+    const grant = await startUpload(deps, { filename: `quote-${String(q.vendor)}.pdf`.replace(/[^\w.-]+/g, '-'), mediaType: 'application/pdf', size: bytes.length, purpose: 'quote' }, owner);
+    store.upload(uploadKey(grant.documentId), bytes, 'application/pdf');
+    quotes.push({ ...q, document: grant.documentId });
+  }
+  return { ...b, method: { ...b.method, quotes } };
+};

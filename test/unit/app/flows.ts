@@ -6,9 +6,8 @@ import { decideApproval, type DecisionForm } from '../../../lambdas/app/decide';
 import { routeSubmittedRequest } from '../../../lambdas/app/routing';
 import type { Principal } from '../../../lambdas/app/identity';
 import { cancelRequest } from '../../../lambdas/app/lifecycle';
-import { startUpload, uploadKey } from '../../../lambdas/app/documents';
 import { submitRequest } from '../../../lambdas/app/submit';
-import type { FakeDocumentStore } from './fake-documents';
+import { attachQuoteDocuments, type FakeDocumentStore } from './fake-documents';
 import { issueAntiForgery } from '../../../lambdas/app/tokens';
 import type { World } from './fakes';
 
@@ -39,26 +38,9 @@ export const requesterOf = (body: unknown): Principal => {
   return { id: `p-${name.toLowerCase().replace(/[^a-z]+/g, '-')}`, name, email, roles: ['requester'] };
 };
 
-/**
- * A quote-based body with the written quotes its method needs (sample-city): one PDF per quote,
- * uploaded by the requester and referenced from the quote. Other bodies come back as they are.
- */
-export const withQuoteDocuments = async (deps: Parameters<typeof submitRequest>[0], body: unknown): Promise<unknown> => {
-  const b = body as { method?: { type: string; quotes?: Array<Record<string, unknown>> } };
-  if (b.method?.type !== 'quotes' || !b.method.quotes || b.method.quotes.every((q) => q.document)) return body;
-  const quotes = [];
-  for (const q of b.method.quotes) {
-    const bytes = `%PDF-1.4 quote from ${String(q.vendor)}`;
-    const grant = await startUpload(deps, { filename: `quote-${String(q.vendor)}.pdf`.replace(/[^\w.-]+/g, '-'), mediaType: 'application/pdf', size: bytes.length, purpose: 'quote' }, requesterOf(body));
-    (deps.documents as FakeDocumentStore).upload(uploadKey(grant.documentId), bytes, 'application/pdf');
-    quotes.push({ ...q, document: grant.documentId });
-  }
-  return { ...b, method: { ...b.method, quotes } };
-};
-
 /** Submits as the body's requester, signed in, with the documents its method needs. */
 export const submitAsRequester = async (deps: Parameters<typeof submitRequest>[0], body: unknown, idempotencyKey?: string) =>
-  submitRequest(deps, await withQuoteDocuments(deps, body), idempotencyKey, requesterOf(body));
+  submitRequest(deps, await attachQuoteDocuments(deps, deps.documents as FakeDocumentStore, body, requesterOf(body)), idempotencyKey, requesterOf(body));
 
 /** The requester of the sample fixtures withdraws their request. */
 export const cancelAsRequester = (deps: Parameters<typeof cancelRequest>[0], id: string, body: { reason?: unknown }) =>
