@@ -67,7 +67,8 @@ export const PAGE_CSS = [
 
   // Documents and contracts.
   'table.quotes{border-collapse:collapse;width:100%}',
-  '.quotes th,.quotes td{text-align:left;padding:.5rem .5rem .5rem 0;border-bottom:1px solid var(--line);vertical-align:top;overflow-wrap:anywhere}',
+  '.quotes th,.quotes td{text-align:left;padding:.5rem .5rem .5rem 0;border-bottom:1px solid var(--line);vertical-align:top}',
+  '.quotes th[scope=row]{overflow-wrap:anywhere}',
   '.quotes .quote-amount{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}',
   '.quotes tr.selected th,.quotes tr.selected td{font-weight:700}',
   '.tag{display:inline-block;font-size:.8125rem;font-weight:600;border:1px solid var(--line);border-radius:999px;padding:0 .5rem;margin-left:.25rem}',

@@ -57,4 +57,4 @@ maybe('the approver sees the quotes and opens the documents from the approval pa
     await screenshot(page, `approval-documents-${device}${dark ? '-dark' : ''}`);
     await context.close();
   }
-}, 120_000);
+}, 300_000);
