@@ -43,13 +43,18 @@ export interface FunctionSpec {
    * SIGN_OUT_URL. Functions granted the sessions table get PUBLIC_BASE_URL (cookie flags, origin checks).
    */
   signsIn?: boolean;
+  /**
+   * The documents bucket (DOCUMENTS_BUCKET). `read`: GetObject (inspect, presign downloads);
+   * `readWrite`: also PutObject and DeleteObject (declarations, verified copies, presigned uploads).
+   */
+  documents?: Access;
 }
 
 export const FUNCTIONS: readonly FunctionSpec[] = [
   {
     id: 'SubmitRequest', module: 'lambdas/handlers/submit-request.ts', entry: 'lambdas/functions/submit-request.ts', kind: 'api',
     routes: [{ method: 'POST', path: '/requests' }],
-    tables: { requests: 'readWrite', audit: 'readWrite', idempotency: 'readWrite' }, stateMachine: 'start',
+    tables: { requests: 'readWrite', audit: 'readWrite', idempotency: 'readWrite' }, stateMachine: 'start', documents: 'readWrite',
   },
   {
     id: 'ReadRequests', module: 'lambdas/handlers/read-requests.ts', entry: 'lambdas/functions/read-requests.ts', kind: 'api',
@@ -60,7 +65,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
       { method: 'POST', path: '/routing/preview' },
       { method: 'GET', path: '/health' },
     ],
-    tables: { requests: 'read', audit: 'read', sessions: 'readWrite' },
+    tables: { requests: 'read', audit: 'read', sessions: 'readWrite' }, documents: 'read',
   },
   {
     id: 'CancelRequest', module: 'lambdas/handlers/cancel-request.ts', entry: 'lambdas/functions/cancel-request.ts', kind: 'api',
@@ -70,7 +75,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
   {
     id: 'ApprovalPage', module: 'lambdas/handlers/approval-page.ts', entry: 'lambdas/functions/approval-page.ts', kind: 'api',
     routes: [{ method: 'GET', path: '/approvals/{approvalId}' }],
-    tables: { requests: 'read', approvals: 'read', audit: 'read', sessions: 'readWrite' }, linkSecret: true,
+    tables: { requests: 'read', approvals: 'read', audit: 'read', sessions: 'readWrite' }, linkSecret: true, documents: 'read',
   },
   {
     id: 'DecideApproval', module: 'lambdas/handlers/decide-approval.ts', entry: 'lambdas/functions/decide-approval.ts', kind: 'api',
@@ -92,7 +97,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     // The new-request form (a page): preview and submit through the same use cases as the JSON routes.
     id: 'RequestForm', module: 'lambdas/handlers/request-form.ts', entry: 'lambdas/functions/request-form.ts', kind: 'api',
     routes: [{ method: 'GET', path: '/requests/new' }, { method: 'POST', path: '/requests/new' }],
-    tables: { requests: 'readWrite', audit: 'readWrite', idempotency: 'readWrite', sessions: 'readWrite' }, stateMachine: 'start',
+    tables: { requests: 'readWrite', audit: 'readWrite', idempotency: 'readWrite', sessions: 'readWrite' }, stateMachine: 'start', documents: 'readWrite',
   },
   {
     // The list pages (HTML): my requests, waiting for me (and the hop to one's own approval link),
@@ -117,6 +122,12 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
       { method: 'POST', path: '/sign-out' },
     ],
     tables: { sessions: 'readWrite' }, linkSecret: true, signsIn: true,
+  },
+  {
+    // Upload first, reference on submit: a presigned PUT to the documents bucket (lambdas/app/documents.ts).
+    id: 'UploadDocument', module: 'lambdas/handlers/upload-document.ts', entry: 'lambdas/functions/upload-document.ts', kind: 'api',
+    routes: [{ method: 'POST', path: '/documents' }],
+    tables: {}, documents: 'readWrite',
   },
   {
         id: 'RouteRequest', module: 'lambdas/handlers/route-request.ts', entry: 'lambdas/functions/route-request.ts', kind: 'task',
@@ -167,6 +178,8 @@ export const ENV = {
   /** The web client browsers sign in with, and Cognito's logout endpoint (optional: else the discovery's end_session_endpoint). */
   signInClientId: 'SIGN_IN_CLIENT_ID',
   signOutUrl: 'SIGN_OUT_URL',
+  /** The private bucket of uploaded documents (functions granted `documents`). */
+  documentsBucket: 'DOCUMENTS_BUCKET',
 } as const;
 
 /** Functions that serve pages to signed-in browsers (granted the sessions table). */

@@ -12,6 +12,8 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Server } from 'node:http';
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { s3ClientConfig, s3DocumentStore } from '../lambdas/adapters/documents';
 import { documentClient } from '../lambdas/adapters/dynamo';
 import { createTokenVerifier } from '../lambdas/adapters/token-verifier';
 import { openIdSignIn } from '../lambdas/adapters/openid-sign-in';
@@ -30,6 +32,7 @@ import { functionArn, invokeHandler, LOCAL_REGION, type LambdaHandler } from './
 import { loadOrCreateLinkSecret } from './link-secret';
 import { smtpMailer, startMail, type LocalMail } from './mail';
 import { closeServer, listenOnLoopback, LOOPBACK } from './net';
+import { startObjectStore, type LocalObjectStore } from './object-store';
 import { createLocalStepFunctions, DEFAULT_STATE_MACHINE_ARN, type LocalStepFunctions } from './step-functions';
 import { localWorkflow } from './workflow';
 
@@ -45,6 +48,8 @@ export interface LocalStackOptions {
    * asks for 3001 (IDP_PORT), so the issuer printed there stays the same from one start to the next.
    */
   idpPort?: number;
+  /** The local S3 (documents bucket). @default a free port: only the functions and the URLs they sign name it */
+  objectStorePort?: number;
   /** @default '.data' (relative to the working directory) */
   dataDir?: string;
   /** Extra policy objects, added to the functions' policy registry. */
@@ -71,12 +76,15 @@ export interface LocalStack {
   dataDir: string;
   /** Client configuration for dynalite (endpoint, region, credentials), for tools and tests that read tables. */
   dynamoClientConfig: DynamoDBClientConfig;
+  /** The local S3 holding the documents bucket (endpoint, bucket), for tools and tests that look inside it. */
+  objectStore: Pick<LocalObjectStore, 'endpoint' | 'bucket'>;
   /** The in-process state machine (describe and wait for executions). */
   stepFunctions: LocalStepFunctions;
   stop(): Promise<void>;
 }
 
 export const MAIL_FROM = 'purchasing@sample-city.example';
+export const DOCUMENTS_BUCKET = 'documents';
 const REPOSITORY_ROOT = path.resolve(__dirname, '..');
 const ASL_FILE = path.join(REPOSITORY_ROOT, 'statemachines', 'purchase-approval.asl.json');
 
@@ -133,6 +141,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const mailer = smtpMailer(options.smtpUrl ?? `smtp://${LOOPBACK}:${mail.smtpPort}`, MAIL_FROM);
     stops.push(async () => mailer.close());
 
+    // Documents: an S3-compatible store that checks signatures as S3 does, reached through the real S3 client.
+    const objectStore = await startObjectStore({ dataDir, bucket: DOCUMENTS_BUCKET, region: LOCAL_REGION, port: options.objectStorePort ?? 0 });
+    stops.push(() => objectStore.stop());
+    const s3 = new S3Client(s3ClientConfig({ endpoint: objectStore.endpoint, region: LOCAL_REGION, forcePathStyle: true, credentials: objectStore.credentials }));
+    stops.push(async () => s3.destroy());
+
     const identity = await identityStarting;
 
     // The functions get the workflow before the engine that runs their tasks exists.
@@ -144,6 +158,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       workflow: options.wrapWorkflow ? options.wrapWorkflow(workflow) : workflow,
       mailer,
       linkSecret: (await loadOrCreateLinkSecret(dataDir)).source,
+      documents: s3DocumentStore(s3, DOCUMENTS_BUCKET),
       publicBaseUrl: apiUrl,
       policies: createPolicyRegistry(options.extraPolicies ? { extra: options.extraPolicies } : {}),
       // The API accepts the local provider's access tokens, verified as on AWS (JWKS, issuer, audience).
@@ -192,6 +207,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       issuer: identity.issuer,
       dataDir,
       dynamoClientConfig,
+      objectStore: { endpoint: objectStore.endpoint, bucket: objectStore.bucket },
       stepFunctions: machine,
       stop: () => {
         stopping ??= stopAll();

@@ -79,6 +79,7 @@ const main = async () => {
   console.log(`API    ${stack.apiUrl}`);
   console.log(`Inbox  ${stack.mailWebUrl}  (SMTP 127.0.0.1:${stack.smtpPort})`);
   console.log(`Issuer ${stack.issuer}  (local sign-in; tokens for scripts: npm run --silent token -- <email>)`);
+  console.log(`Files  ${stack.objectStore.endpoint}/${stack.objectStore.bucket}  (documents, S3 API; upload with POST /documents)`);
   console.log(`Data   ${stack.dataDir}`);
   console.log('ready');
 

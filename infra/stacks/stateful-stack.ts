@@ -9,6 +9,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { TABLES, type TableDefinition, type TableKey } from '../../lambdas/shared/tables';
 import type { StageConfig } from '../config';
+import { DocumentsBucket } from '../constructs/documents-bucket';
 import { PeopleUserPool } from '../constructs/user-pool';
 
 export interface StatefulStackProps extends StackProps {
@@ -29,6 +30,8 @@ export class StatefulStack extends Stack {
   readonly linkSecret: secretsmanager.ISecret;
   /** Who may sign in (people outlive any redeploy of the app). */
   readonly people: PeopleUserPool;
+  /** Uploaded documents (quotes, contracts, memos): records of the agency, kept like the tables. */
+  readonly documents: DocumentsBucket;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -62,6 +65,9 @@ export class StatefulStack extends Stack {
     });
     this.linkSecret = secret;
     new CfnOutput(this, 'LinkSecretArn', { value: secret.secretArn });
+
+    this.documents = new DocumentsBucket(this, 'Documents', { stage: config.stage, removalPolicy: config.removalPolicy });
+    new CfnOutput(this, 'DocumentsBucketName', { value: this.documents.bucket.bucketName });
 
     // The pages' app client (callback and sign-out URLs on the API's URL) is in the app stack.
     this.people = new PeopleUserPool(this, 'People', {

@@ -20,6 +20,7 @@ import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { MAIL_CONFIGURATION_ERROR_MESSAGE } from '../../lambdas/adapters/mail-errors';
@@ -29,6 +30,7 @@ import { CORS_ORIGINS_ENV } from '../../lambdas/shared/cors';
 import { TABLES, type TableDefinition, type TableKey } from '../../lambdas/shared/tables';
 import { ASL_FUNCTION_PLACEHOLDERS } from '../../statemachines/placeholders';
 import type { StageConfig } from '../config';
+import { documentsBucketName, grantDocuments } from '../constructs/documents-bucket';
 import { AppFunction } from '../constructs/app-function';
 import { PURCHASE_REQUEST_MODEL } from '../request-models';
 
@@ -109,9 +111,12 @@ export class StatelessStack extends Stack {
       });
     }
 
+    // The documents bucket by name too (infra/constructs/documents-bucket.ts).
+    const documents = s3.Bucket.fromBucketName(this, 'DocumentsBucket', documentsBucketName(this, config.stage));
+
     const functions = new Map<string, AppFunction>();
     for (const spec of FUNCTIONS) {
-      functions.set(spec.id, this.buildFunction(spec, config, tables, props.linkSecret, stateMachineRef, props.tokenIssuer));
+      functions.set(spec.id, this.buildFunction(spec, config, tables, props.linkSecret, stateMachineRef, props.tokenIssuer, documents));
     }
     this.functions = functions;
 
@@ -174,6 +179,7 @@ export class StatelessStack extends Stack {
     linkSecret: secretsmanager.ISecret,
     stateMachine: sfn.IStateMachine,
     tokenIssuer: string,
+    documents: s3.IBucket,
   ): AppFunction {
     const fn = new AppFunction(this, spec.id, {
       entry: spec.entry,
@@ -246,6 +252,13 @@ export class StatelessStack extends Stack {
         actions: ['secretsmanager:GetSecretValue'],
         resources: [linkSecret.secretArn],
       }));
+    }
+    if (spec.documents) {
+      grantDocuments(fn, documents, spec.documents);
+      Validations.of(fn.role!).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${nagResource(this, documents.arnForObjects('*'))}]`,
+        reason: 'Object access in the documents bucket only (the catalog grant: GetObject, plus PutObject and DeleteObject for readWrite); keys are made per upload (ULIDs), so there is no fixed list of keys.',
+      });
     }
     return fn;
   }

@@ -7,16 +7,22 @@
  * Actors are plain values passed in by the use case (who acted is the caller's knowledge).
  */
 import type { Actor } from '../audit/chain';
-import type { Person, RoutingDecision } from '../domain';
+import type { Person, RoutingDecision, VerifiedDocument } from '../domain';
 import type { CheckpointRecord, DecisionRecord, PendingEvent, Phase, RequestRecord, RequestStatus } from '../store/records';
 
 const SYSTEM: Actor = { kind: 'system' };
+
+const documentAudit = (d: VerifiedDocument) => ({ documentId: d.id, purpose: d.purpose, filename: d.filename, mediaType: d.mediaType, size: d.size, sha256: d.sha256 });
 
 export const requestSubmitted = (record: RequestRecord, actor: Actor): PendingEvent => {
   const r = record.request;
   return {
     eventKey: 'request-submitted', at: record.submittedAt, type: 'request-submitted', actor,
-    data: { number: record.number ?? null, title: r.title, amountCents: r.amountCents, department: r.department, vendor: r.vendor.name, method: r.method?.type ?? null, policy: r.policy },
+    data: {
+      number: record.number ?? null, title: r.title, amountCents: r.amountCents, department: r.department, vendor: r.vendor.name, method: r.method?.type ?? null, policy: r.policy,
+      // Each referenced document as the server verified it: its SHA-256 of the stored bytes goes on the chain.
+      ...(record.documents?.length ? { documents: record.documents.map(documentAudit) } : {}),
+    },
   };
 };
 

@@ -23,6 +23,7 @@ import { flushAuditOrLeavePending } from '../store/audit-flush';
 import { checkpointDecided } from './audit-events';
 import type { Deps } from './deps';
 import { checkAntiForgery, isWellFormedApprovalId, issueAntiForgery } from './tokens';
+import { documentViews, quotesView } from './documents';
 import { checkpointView, requestSummary } from './views';
 
 type Loaded = { link: LinkRecord; record: RequestRecord; checkpoint: CheckpointRecord; all: CheckpointRecord[] };
@@ -105,6 +106,7 @@ const decidedByLine = (d: DecisionRecord) => (d.onBehalfOf ? `${d.decidedBy.name
 const pageView = (loaded: Loaded, approvalId: string, formActionBase: string, antiForgeryToken: string): ApprovalPageView => {
   const current: CheckpointView = checkpointView(loaded.checkpoint);
   if (loaded.link.kind === 'escalation') current.approver = loaded.link.recipient;
+  const quotes = quotesView(loaded.record.request);
   return {
     request: requestSummary(loaded.record),
     checkpoints: loaded.all.map(checkpointView),
@@ -113,12 +115,13 @@ const pageView = (loaded: Loaded, approvalId: string, formActionBase: string, an
     formAction: `${formActionBase}/approvals/${approvalId}`,
     antiForgeryToken,
     expiresAt: loaded.checkpoint.deadlines?.expireAt ?? '',
+    ...(quotes ? { quotes } : {}),
   };
 };
 
 /** GET /approvals/{id}: the page, or why it is closed. Reads only. */
 export const openApprovalPage = async (
-  deps: Pick<Deps, 'approvals' | 'requests' | 'linkSecret' | 'clock' | 'policies'>, approvalId: string, formActionBase: string, signedIn?: SignedIn,
+  deps: Pick<Deps, 'approvals' | 'requests' | 'linkSecret' | 'clock' | 'policies'> & Partial<Pick<Deps, 'documents'>>, approvalId: string, formActionBase: string, signedIn?: SignedIn,
 ): Promise<{ kind: 'open'; view: ApprovalPageView } | Closed> => {
   const loaded = await load(deps, approvalId);
   if (!loaded) return { kind: 'not-found' };
@@ -126,7 +129,10 @@ export const openApprovalPage = async (
   const closed = closedReason(loaded, now, signedIn) ?? stepUp(deps, loaded, approvalId, formActionBase, signedIn);
   if (closed) return closed;
   const token = issueAntiForgery(await deps.linkSecret(), approvalId, now);
-  return { kind: 'open', view: pageView(loaded, approvalId, formActionBase, token) };
+  const view = pageView(loaded, approvalId, formActionBase, token);
+  // Download links are made now, for this view only, and last minutes.
+  if (loaded.record.documents && deps.documents) view.documents = await documentViews({ documents: deps.documents }, loaded.record.documents);
+  return { kind: 'open', view };
 };
 
 export interface DecisionForm { decision?: string; comment?: string; antiForgery?: string; meetingDate?: string; resolutionNumber?: string }

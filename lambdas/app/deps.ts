@@ -7,6 +7,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { functionById, verifiesTokens, type FunctionSpec } from '../catalog';
 import type { PolicyRegistry } from '../domain';
+import type { DocumentStore } from '../adapters/documents';
 import type { SecretSource } from '../adapters/link-secret';
 import type { Mailer } from '../adapters/mailer';
 import type { Workflow } from '../adapters/workflow';
@@ -30,6 +31,8 @@ export interface Deps extends IdentityDeps {
   mailer: Mailer;
   linkSecret: SecretSource;
   policies: PolicyRegistry;
+  /** The documents bucket (S3 on AWS, the local object store under `npm start`). */
+  documents: DocumentStore;
   clock: () => Date;
   newRequestId: () => string;
   newApprovalId: () => string;
@@ -49,6 +52,7 @@ export interface Adapters {
   workflow?: Workflow;
   mailer?: Mailer;
   linkSecret?: SecretSource;
+  documents?: DocumentStore;
   publicBaseUrl?: string;
   policies: PolicyRegistry;
   /** Verifies bearer tokens (API functions): jose against the issuer's JWKS, here and on AWS. */
@@ -101,6 +105,7 @@ export const composeDeps = (functionId: string, adapters: Adapters): Deps => {
       ? brought(functionId, 'the link secret', adapters.linkSecret)
       : () => Promise.reject(new Error(`${functionId} is not granted the link secret (see lambdas/catalog.ts)`)),
     policies: adapters.policies,
+    documents: spec.documents ? brought(functionId, 'the documents bucket', adapters.documents) : notGranted(functionId, 'the documents bucket'),
     clock,
     newRequestId,
     newApprovalId,

@@ -12,6 +12,7 @@
  */
 import { z } from 'zod';
 import { FUNCTIONS, type Route } from '../catalog';
+import { documentUploadBody } from '../domain/documents';
 import { API_BODIES, parsePurchaseRequest } from '../domain/schema';
 import { REQUEST_STATUSES } from '../domain/vocabulary';
 import { HTTP_STATUS, type ErrorCode } from '../shared/error-codes';
@@ -19,6 +20,7 @@ import { MAX_BODY_BYTES } from '../shared/http';
 // The documented example is the request the tests submit, so it is known to be accepted.
 import purchaseRequestExample from '../../test/fixtures/requests/formal-cooperative.json';
 import * as shapes from './api-shapes';
+import { uploadGrantShape } from './documents';
 
 type Json = Record<string, unknown>;
 
@@ -42,7 +44,7 @@ interface Body {
 }
 
 interface Success {
-  status: 200 | 202 | 303;
+  status: 200 | 201 | 202 | 303;
   description: string;
   /** Media type → component schema name (or a raw schema for non-JSON answers). */
   content: Record<string, string | Json>;
@@ -137,6 +139,18 @@ const ROUTES: Record<string, RouteDoc> = {
       headers: { 'X-Audit-Verified': { description: 'With format=csv: `true` when the chain verifies.', schema: { type: 'string', enum: ['true', 'false'] } } },
     },
     errors: ['validation_failed', 'forbidden', 'not_found', 'internal_error'],
+  },
+  'POST /documents': {
+    tag: 'Requests',
+    summary: 'Upload a document (quote, contract, memo…) to reference from a request',
+    description:
+      'Declare the file (name, media type, exact size in bytes, purpose); the answer is a presigned PUT, good for minutes, ' +
+      'whose signature covers that type and size, so the bucket refuses any other. Then reference `documentId` in the request. ' +
+      'On submit the server checks each document is yours, uploaded, of the declared type and size, and records its SHA-256 in the audit trail.',
+    auth: 'bearer',
+    body: { schema: 'DocumentUpload', mediaTypes: [JSON_TYPE], required: true, example: { filename: 'quote-volt-partners.pdf', mediaType: 'application/pdf', size: 48213, purpose: 'quote' } },
+    success: { status: 201, description: 'Where and how to upload the file.', content: { [JSON_TYPE]: 'UploadGrant' } },
+    errors: [...BODY_ERRORS, 'forbidden', 'internal_error'],
   },
   'POST /routing/preview': {
     tag: 'Routing',
@@ -389,6 +403,8 @@ const SCHEMAS: Record<string, { schema: z.ZodType; io: 'input' | 'output' }> = {
   Health: { schema: shapes.health, io: 'output' },
   SignInForm: { schema: z.object({ next: z.string().optional() }), io: 'input' },
   SignOutForm: { schema: z.object({ formToken: z.string() }), io: 'input' },
+  DocumentUpload: { schema: documentUploadBody, io: 'input' },
+  UploadGrant: { schema: uploadGrantShape, io: 'output' },
 };
 
 const ref = (name: string): Json => {

@@ -9,6 +9,7 @@ import { flushAudit } from '../store/audit-flush';
 import type { RequestStatus } from '../store/records';
 import { requestRouted } from './audit-events';
 import type { Deps } from './deps';
+import { declaredDocuments } from './documents';
 import { requestedBy, type Principal } from './identity';
 import { validatePurchaseRequest } from './submit';
 
@@ -27,11 +28,13 @@ const history = async (deps: Pick<Deps, 'requests'>, request: PurchaseRequest, p
 };
 
 /** POST /routing/preview: the decision the signed-in person's submission would get now, with no side effect. */
-export const previewRouting = async (deps: Pick<Deps, 'requests' | 'policies' | 'clock'>, body: unknown, by: Principal): Promise<RoutingDecision> => {
+export const previewRouting = async (deps: Pick<Deps, 'requests' | 'policies' | 'clock' | 'documents'>, body: unknown, by: Principal): Promise<RoutingDecision> => {
   const request = requestedBy(validatePurchaseRequest(body, deps, by), by);
   const policy = deps.policies.get(request.policy);
   const at = deps.clock();
-  return routeRequest(request, { policy, history: await history(deps, request, policy, at), at });
+  // The preview takes the referenced uploads at their declared purpose; submission verifies them.
+  const documents = await declaredDocuments(deps, request, by);
+  return routeRequest(request, { policy, history: await history(deps, request, policy, at), at, documents });
 };
 
 export interface RouteTaskOutput { status: RoutingStatus; checkpointCount: number }
@@ -52,7 +55,9 @@ export const routeSubmittedRequest = async (deps: Pick<Deps, 'requests' | 'audit
   }
   const policy = deps.policies.get(record.request.policy);
   const at = deps.clock();
-  const decision = routeRequest(record.request, { policy, history: await history(deps, record.request, policy, at), at, requestId });
+  const decision = routeRequest(record.request, {
+    policy, history: await history(deps, record.request, policy, at), at, requestId, ...(record.documents ? { documents: record.documents } : {}),
+  });
   const moved = await deps.requests.recordRouting(requestId, decision, at.toISOString(), requestRouted(decision, at.toISOString()));
   await flushAudit(deps, requestId);
   if (!moved) {

@@ -6,19 +6,20 @@
  */
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../audit/chain';
-import { parsePurchaseRequest, validateAgainstPolicy, type PurchaseRequest } from '../domain';
+import { parsePurchaseRequest, validateAgainstPolicy, type PurchaseRequest, type VerifiedDocument } from '../domain';
 import { IdempotencyKeyReusedError, RequestValidationError } from '../shared/errors';
 import { flushAuditOrLeavePending } from '../store/audit-flush';
 import type { RequestRecord } from '../store/records';
 import { numberingYear } from '../domain/request-number';
 import { requestNumbered, requestSubmitted } from './audit-events';
 import type { Deps } from './deps';
+import { verifyDocuments } from './documents';
 import { personOf, requestedBy, type Principal } from './identity';
 
 const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 const MAX_IDEMPOTENCY_KEY = 255;
 
-export type SubmitDeps = Pick<Deps, 'requests' | 'audit' | 'idempotency' | 'workflow' | 'policies' | 'clock' | 'newRequestId'>;
+export type SubmitDeps = Pick<Deps, 'requests' | 'audit' | 'idempotency' | 'workflow' | 'policies' | 'clock' | 'newRequestId' | 'documents'>;
 
 /** Structural and policy validation shared by submit and preview. */
 export const validatePurchaseRequest = (body: unknown, deps: Pick<Deps, 'policies'>, signedIn?: Principal): PurchaseRequest => {
@@ -49,6 +50,8 @@ export interface SubmitResult { created: boolean; record: RequestRecord }
 export const submitRequest = async (deps: SubmitDeps, body: unknown, idempotencyKey: string | undefined, by: Principal): Promise<SubmitResult> => {
   const request = requestedBy(validatePurchaseRequest(body, deps, by), by);
   const key = validateIdempotencyKey(idempotencyKey);
+  // Before anything is stored: a reference that is not the submitter's verified upload refuses the request.
+  const documents = await verifyDocuments(deps, request, by);
   const now = deps.clock();
   let id = deps.newRequestId();
 
@@ -65,10 +68,10 @@ export const submitRequest = async (deps: SubmitDeps, body: unknown, idempotency
       const existing = await deps.requests.get(id);
       // The first submission may still be between its claim and its write: finish its work here.
       if (existing && existing.status !== 'SUBMITTED') return { created: false, record: existing };
-      return { created: false, record: await store(deps, id, request, now, by, existing) };
+      return { created: false, record: await store(deps, id, request, documents, now, by, existing) };
     }
   }
-  return { created: true, record: await store(deps, id, request, now, by) };
+  return { created: true, record: await store(deps, id, request, documents, now, by) };
 };
 
 /**
@@ -100,11 +103,13 @@ export const ensureNumber = async (deps: Pick<SubmitDeps, 'requests'>, record: R
  * between wastes that number and nothing else. A retry of a submission that was stored keeps the
  * stored number; two racing first writes both allocate, and the one whose request is stored wins.
  */
-const store = async (deps: SubmitDeps, id: string, request: PurchaseRequest, now: Date, by: Principal, existing?: RequestRecord): Promise<RequestRecord> => {
+const store = async (
+  deps: SubmitDeps, id: string, request: PurchaseRequest, documents: VerifiedDocument[], now: Date, by: Principal, existing?: RequestRecord,
+): Promise<RequestRecord> => {
   let record = existing;
   if (!record) {
     const number = await deps.requests.allocateNumber(numberingYear(now.toISOString()), id);
-    const fresh: RequestRecord = { id, number, submittedAt: now.toISOString(), updatedAt: now.toISOString(), status: 'SUBMITTED', request };
+    const fresh: RequestRecord = { id, number, submittedAt: now.toISOString(), updatedAt: now.toISOString(), status: 'SUBMITTED', request, documents };
     record = (await deps.requests.create(fresh, [requestSubmitted(fresh, { kind: 'requester', ...personOf(by) })])) ? fresh : (await deps.requests.get(id))!;
   }
   await completeSubmission(deps, record);

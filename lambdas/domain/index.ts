@@ -20,3 +20,16 @@ export { lineCents, linesTotalCents } from './lines';
 export { skeleton, foldedSkeleton } from './confusables';
 export { deadlinesFor, addBusinessDays } from './deadlines';
 export { formatUsd } from './money';
+export {
+  DOCUMENT_LIMITS,
+  DOCUMENT_MEDIA_TYPES,
+  DOCUMENT_PURPOSES,
+  documentReferences,
+  documentUploadBody,
+  missingDocuments,
+  referencedDocumentIds,
+  type DocumentMediaType,
+  type DocumentPurpose,
+  type DocumentUpload,
+  type VerifiedDocument,
+} from './documents';

@@ -9,6 +9,7 @@
  */
 import * as z from 'zod';
 import { isCalendarDate } from './dates';
+import { DOCUMENT_PURPOSES } from './documents';
 import { hasAtMostTwoDecimals } from './money';
 import { CATEGORIES, FUNDING_SOURCES, METHOD_TYPES, SOLE_SOURCE_GROUNDS } from './vocabulary';
 
@@ -158,6 +159,22 @@ const delegation = z.strictObject({
   note: z.string().max(500).optional(),
 });
 
+/**
+ * A document a purchase needs (lambdas/domain/documents.ts): met by a referenced, verified
+ * document of one of `purposes`. `perQuote`: every quote carries its own. `atCheckpoint`: the
+ * document comes into being at that checkpoint (the council's resolution after its meeting), so
+ * submission does not ask for it. `methods` absent: every method.
+ */
+const documentRequirement = z.strictObject({
+  id,
+  title: z.string().trim().min(1).max(200),
+  methods: z.array(method).min(1).optional(),
+  purposes: z.array(z.enum(DOCUMENT_PURPOSES)).min(1),
+  perQuote: z.boolean().optional(),
+  atCheckpoint: id.optional(),
+  citation,
+});
+
 const duration = z.union([
   z.strictObject({ businessDays: z.number().int().min(0).max(365) }),
   z.strictObject({ seconds: z.number().int().min(0).max(365 * 86400) }),
@@ -204,6 +221,7 @@ const common = {
   methods: z.partialRecord(method, methodRule),
   chain: z.array(chainRule),
   sources: z.array(z.string()).optional(),
+  documents: z.strictObject({ required: z.array(documentRequirement) }).optional(),
 };
 
 const basePolicy = z.strictObject({
@@ -252,3 +270,4 @@ export type Role = z.infer<typeof role>;
 export type Delegation = z.infer<typeof delegation>;
 export type Requirement = z.infer<typeof requirement>;
 export type AccountsRule = z.infer<typeof accounts>;
+export type DocumentRequirement = z.infer<typeof documentRequirement>;

@@ -4,6 +4,7 @@
  */
 import { buildChain } from './chain';
 import { utcDate } from './dates';
+import { missingDocuments, requirementsFor, type VerifiedDocument } from './documents';
 import { PolicyInvalidError } from './errors';
 import { evaluateMethod, evaluateRequirements, type FieldCheck } from './methods';
 import { formatUsd } from './money';
@@ -24,6 +25,13 @@ export interface RouteContext {
   federal?: Policy;
   /** The request's own id, so a history that already holds it does not count it twice. */
   requestId?: string;
+  /**
+   * The referenced documents the server verified (stored, the submitter's, size, type, hash).
+   * When given, a document the method needs (the policy's `documents.required`) and not among
+   * them returns the request, naming it. Absent: documents are not judged (a request stored
+   * before documents existed).
+   */
+  documents?: readonly Pick<VerifiedDocument, 'id' | 'purpose'>[];
 }
 
 function overlayFor(r: PurchaseRequest, ctx: RouteContext): OverlayPolicy | undefined {
@@ -143,6 +151,7 @@ export function routeRequest(r: PurchaseRequest, ctx: RouteContext): RoutingDeci
         citation: c.citation,
       });
     }
+    if (ctx.documents) reasons.push(...missingDocuments(r, ctx.documents, requirementsFor(overlay ? [policy, overlay] : [policy], evidence.type)));
     method = {
       type: evidence.type,
       selectedBy,

@@ -8,6 +8,7 @@
  */
 import * as z from 'zod';
 import { isCalendarDate } from './dates';
+import { DOCUMENT_LIMITS, documentId } from './documents';
 import { LIMITS } from './limits';
 import { lineCents, linesTotalCents, quantityProblem } from './lines';
 import { centsToDollars, dollarsProblem, dollarsToCents, formatUsd, MAX_DOLLARS } from './money';
@@ -60,7 +61,15 @@ export const money = z
 
 const person = z.strictObject({ name: text(LIMITS.name), email });
 
-const quote = z.strictObject({ vendor: text(LIMITS.name), amount: money });
+/** The quote's own document (the written quote), by the id POST /documents gave it. */
+const quote = z.strictObject({ vendor: text(LIMITS.name), amount: money, document: documentId.optional() });
+
+/** Documents by id (from POST /documents): the method's own (contract, memo) or the request's. */
+const documentIds = z
+  .array(documentId, { error: 'must be a list of document ids' })
+  .max(DOCUMENT_LIMITS.perRequest, { error: `must hold at most ${DOCUMENT_LIMITS.perRequest} documents` })
+  .optional();
+const methodDocuments = { documents: documentIds };
 
 /** A number of units: positive, at most four decimals. */
 const quantity = z
@@ -98,17 +107,21 @@ const federalFacts = z.strictObject({
 const methodBody = z.discriminatedUnion(
   'type',
   [
-    z.strictObject({ type: z.literal('direct') }),
-    z.strictObject({ type: z.literal('competitive') }),
+    z.strictObject({ type: z.literal('direct'), ...methodDocuments }),
+    z.strictObject({ type: z.literal('competitive'), ...methodDocuments }),
     z.strictObject({
       type: z.literal('quotes'),
+      ...methodDocuments,
       quotes: z
         .array(quote, { error: 'must be a list of quotes' })
         .max(LIMITS.quotes, { error: `must hold at most ${LIMITS.quotes} quotes` })
         .default([]),
+      /** Why the selected vendor is not the lowest quote (shown to approvers beside the quotes). */
+      selectionReason: freeText(LIMITS.justification).optional(),
     }),
     z.strictObject({
       type: z.literal('cooperative'),
+      ...methodDocuments,
       alliance: text(LIMITS.text).optional(),
       contractNumber: text(LIMITS.text).optional(),
       expires: calendarDate.optional(),
@@ -117,6 +130,7 @@ const methodBody = z.discriminatedUnion(
     }),
     z.strictObject({
       type: z.literal('piggyback'),
+      ...methodDocuments,
       leadAgency: text(LIMITS.text).optional(),
       leadAgencyIsPublic: flag.optional(),
       contractNumber: text(LIMITS.text).optional(),
@@ -128,6 +142,7 @@ const methodBody = z.discriminatedUnion(
     }),
     z.strictObject({
       type: z.literal('state-contract'),
+      ...methodDocuments,
       state: text(LIMITS.text).optional(),
       contractNumber: text(LIMITS.text).optional(),
       expires: calendarDate.optional(),
@@ -136,11 +151,13 @@ const methodBody = z.discriminatedUnion(
     }),
     z.strictObject({
       type: z.literal('sole-source'),
+      ...methodDocuments,
       ground: z.enum(SOLE_SOURCE_GROUNDS, { error: `must be one of: ${SOLE_SOURCE_GROUNDS.join(', ')}` }).optional(),
       justification: freeText(LIMITS.justification).optional(),
     }),
     z.strictObject({
       type: z.literal('emergency'),
+      ...methodDocuments,
       justification: freeText(LIMITS.justification).optional(),
     }),
   ],
@@ -175,6 +192,7 @@ export const purchaseRequestBody = z
     neededBy: calendarDate.optional(),
     method: methodBody.optional(),
     federal: federalFacts.optional(),
+    documents: documentIds,
   })
   .superRefine((body, ctx) => {
     if (body.lines === undefined) {
@@ -242,7 +260,7 @@ export type FederalFactsBody = z.output<typeof federalFacts>;
 export function parsePurchaseRequest(body: unknown, defaults: { requester?: PurchaseRequest['requester'] } = {}): ParseResult<PurchaseRequest> {
   const parsed = purchaseRequestBody.safeParse(body, { reportInput: true });
   if (!parsed.success) return { ok: false, errors: toFieldErrors(parsed.error) };
-  const { amount, lines, description, neededBy, method, federal, requester: given, ...rest } = parsed.data;
+  const { amount, lines, description, neededBy, method, federal, documents, requester: given, ...rest } = parsed.data;
   // The API takes the requester from the sign-in (`defaults`); a body without either names nobody.
   const requester = given ?? defaults.requester;
   if (!requester) return { ok: false, errors: [{ field: 'requester', message: 'is required (the signed-in person, or name and email)' }] };
@@ -250,6 +268,7 @@ export function parsePurchaseRequest(body: unknown, defaults: { requester?: Purc
   const value: PurchaseRequest = {
     ...rest,
     requester,
+    ...(documents?.length ? { documents } : {}),
     // the refinement above guarantees one of the two, and that they agree
     amountCents: items ? linesTotalCents(items) : amount!,
     ...(items ? { lines: items } : {}),
@@ -263,7 +282,12 @@ export function parsePurchaseRequest(body: unknown, defaults: { requester?: Purc
 
 function normaliseMethod(method: MethodBody): MethodEvidence {
   if (method.type === 'quotes') {
-    return { type: 'quotes', quotes: method.quotes.map((q) => ({ vendor: q.vendor, amountCents: q.amount })) };
+    return dropUndefined({
+      type: 'quotes' as const,
+      quotes: method.quotes.map((q) => ({ vendor: q.vendor, amountCents: q.amount, ...(q.document ? { document: q.document } : {}) })),
+      documents: method.documents?.length ? method.documents : undefined,
+      selectionReason: method.selectionReason || undefined,
+    });
   }
   return dropUndefined(method);
 }
@@ -277,7 +301,12 @@ export function toPurchaseRequestJson(r: PurchaseRequest): Record<string, unknow
   if (method) {
     out.method =
       method.type === 'quotes'
-        ? { type: 'quotes', quotes: method.quotes.map((q) => ({ vendor: q.vendor, amount: centsToDollars(q.amountCents) })) }
+        ? dropUndefined({
+            type: 'quotes',
+            quotes: method.quotes.map((q) => ({ vendor: q.vendor, amount: centsToDollars(q.amountCents), ...(q.document ? { document: q.document } : {}) })),
+            documents: method.documents,
+            selectionReason: method.selectionReason,
+          })
         : { ...method };
   }
   return dropUndefined(out);

@@ -7,6 +7,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { documentClient } from '../adapters/dynamo';
+import type { DocumentStore } from '../adapters/documents';
 import type { SecretSource } from '../adapters/link-secret';
 import { createTokenVerifier } from '../adapters/token-verifier';
 import type { OpenIdSignInConfig, SignInProvider } from '../adapters/openid-sign-in';
@@ -27,6 +28,7 @@ export interface FunctionConfig {
   readonly tableNames: Readonly<Partial<Record<TableKey, string>>>;
   readonly stateMachineArn?: string;
   readonly linkSecretArn?: string;
+  readonly documentsBucket?: string;
   readonly mail?: Readonly<{ from: string; publicBaseUrl: string }>;
   /** API functions: the OpenID issuer whose bearer tokens they accept. */
   readonly token?: Readonly<{ issuer: string; audience: string; jwksUrl: string; cognitoClientIds?: readonly string[] }>;
@@ -52,6 +54,7 @@ export const readFunctionConfig = (functionId: string, env: NodeJS.ProcessEnv = 
     tableNames: Object.freeze(tableNames),
     ...(spec.stateMachine ? { stateMachineArn: read(ENV.stateMachineArn) } : {}),
     ...(spec.linkSecret ? { linkSecretArn: read(ENV.linkSecretArn) } : {}),
+    ...(spec.documents ? { documentsBucket: read(ENV.documentsBucket) } : {}),
     ...(spec.sendsMail ? { mail: Object.freeze({ from: read(ENV.mailFrom), publicBaseUrl: read(ENV.publicBaseUrl) }) } : {}),
     ...(verifiesTokens(spec) ? { token: Object.freeze({ issuer: read(ENV.tokenIssuer), audience: read(ENV.tokenAudience), jwksUrl: read(ENV.tokenJwksUrl), ...cognitoClients(env) }) } : {}),
     ...(usesSessions(spec) || spec.signsIn ? { publicBaseUrl: read(ENV.publicBaseUrl) } : {}),
@@ -95,6 +98,7 @@ export interface AwsAdapterFactories {
   mailer?: (from: string) => Mailer;
   linkSecret?: (secretArn: string) => SecretSource;
   signIn?: (config: OpenIdSignInConfig) => SignInProvider;
+  documents?: (bucketName: string) => DocumentStore;
 }
 
 /** The ports of one function on AWS. Called once per container, when its bundle loads. */
@@ -107,6 +111,7 @@ export const awsDeps = (functionId: string, factories: AwsAdapterFactories = {},
     factories.mailer && !spec.sendsMail && 'a mailer',
     factories.linkSecret && !spec.linkSecret && 'a link secret',
     factories.signIn && !spec.signsIn && 'browser sign-in',
+    factories.documents && !spec.documents && 'a documents bucket',
   ].filter(Boolean);
   if (extra.length) throw new Error(`${functionId} brings ${extra.join(', ')} that lambdas/catalog.ts does not grant it`);
   return composeDeps(functionId, {
@@ -114,6 +119,7 @@ export const awsDeps = (functionId: string, factories: AwsAdapterFactories = {},
     tableNames: config.tableNames,
     ...(config.stateMachineArn && factories.workflow ? { workflow: factories.workflow(config.stateMachineArn) } : {}),
     ...(config.linkSecretArn && factories.linkSecret ? { linkSecret: factories.linkSecret(config.linkSecretArn) } : {}),
+    ...(config.documentsBucket && factories.documents ? { documents: factories.documents(config.documentsBucket) } : {}),
     ...(config.mail && factories.mailer ? { mailer: factories.mailer(config.mail.from), publicBaseUrl: config.mail.publicBaseUrl } : {}),
     ...(config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {}),
     ...(config.signIn && factories.signIn ? { signIn: factories.signIn(config.signIn) } : {}),

@@ -23,6 +23,8 @@ import type {
   ApprovalPageView,
   CheckpointView,
   FlagView,
+  DocumentView,
+  QuotesView,
   RecordedField,
   RenderedPage,
   RequestSummary,
@@ -196,6 +198,42 @@ ${errorText('comment', errors)}<textarea id="comment" name="comment" rows="4" ma
 </section>`;
 }
 
+// ---------------------------------------------------------------- quotes and documents
+
+function quotesSection(quotes: QuotesView | undefined): SafeHtml {
+  if (!quotes || quotes.rows.length === 0) return html``;
+  const rows = quotes.rows.map((q) => html`<tr${q.selected ? html` class="selected"` : ''}>
+<th scope="row">${q.vendor}${q.selected ? html` <span class="tag">Selected</span>` : ''}${q.lowest ? html` <span class="tag">Lowest</span>` : ''}</th>
+<td class="quote-amount">${q.amount}</td>
+<td>${q.hasDocument ? 'Attached' : html`<strong>None</strong>`}</td>
+</tr>`);
+  return html`<section aria-labelledby="quotes-heading">
+<h2 id="quotes-heading">Quotes</h2>
+${quotes.notLowestWarning ? html`<p class="warning" role="note"><span aria-hidden="true">⚠ </span>${quotes.notLowestWarning}</p>` : ''}
+${quotes.selectionReason ? html`<p><strong>Why this vendor:</strong> ${quotes.selectionReason}</p>` : ''}
+<table class="quotes">
+<thead><tr><th scope="col">Vendor</th><th scope="col" class="quote-amount">Amount</th><th scope="col">Document</th></tr></thead>
+<tbody>${rows}</tbody>
+</table>
+</section>`;
+}
+
+function documentsSection(documents: DocumentView[] | undefined): SafeHtml {
+  if (!documents) return html``;
+  const items = documents.map((d) => html`<li>
+<a href="${d.url}" download="${d.filename}">${d.filename}</a>
+<span class="doc-meta">${d.purpose} · ${d.mediaType} · ${d.size}</span>
+<span class="doc-meta">SHA-256 <code title="${d.sha256}">${d.sha256.slice(0, 12)}…</code></span>
+</li>`);
+  return html`<section aria-labelledby="documents-heading">
+<h2 id="documents-heading">Documents</h2>
+${documents.length
+    ? html`<ul class="documents">${items}</ul>
+<p class="muted">Links work for a few minutes; reload the page for new ones. Files download, they do not open in the page.</p>`
+    : html`<p class="muted">No documents are attached to this request.</p>`}
+</section>`;
+}
+
 function approvalContent(view: ApprovalPageView, values: SubmittedValues, errors: FieldErrors, alert?: SafeHtml): SafeHtml {
   const { request } = view;
   // The summary first, then a jump to the form: on a phone the decision is otherwise a long scroll away.
@@ -206,6 +244,8 @@ ${request.description ? html`<p class="description">${request.description}</p>` 
 ${flagsSection(request)}
 ${linesSection(request)}
 ${routingSection(request)}
+${quotesSection(view.quotes)}
+${documentsSection(view.documents)}
 ${chainSection(view.checkpoints, view.current)}
 ${decisionForm(view, values, errors)}`;
 }

@@ -178,6 +178,17 @@ export const PAGE_CSS = [
   '.request-form:has(#f-method-policy:checked,#f-method-direct:checked,#f-method-competitive:checked) :is(#rf-sections-heading,.rf-sections-hint){display:none}',
 
   // Documents and contracts.
+  'table.quotes{border-collapse:collapse;width:100%}',
+  '.quotes th,.quotes td{text-align:left;padding:.5rem .5rem .5rem 0;border-bottom:1px solid var(--line);vertical-align:top}',
+  '.quotes th[scope=row]{overflow-wrap:anywhere}',
+  '.quotes .quote-amount{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}',
+  '.quotes tr.selected th,.quotes tr.selected td{font-weight:700}',
+  '.tag{display:inline-block;font-size:.8125rem;font-weight:600;border:1px solid var(--line);border-radius:999px;padding:0 .5rem;margin-left:.25rem}',
+  '.warning{border-left:4px solid var(--bad);padding:.25rem .75rem;font-weight:600}',
+  'ul.documents{list-style:none;padding:0;margin:0}',
+  '.documents li{padding:.5rem 0;border-bottom:1px solid var(--line);overflow-wrap:anywhere}',
+  '.documents a{display:inline-block;min-height:44px;padding:.5rem 0;font-weight:600}',
+  '.doc-meta{display:block;color:var(--muted);font-size:.9375rem}',
 
 ].join('\n');
 

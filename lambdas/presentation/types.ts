@@ -90,6 +90,30 @@ export interface ApprovalPageView {
   antiForgeryToken: string;
   /** ISO instant. */
   expiresAt: string;
+  /** The request's verified documents, each with a download link made for this view. */
+  documents?: DocumentView[];
+  /** Method "quotes": the quotes received, the selected one marked. */
+  quotes?: QuotesView;
+}
+
+export interface DocumentView {
+  filename: string;
+  /** "Written quote", "Contract"… */
+  purpose: string;
+  mediaType: string;
+  /** Already formatted, e.g. "48 KB". */
+  size: string;
+  sha256: string;
+  /** A presigned GET, minutes-long, answering as an attachment. */
+  url: string;
+}
+
+export interface QuotesView {
+  rows: Array<{ vendor: string; amount: string; selected: boolean; lowest: boolean; hasDocument: boolean }>;
+  /** Set when the selected quote is not the lowest and the request gives no reason. */
+  notLowestWarning?: string;
+  /** The requester's reason for not taking the lowest quote. */
+  selectionReason?: string;
 }
 
 /** What the approver typed, echoed back into the form when a POST is refused. */

@@ -3,6 +3,7 @@
  * (pk/sk) so no caller builds a key string by hand.
  */
 import type { Actor, ChainHead } from '../audit/chain';
+import type { VerifiedDocument } from '../domain/documents';
 import type { Checkpoint, CheckpointState, Deadlines, Decision, Person, Phase, PurchaseRequest, RequestStatus, RoutingDecision } from '../domain';
 
 export { OPEN_STATUSES, OUTCOMES as FINAL_STATUSES, type CheckpointState, type Phase, type RequestStatus } from '../domain/vocabulary';
@@ -34,6 +35,8 @@ export interface RequestRecord {
   updatedAt: string;
   status: RequestStatus;
   request: PurchaseRequest;
+  /** The documents the request references, as verified and hashed at submission (lambdas/app/documents.ts). */
+  documents?: VerifiedDocument[];
   routing?: RoutingDecision;
   /** Index of the checkpoint that holds the request now. */
   currentIndex?: number;

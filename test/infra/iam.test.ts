@@ -33,6 +33,12 @@ const COMMAND_ACTIONS: Record<string, string[]> = {
   GetSecretValueCommand: ['secretsmanager:GetSecretValue'],
   // SES v2 SendEmail (nodemailer's SES transport sends the raw MIME message through it).
   SendEmailCommand: ['ses:SendEmail'],
+  // The documents bucket. HeadObject is authorized as GetObject; ListBucket makes a missing key a 404, not a 403.
+  GetObjectCommand: ['s3:GetObject'],
+  HeadObjectCommand: ['s3:GetObject', 's3:ListBucket'],
+  PutObjectCommand: ['s3:PutObject'],
+  CopyObjectCommand: ['s3:GetObject', 's3:PutObject'],
+  DeleteObjectCommand: ['s3:DeleteObject'],
 };
 
 /** Every `…Command` imported from an AWS SDK package by the deployed code (lambdas/). */

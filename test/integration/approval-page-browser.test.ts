@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { approvalLink, purchase, startHarness, type Harness } from './support/harness';
+import { withDocuments } from './support/documents';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
@@ -44,7 +45,7 @@ maybe('on a phone (390×844) the page shows amount and vendor; tapping Approve r
 
   const title = 'Park benches for Riverside';
   const cooperative = { type: 'cooperative', alliance: 'NCPA', contractNumber: '01-97', expires: '2028-06-30', scopeCovers: true };
-  const submitted = await h.api.submit(purchase({ title, amount: 15000, vendor: { name: 'Bench Makers Ltd' }, method: cooperative }));
+  const submitted = await h.api.submit(await withDocuments(h.api, purchase({ title, amount: 15000, vendor: { name: 'Bench Makers Ltd' }, method: cooperative })));
   expect(submitted.status).toBe(202);
   const id = submitted.body.id as string;
   const link = approvalLink(await h.mail.waitFor(DEPT_HEAD, new RegExp(title)));

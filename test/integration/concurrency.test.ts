@@ -6,6 +6,7 @@
  * and the last approval race, exactly one of them wins and everyone is told the same outcome.
  */
 import { approvalLink, openLink, postDecision, purchase, startHarness, type Harness } from './support/harness';
+import { withDocuments } from './support/documents';
 import { startSfnObserver, type SfnObserver } from './support/sfn-observer';
 
 const DEPT_HEAD = 'dana.ortiz@sample-city.example';
@@ -29,7 +30,7 @@ const run = Date.now().toString(36);
 
 test('200 concurrent decision POSTs (approve and reject mixed, each with a valid anti-forgery value) on one checkpoint: one decision, one audit event, one SendTask*, 199 × 409', async () => {
   const title = `Race benches ${run}`;
-  const submitted = await h.api.submit(purchase({ title, amount: 15000, vendor: { name: 'Bench Makers' }, method: cooperative }));
+  const submitted = await h.api.submit(await withDocuments(h.api, purchase({ title, amount: 15000, vendor: { name: 'Bench Makers' }, method: cooperative })));
   expect(submitted.status).toBe(202);
   const id = submitted.body.id as string;
   const link = approvalLink(await h.mail.waitFor(DEPT_HEAD, new RegExp(title)));

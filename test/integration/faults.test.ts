@@ -27,6 +27,8 @@ import { RequestsTable } from '../../lambdas/store/requests-table';
 import { ensureTables, LOCAL_CREDENTIALS, startDynamo } from '../../local/dynamo';
 import { loadDefinition } from '../../local/stack';
 import { createLocalStepFunctions, type LocalStepFunctions } from '../../local/step-functions';
+import { attachQuoteDocuments, FakeDocumentStore } from '../unit/app/fake-documents';
+import { withDocuments } from './support/documents';
 import { principalOf, REQUESTER as TEST_REQUESTER } from './support/people';
 import { Api, approvalLink, decide, freePort, freePorts, Inbox, localProviderTokens, purchase, sleep, startHarness, type Harness } from './support/harness';
 
@@ -188,7 +190,7 @@ describe('kill -9 of the local stack', () => {
 
   test('killed while an approver holds the link: after a restart on the same data the old link works, the workflow continues, no audit event lost', async () => {
     child = await startProcess();
-    const submitted = await api.submit(informal());
+    const submitted = await api.submit(await withDocuments(api, informal()));
     expect(submitted.status).toBe(202);
     const id = submitted.body.id as string;
     const firstLink = approvalLink(await inbox.waitFor(DEPT_HEAD, /Killed kiosks/, 30_000));
@@ -226,7 +228,7 @@ describe('kill -9 of the local stack', () => {
   // the workflow sitting until the reminder deadline.
   test('killed right after a decision was recorded: after a restart the workflow still moves on', async () => {
     child = child && child.exitCode === null ? child : await startProcess();
-    const submitted = await api.submit({ ...informal(), title: 'Crashed carts', vendor: { name: 'Cart Co' }, method: { type: 'quotes', quotes: [{ vendor: 'Cart Co', amount: 12000 }, { vendor: 'B', amount: 12500 }, { vendor: 'C', amount: 13000 }] } });
+    const submitted = await api.submit(await withDocuments(api, { ...informal(), title: 'Crashed carts', vendor: { name: 'Cart Co' }, method: { type: 'quotes', quotes: [{ vendor: 'Cart Co', amount: 12000 }, { vendor: 'B', amount: 12500 }, { vendor: 'C', amount: 13000 }] } }));
     const id = submitted.body.id as string;
     const firstLink = approvalLink(await inbox.waitFor(DEPT_HEAD, /Crashed carts/, 30_000));
     await api.waitForAudit(id, 'approval-requested');
@@ -257,6 +259,7 @@ describe('a crash mid-route and storage errors, through the real ASL and runner'
   const injected: string[] = [];
   let stopAll: () => Promise<void>;
   let deps: Deps;
+  let documents: FakeDocumentStore;
   let sfn: LocalStepFunctions;
   const outbox: Array<{ to: string; subject: string; text: string }> = [];
 
@@ -282,6 +285,7 @@ describe('a crash mid-route and storage errors, through the real ASL and runner'
       },
     });
     const clock = () => new Date();
+    documents = new FakeDocumentStore();
     deps = {
       requests: new RequestsTable(flaky, TABLES.requests.id),
       approvals: new ApprovalsTable(flaky, TABLES.approvals.id),
@@ -295,6 +299,7 @@ describe('a crash mid-route and storage errors, through the real ASL and runner'
       mailer: { send: async (mail) => { outbox.push({ to: mail.to.email, subject: mail.subject, text: mail.text }); } },
       linkSecret: async () => Buffer.alloc(32, 7),
       policies: createPolicyRegistry(),
+      documents,
       clock,
       newRequestId,
       newApprovalId,
@@ -336,10 +341,10 @@ describe('a crash mid-route and storage errors, through the real ASL and runner'
 
   /** Submits through the real use case and approves each checkpoint as the decide route would. */
   const runToApproval = async (title: string) => {
-    const { record } = await submitRequest(deps, purchase({
+    const { record } = await submitRequest(deps, await attachQuoteDocuments(deps, documents, purchase({
       title, amount: 12000, vendor: { name: `${title} Co` },
       method: { type: 'quotes', quotes: [{ vendor: `${title} Co`, amount: 12000 }, { vendor: 'B', amount: 12500 }, { vendor: 'C', amount: 13000 }] },
-    }), undefined, principalOf(TEST_REQUESTER));
+    }), principalOf(TEST_REQUESTER)), undefined, principalOf(TEST_REQUESTER));
     const id = record.id;
     for (let index = 0; index < 2; index += 1) {
       // The approver has been asked once the event is on the trail (after any retry of the task).

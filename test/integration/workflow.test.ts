@@ -5,6 +5,7 @@
  * audit trail. Real dynalite, real aws-local-stepfunctions running the ASL file, real maildev.
  */
 import { approvalLink, decide, openLink, postDecision, purchase, startHarness, type Harness } from './support/harness';
+import { withDocuments } from './support/documents';
 
 const DEPT_HEAD = 'dana.ortiz@sample-city.example';
 const PURCHASING = 'jordan.blake@sample-city.example';
@@ -66,7 +67,7 @@ test('a micro purchase goes to the department head alone and ends APPROVED, the 
 }, 60_000);
 
 test('a formal cooperative purchase walks four checkpoints in order, each approver emailed only on their turn', async () => {
-  const submitted = await h.api.submit(purchase({ title: 'Street sweeper', amount: 120000, vendor: { name: 'Sweepers Inc' }, method: cooperative }));
+  const submitted = await h.api.submit(await withDocuments(h.api, purchase({ title: 'Street sweeper', amount: 120000, vendor: { name: 'Sweepers Inc' }, method: cooperative })));
   expect(submitted.status).toBe(202);
   const id = submitted.body.id as string;
   const chain = [DEPT_HEAD, PURCHASING, FINANCE, CITY_MANAGER];
@@ -94,7 +95,7 @@ test('a formal cooperative purchase walks four checkpoints in order, each approv
 }, 90_000);
 
 test('a rejection at the second checkpoint stops the chain: nobody after it is emailed, the requester is told why', async () => {
-  const submitted = await h.api.submit(purchase({ title: 'Bridge paint', amount: 60000, vendor: { name: 'Paint Corp' }, method: cooperative }));
+  const submitted = await h.api.submit(await withDocuments(h.api, purchase({ title: 'Bridge paint', amount: 60000, vendor: { name: 'Paint Corp' }, method: cooperative })));
   const id = submitted.body.id as string;
   await decide(approvalLink(await h.mail.waitFor(DEPT_HEAD, /Bridge paint/)), { decision: 'approve' });
 
@@ -180,7 +181,7 @@ test('a second POST on a decided link gets "already decided" naming who decided 
 }, 60_000);
 
 test('a restart of the stack mid-approval loses nothing: the old link still works and the workflow continues', async () => {
-  const submitted = await h.api.submit(purchase({ title: 'Park benches', amount: 15000, vendor: { name: 'Bench Makers' }, method: cooperative }));
+  const submitted = await h.api.submit(await withDocuments(h.api, purchase({ title: 'Park benches', amount: 15000, vendor: { name: 'Bench Makers' }, method: cooperative })));
   const id = submitted.body.id as string;
   const firstLink = approvalLink(await h.mail.waitFor(DEPT_HEAD, /Park benches/));
 

@@ -21,6 +21,7 @@ import type { OutgoingMail } from '../../../lambdas/adapters/mailer';
 import type { TaskResponseOutcome, Workflow } from '../../../lambdas/adapters/workflow';
 import { GENESIS_HASH } from '../../../lambdas/audit/chain';
 import { mailboxKey } from '../../../lambdas/domain/mailbox';
+import { FakeDocumentStore } from './fake-documents';
 
 type Item = Record<string, any> & { pendingAudit?: PendingEvent[] };
 type Hook = { method: string; run: () => Promise<void> | void };
@@ -347,6 +348,8 @@ export class FakeWorkflow implements Workflow {
   }
 }
 
+export { FakeDocumentStore };
+
 export class FakeMailer {
   readonly sent: OutgoingMail[] = [];
   constructor(private readonly script: Script) {}
@@ -380,6 +383,7 @@ export const world = (): World => {
     requests, audit, approvals, idempotency, workflow, mailer,
     linkSecret: async () => Buffer.alloc(32, 7),
     policies: createPolicyRegistry(),
+    documents: new FakeDocumentStore(),
     clock: () => new Date(now),
     newRequestId: () => `01J00000000000000000000${String(ids += 1).padStart(3, '0')}`,
     newApprovalId: () => `approval${String(ids += 1).padStart(35, '0')}`,

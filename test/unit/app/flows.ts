@@ -7,6 +7,7 @@ import { routeSubmittedRequest } from '../../../lambdas/app/routing';
 import type { Principal } from '../../../lambdas/app/identity';
 import { cancelRequest } from '../../../lambdas/app/lifecycle';
 import { submitRequest } from '../../../lambdas/app/submit';
+import { attachQuoteDocuments, type FakeDocumentStore } from './fake-documents';
 import { issueAntiForgery } from '../../../lambdas/app/tokens';
 import type { World } from './fakes';
 
@@ -37,9 +38,9 @@ export const requesterOf = (body: unknown): Principal => {
   return { id: `p-${name.toLowerCase().replace(/[^a-z]+/g, '-')}`, name, email, roles: ['requester'] };
 };
 
-/** Submits as the body's requester, signed in. */
-export const submitAsRequester = (deps: Parameters<typeof submitRequest>[0], body: unknown, idempotencyKey?: string) =>
-  submitRequest(deps, body, idempotencyKey, requesterOf(body));
+/** Submits as the body's requester, signed in, with the documents its method needs. */
+export const submitAsRequester = async (deps: Parameters<typeof submitRequest>[0], body: unknown, idempotencyKey?: string) =>
+  submitRequest(deps, await attachQuoteDocuments(deps, deps.documents as FakeDocumentStore, body, requesterOf(body)), idempotencyKey, requesterOf(body));
 
 /** The requester of the sample fixtures withdraws their request. */
 export const cancelAsRequester = (deps: Parameters<typeof cancelRequest>[0], id: string, body: { reason?: unknown }) =>

@@ -19,6 +19,7 @@ const catalogEnvironment = (spec: FunctionSpec): NodeJS.ProcessEnv => ({
   ...Object.fromEntries((Object.keys(spec.tables) as TableKey[]).map((key) => [TABLES[key].envVar, `prod-${TABLES[key].id}`])),
   ...(spec.stateMachine ? { [ENV.stateMachineArn]: 'arn:aws:states:us-east-1:123456789012:stateMachine:x' } : {}),
   ...(spec.linkSecret ? { [ENV.linkSecretArn]: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:x' } : {}),
+  ...(spec.documents ? { [ENV.documentsBucket]: 'prod-documents' } : {}),
   ...(spec.sendsMail ? { [ENV.mailFrom]: 'purchasing@city.gov', [ENV.publicBaseUrl]: 'https://api.example/prod/' } : {}),
   ...(verifiesTokens(spec) ? {
     [ENV.tokenIssuer]: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_x', [ENV.tokenAudience]: 'purchase-approval',
@@ -104,7 +105,7 @@ describe('composeDeps and awsDeps', () => {
   });
 
   it('a port the catalog does not grant refuses any use, naming the catalog', async () => {
-    const deps = composeDeps('ReadRequests', adapters({ workflow: { start: jest.fn(), succeed: jest.fn(), fail: jest.fn() }, tokenVerifier: { verify: jest.fn() }, publicBaseUrl: 'https://api.example/prod/' }));
+    const deps = composeDeps('ReadRequests', adapters({ workflow: { start: jest.fn(), succeed: jest.fn(), fail: jest.fn() }, tokenVerifier: { verify: jest.fn() }, publicBaseUrl: 'https://api.example/prod/', documents: {} as never }));
     expect(() => Reflect.get(deps.approvals, 'getCallback')).toThrow('ReadRequests is not granted the approvals table (see lambdas/catalog.ts)');
     expect(() => deps.workflow.start('x', {})).toThrow('ReadRequests is not granted the state machine');
     expect(() => deps.mailer.send({} as never)).toThrow('ReadRequests is not granted mail');
@@ -132,6 +133,7 @@ describe('composeDeps and awsDeps', () => {
   it('task functions act for nobody: they get no token verifier', () => {
     const deps = composeDeps('RouteRequest', adapters());
     expect(() => deps.tokenVerifier.verify('x')).toThrow('RouteRequest is not granted token verification');
+    expect(() => deps.documents.exists('x')).toThrow('RouteRequest is not granted the documents bucket');
   });
 
   it('a granted port without an adapter is a wiring error at composition time', () => {
