@@ -71,13 +71,21 @@ export interface Checkpoint {
   requires?: RecordedField[];
 }
 
-export interface Flag {
+export interface SplitFlag {
   type: 'split-suspected';
   detail: string;
   requestIds: string[];
   aggregateCents: number;
   window: { from: string; to: string };
 }
+
+/** A contract method naming no registered contract: its self-declared checks await purchasing's verification. */
+export interface UnverifiedContractFlag {
+  type: 'contract-unverified';
+  detail: string;
+}
+
+export type Flag = SplitFlag | UnverifiedContractFlag;
 
 export interface RoutingDecision {
   status: RoutingStatus;

@@ -72,7 +72,7 @@ describe('split-suspected (FAR 13.003(c)(2))', () => {
       history: [prior('p1', 1500, '2026-11-01T00:00:00Z'), prior('p2', 1000, '2026-10-01T00:00:00Z')],
     });
     expect(d.tier.id).toBe('informal');
-    expect(d.flags[0]!.requestIds).toEqual(['p2', 'p1']);
+    expect(d.flags[0]).toMatchObject({ type: 'split-suspected', requestIds: ['p2', 'p1'] });
     expect(d.reasons[0]!.code).toBe('method-required');
   });
 
