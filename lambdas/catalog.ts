@@ -7,7 +7,7 @@
 import type { TableKey } from './shared/tables';
 
 export type Access = 'read' | 'readWrite';
-export interface Route { method: 'GET' | 'POST'; path: string }
+export interface Route { method: 'GET' | 'POST' | 'PUT'; path: string }
 
 export interface FunctionSpec {
   /** PascalCase construct id; also the local function name. */
@@ -55,7 +55,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
       { method: 'POST', path: '/routing/preview' },
       { method: 'GET', path: '/health' },
     ],
-    tables: { requests: 'read', audit: 'read' },
+    tables: { requests: 'read', audit: 'read', contracts: 'read' },
   },
   {
     id: 'CancelRequest', module: 'lambdas/handlers/cancel-request.ts', entry: 'lambdas/functions/cancel-request.ts', kind: 'api',
@@ -85,7 +85,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
   },
   {
         id: 'RouteRequest', module: 'lambdas/handlers/route-request.ts', entry: 'lambdas/functions/route-request.ts', kind: 'task',
-    tables: { requests: 'readWrite', audit: 'readWrite' },
+    tables: { requests: 'readWrite', audit: 'readWrite', contracts: 'readWrite' },
   },
   {
     id: 'RequestApproval', module: 'lambdas/handlers/request-approval.ts', entry: 'lambdas/functions/request-approval.ts', kind: 'task',
@@ -97,12 +97,29 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
   },
   {
     id: 'FinalizeDecision', module: 'lambdas/handlers/finalize-decision.ts', entry: 'lambdas/functions/finalize-decision.ts', kind: 'task',
-    tables: { requests: 'readWrite', audit: 'readWrite' }, sendsMail: true,
+    tables: { requests: 'readWrite', audit: 'readWrite', contracts: 'readWrite' }, sendsMail: true,
   },
   {
     // Finishes submissions a crash left SUBMITTED without a workflow (lambdas/app/reconcile.ts).
     id: 'ReconcileSubmissions', module: 'lambdas/handlers/reconcile-submissions.ts', entry: 'lambdas/functions/reconcile-submissions.ts', kind: 'scheduled', everyMinutes: 5,
     tables: { requests: 'readWrite', audit: 'readWrite' }, stateMachine: 'start',
+  },
+  // The registry of vetted contracts (lambdas/app/contracts.ts): search and read for everyone
+  // signed in, register and edit for purchasing; each contract's changes on its own audit chain.
+  {
+    id: 'Contracts', module: 'lambdas/handlers/contracts.ts', entry: 'lambdas/functions/contracts.ts', kind: 'api',
+    routes: [
+      { method: 'GET', path: '/contracts' },
+      { method: 'POST', path: '/contracts' },
+      { method: 'GET', path: '/contracts/{id}' },
+      { method: 'PUT', path: '/contracts/{id}' },
+    ],
+    tables: { contracts: 'readWrite', audit: 'readWrite' },
+  },
+  {
+    // Expiry (90/60/30 days) and ceiling (80%/100%) alerts to purchasing, each once (lambdas/app/contracts-watch.ts).
+    id: 'WatchContracts', module: 'lambdas/handlers/watch-contracts.ts', entry: 'lambdas/functions/watch-contracts.ts', kind: 'scheduled', everyMinutes: 60,
+    tables: { contracts: 'readWrite', audit: 'readWrite' }, sendsMail: true,
   },
 ];
 

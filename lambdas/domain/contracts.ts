@@ -324,3 +324,40 @@ export function dueAlerts(
 function dropUndefined<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
+
+// ---------------------------------------------------------------------------------------------
+// The answers of the registry's routes, for the OpenAPI description (lambdas/app/openapi.ts).
+
+const verifiedFactShape = z.object({
+  value: z.boolean(),
+  verifiedBy: z.object({ id: z.string(), name: z.string(), email: z.string() }),
+  verifiedAt: z.string().meta({ description: 'ISO instant' }),
+});
+
+export const contractView = z
+  .looseObject({
+    id: z.string(),
+    vehicle: z.enum(VEHICLES),
+    number: z.string(),
+    supplier: z.string(),
+    gpo: z.string().optional(),
+    gpoModel: z.enum(GPO_MODELS).optional(),
+    leadAgency: z.string().optional(),
+    state: z.string().optional(),
+    addendumRequired: z.boolean(),
+    facts: z.object(Object.fromEntries(FACT_KEYS.map((k) => [k, verifiedFactShape.optional()]))).meta({ description: 'Each fact with who verified it and when.' }),
+    categories: z.array(z.enum(CATEGORIES)),
+    scope: z.string(),
+    ceiling: z.number().optional().meta({ description: 'US dollars' }),
+    spend: z.number().meta({ description: 'Approved requests under the contract, US dollars' }),
+    termStart: z.string(),
+    termEnd: z.string(),
+    documentIds: z.array(z.string()),
+    requests: z.array(z.looseObject({ requestId: z.string(), title: z.string(), amount: z.number(), status: z.string(), link: z.string() })),
+    version: z.int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ title: 'ContractView' });
+
+export const contractList = z.object({ items: z.array(contractView) }).meta({ title: 'ContractList' });
