@@ -110,10 +110,10 @@ ${c.documentIds.length === 0 ? html`<p class="muted">No documents filed yet.</p>
 </section>
 <section aria-labelledby="requests-heading">
 <h2 id="requests-heading">Requests under this contract</h2>
-${uses.length === 0 ? html`<p class="muted">No requests yet.</p>` : html`<div class="table-scroll"><table>
-<thead><tr><th scope="col">Request</th><th scope="col">Department</th><th scope="col">Amount</th><th scope="col">Status</th></tr></thead>
-<tbody>${uses.map((u) => html`<tr><td><a href="${base}/requests/${u.requestId}">${u.number ?? u.title}</a>${u.number ? html` <span class="muted">${u.title}</span>` : ''}</td><td>${u.department}</td><td>${formatUsd(u.amountCents)}</td><td>${u.status}</td></tr>`)}</tbody>
-</table></div>`}
+${uses.length === 0 ? html`<p class="muted">No requests yet.</p>` : html`<ul class="contracts uses">${uses.map((u) => html`<li>
+<p class="contract-title"><a href="${base}/requests/${u.requestId}">${u.number ?? u.title}</a>${u.number ? html` <span class="muted">${u.title}</span>` : ''}</p>
+<p>${u.department} · ${formatUsd(u.amountCents)} · <span class="${u.status === 'APPROVED' ? 'ok' : u.status === 'PENDING_APPROVAL' ? '' : 'bad'}">${u.status}</span></p>
+</li>`)}</ul>`}
 </section>
 <p class="muted">Registered by ${c.createdBy?.name ?? 'purchasing'}${c.createdAt ? ` on ${c.createdAt.slice(0, 10)}` : ''}; last changed by ${c.updatedBy?.name ?? 'purchasing'}${c.updatedAt ? ` on ${c.updatedAt.slice(0, 10)}` : ''}. Audit trail: ${args.auditEvents} event${args.auditEvents === 1 ? '' : 's'}, ${args.auditVerified ? 'chain verified' : 'chain NOT verified'}.</p>`;
   return appPage({ title: `${c.supplier} ${c.number}`, viewer: args.viewer, current: 'contracts', base, content });

@@ -79,10 +79,6 @@ export const PAGE_CSS = [
   '.contract-search .check input{width:1.5rem;min-height:1.5rem;margin:0}',
   '.contract-search .check label{margin:0}',
   '@media (min-width:48rem){.contract-search{display:grid;grid-template-columns:2fr 1fr auto auto;gap:0 1rem;align-items:end}.contract-search button{width:auto}}',
-  '.table-scroll{overflow-x:auto}',
-  '.table-scroll table{border-collapse:collapse;width:100%}',
-  '.table-scroll th,.table-scroll td{text-align:left;padding:.5rem;border-top:1px solid var(--line);vertical-align:top}',
-  '.table-scroll td .muted{display:block}',
 
 ].join('\n');
 

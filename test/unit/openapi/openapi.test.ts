@@ -99,7 +99,8 @@ describe('OpenAPI document', () => {
     expect(parseContract(post.requestBody.content['application/json'].example).ok).toBe(true);
     expect(doc.components.schemas.Contract.required).toEqual(expect.arrayContaining(['vehicle', 'number', 'supplier', 'categories', 'termStart', 'termEnd']));
     expect(operations.find((o) => o.key === 'GET /contracts')!.op.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ContractList' });
-    expect(doc.components.schemas.PurchaseRequest.properties.method.anyOf ?? doc.components.schemas.PurchaseRequest.properties.method.oneOf).toEqual(
+    const method = (doc.components.schemas.PurchaseRequest as Json).properties.method;
+    expect(method.anyOf ?? method.oneOf).toEqual(
       expect.arrayContaining([expect.objectContaining({ properties: expect.objectContaining({ contractId: expect.anything() }) })]),
     );
   });
