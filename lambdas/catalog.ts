@@ -118,7 +118,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
   },
   {
     // Expiry (90/60/30 days) and ceiling (80%/100%) alerts to purchasing, each once (lambdas/app/contracts-watch.ts).
-    id: 'WatchContracts', module: 'lambdas/handlers/watch-contracts.ts', entry: 'lambdas/functions/watch-contracts.ts', kind: 'scheduled', everyMinutes: 60,
+    id: 'WatchContracts', module: 'lambdas/handlers/watch-contracts.ts', entry: 'lambdas/functions/watch-contracts.ts', kind: 'scheduled', everyMinutes: 30,
     tables: { contracts: 'readWrite', audit: 'readWrite' }, sendsMail: true,
   },
 ];

@@ -85,7 +85,7 @@ export interface LocalStack {
   dynamoClientConfig: DynamoDBClientConfig;
   /** The in-process state machine (describe and wait for executions). */
   stepFunctions: LocalStepFunctions;
-  /** Runs the contract watch now (it also runs at start and every hour). */
+  /** Runs the contract watch now (it also runs at start and on its timer). */
   watchContracts(): Promise<WatchResult>;
   stop(): Promise<void>;
 }
