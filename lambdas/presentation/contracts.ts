@@ -7,6 +7,7 @@ import {
 } from '../domain/contracts';
 import { formatUsd } from '../domain/money';
 import { CATEGORIES } from '../domain/vocabulary';
+import { requestStatusLabel } from './format';
 import { defang, html, oneLine, type SafeHtml } from './html';
 import { appPage, type PageViewer } from './layout';
 import type { RenderedPage } from './types';
@@ -112,7 +113,7 @@ ${c.documentIds.length === 0 ? html`<p class="muted">No documents filed yet.</p>
 <h2 id="requests-heading">Requests under this contract</h2>
 ${uses.length === 0 ? html`<p class="muted">No requests yet.</p>` : html`<ul class="contracts uses">${uses.map((u) => html`<li>
 <p class="contract-title"><a href="${base}/requests/${u.requestId}">${u.number ?? u.title}</a>${u.number ? html` <span class="muted">${u.title}</span>` : ''}</p>
-<p>${u.department} · ${formatUsd(u.amountCents)} · <span class="${u.status === 'APPROVED' ? 'ok' : u.status === 'PENDING_APPROVAL' ? '' : 'bad'}">${u.status}</span></p>
+<p>${u.department} · ${formatUsd(u.amountCents)} · <span class="${u.status === 'APPROVED' ? 'ok' : u.status === 'PENDING_APPROVAL' ? '' : 'bad'}">${requestStatusLabel(u.status)}</span></p>
 </li>`)}</ul>`}
 </section>
 <p class="muted">Registered by ${c.createdBy?.name ?? 'purchasing'}${c.createdAt ? ` on ${c.createdAt.slice(0, 10)}` : ''}; last changed by ${c.updatedBy?.name ?? 'purchasing'}${c.updatedAt ? ` on ${c.updatedAt.slice(0, 10)}` : ''}. Audit trail: ${args.auditEvents} event${args.auditEvents === 1 ? '' : 's'}, ${args.auditVerified ? 'chain verified' : 'chain NOT verified'}.</p>`;
