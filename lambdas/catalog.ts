@@ -7,7 +7,7 @@
 import type { TableKey } from './shared/tables';
 
 export type Access = 'read' | 'readWrite';
-export interface Route { method: 'GET' | 'POST'; path: string }
+export interface Route { method: 'GET' | 'POST' | 'PUT'; path: string }
 
 export interface FunctionSpec {
   /** PascalCase construct id; also the local function name. */
@@ -65,7 +65,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
       { method: 'POST', path: '/routing/preview' },
       { method: 'GET', path: '/health' },
     ],
-    tables: { requests: 'read', audit: 'read', sessions: 'readWrite' }, documents: 'read',
+    tables: { requests: 'read', audit: 'read', sessions: 'readWrite', contracts: 'read' }, documents: 'read',
   },
   {
     id: 'CancelRequest', module: 'lambdas/handlers/cancel-request.ts', entry: 'lambdas/functions/cancel-request.ts', kind: 'api',
@@ -97,7 +97,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     // The new-request form (a page): preview and submit through the same use cases as the JSON routes.
     id: 'RequestForm', module: 'lambdas/handlers/request-form.ts', entry: 'lambdas/functions/request-form.ts', kind: 'api',
     routes: [{ method: 'GET', path: '/requests/new' }, { method: 'POST', path: '/requests/new' }],
-    tables: { requests: 'readWrite', audit: 'readWrite', idempotency: 'readWrite', sessions: 'readWrite' }, stateMachine: 'start', documents: 'readWrite',
+    tables: { requests: 'readWrite', audit: 'readWrite', idempotency: 'readWrite', sessions: 'readWrite', contracts: 'read' }, stateMachine: 'start', documents: 'readWrite',
   },
   {
     // The list pages (HTML): my requests, waiting for me (and the hop to one's own approval link),
@@ -131,7 +131,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
   },
   {
         id: 'RouteRequest', module: 'lambdas/handlers/route-request.ts', entry: 'lambdas/functions/route-request.ts', kind: 'task',
-    tables: { requests: 'readWrite', audit: 'readWrite' },
+    tables: { requests: 'readWrite', audit: 'readWrite', contracts: 'readWrite' },
   },
   {
     id: 'RequestApproval', module: 'lambdas/handlers/request-approval.ts', entry: 'lambdas/functions/request-approval.ts', kind: 'task',
@@ -143,12 +143,29 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
   },
   {
     id: 'FinalizeDecision', module: 'lambdas/handlers/finalize-decision.ts', entry: 'lambdas/functions/finalize-decision.ts', kind: 'task',
-    tables: { requests: 'readWrite', audit: 'readWrite' }, sendsMail: true,
+    tables: { requests: 'readWrite', audit: 'readWrite', contracts: 'readWrite' }, sendsMail: true,
   },
   {
     // Finishes submissions a crash left SUBMITTED without a workflow (lambdas/app/reconcile.ts).
     id: 'ReconcileSubmissions', module: 'lambdas/handlers/reconcile-submissions.ts', entry: 'lambdas/functions/reconcile-submissions.ts', kind: 'scheduled', everyMinutes: 5,
     tables: { requests: 'readWrite', audit: 'readWrite' }, stateMachine: 'start',
+  },
+  // The registry of vetted contracts (lambdas/app/contracts.ts): search and read for everyone
+  // signed in, register and edit for purchasing; each contract's changes on its own audit chain.
+  {
+    id: 'Contracts', module: 'lambdas/handlers/contracts.ts', entry: 'lambdas/functions/contracts.ts', kind: 'api',
+    routes: [
+      { method: 'GET', path: '/contracts' },
+      { method: 'POST', path: '/contracts' },
+      { method: 'GET', path: '/contracts/{id}' },
+      { method: 'PUT', path: '/contracts/{id}' },
+    ],
+    tables: { contracts: 'readWrite', audit: 'readWrite', sessions: 'readWrite' },
+  },
+  {
+    // Expiry (90/60/30 days) and ceiling (80%/100%) alerts to purchasing, each once (lambdas/app/contracts-watch.ts).
+    id: 'WatchContracts', module: 'lambdas/handlers/watch-contracts.ts', entry: 'lambdas/functions/watch-contracts.ts', kind: 'scheduled', everyMinutes: 30,
+    tables: { contracts: 'readWrite', audit: 'readWrite' }, sendsMail: true,
   },
 ];
 

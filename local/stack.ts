@@ -24,6 +24,12 @@ import { createPolicyRegistry } from '../lambdas/domain';
 import { TABLES, type TableKey } from '../lambdas/shared/tables';
 import { DEFAULT_GRACE_SECONDS } from '../lambdas/app/reconcile';
 import { makeHandler as makeReconcileHandler } from '../lambdas/handlers/reconcile-submissions';
+import { makeHandler as makeWatchHandler } from '../lambdas/handlers/watch-contracts';
+import { createContract } from '../lambdas/app/contracts';
+import type { WatchResult } from '../lambdas/app/contracts-watch';
+import { signInDirectory } from '../lambdas/app/identity';
+import { functionById } from '../lambdas/catalog';
+import { seedContracts } from './seed-contracts';
 import { ASL_FUNCTION_PLACEHOLDERS, fillPlaceholders } from '../statemachines/placeholders';
 import { createApiServer, type ApiRoute } from './api-server';
 import { API_AUDIENCE, startIdentityProvider, WEB_CALLBACK_PATH, WEB_CLIENT_ID } from './identity-provider';
@@ -63,6 +69,13 @@ export interface LocalStackOptions {
   wrapWorkflow?: (workflow: Workflow) => Workflow;
   /** Workflow task timeouts run this many times faster (tests of deadlines; callback waits are at least 30 s). */
   timeScale?: number;
+  /** Register the sample contracts (local/seed-contracts.ts) when the registry is empty. `npm start` does. @default false */
+  seedContracts?: boolean;
+  /**
+   * The clock of the contract watch (tests move it to a contract's last days). @default the system clock.
+   * With it the watch runs only when asked (`watchContracts()`), not on its timer.
+   */
+  watchClock?: () => Date;
 }
 
 export interface LocalStack {
@@ -80,6 +93,8 @@ export interface LocalStack {
   objectStore: Pick<LocalObjectStore, 'endpoint' | 'bucket'>;
   /** The in-process state machine (describe and wait for executions). */
   stepFunctions: LocalStepFunctions;
+  /** Runs the contract watch now (it also runs at start and on its timer). */
+  watchContracts(): Promise<WatchResult>;
   stop(): Promise<void>;
 }
 
@@ -198,6 +213,28 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stops.push(async () => clearInterval(reconciler));
     reconcile();
 
+    // The demo registry, registered by purchasing through the real use case (so each is on its chain).
+    if (options.seedContracts) {
+      const registrar = signInDirectory(adapters.policies).findById('p-jordan-blake');
+      if (registrar) {
+        const principal = { id: registrar.id, name: registrar.name, email: registrar.email, roles: ['requester', 'purchasing'] as const };
+        const contractDeps = composeDeps('Contracts', adapters);
+        const seeded = await seedContracts(contractDeps.contracts, (body) => createContract(contractDeps, body, { ...principal, roles: [...principal.roles] }), new Date());
+        if (seeded) log(`contracts: registered ${seeded} sample contracts`);
+      }
+    }
+
+    // The contract watch (EventBridge Scheduler on AWS): at start and then on its timer; a test
+    // clock runs it only on demand, so the test decides which day it is.
+    const watchHandler = makeWatchHandler(composeDeps('WatchContracts', { ...adapters, ...(options.watchClock ? { clock: options.watchClock } : {}) }));
+    const watchContracts = () => invokeHandler('WatchContracts', watchHandler, {}) as Promise<WatchResult>;
+    if (!options.watchClock) {
+      const runWatch = () => void watchContracts().catch((error: Error) => log(`contract watch: ${error.message}`));
+      const watcher = setInterval(runWatch, (functionById('WatchContracts').everyMinutes ?? 60) * 60_000);
+      stops.push(async () => clearInterval(watcher));
+      runWatch();
+    }
+
     let stopping: Promise<void> | undefined;
     return {
       apiUrl,
@@ -209,6 +246,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       dynamoClientConfig,
       objectStore: { endpoint: objectStore.endpoint, bucket: objectStore.bucket },
       stepFunctions: machine,
+      watchContracts,
       stop: () => {
         stopping ??= stopAll();
         return stopping;

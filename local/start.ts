@@ -66,6 +66,7 @@ const main = async () => {
     idpPort: portFromEnv('IDP_PORT') ?? DEFAULT_IDP_PORT,
     dataDir: process.env.DATA_DIR || '.data',
     reconcileGraceSeconds: graceSecondsFrom(process.env),
+    seedContracts: true,
     log: (line: string) => console.log(`  ${line}`),
   };
   let stack;

@@ -16,6 +16,7 @@ import type { TokenVerifier } from '../adapters/token-verifier';
 import type { SignInProvider } from '../adapters/openid-sign-in';
 import { ApprovalsTable } from '../store/approvals-table';
 import { AuditTable } from '../store/audit-table';
+import { ContractsTable } from '../store/contracts-table';
 import { IdempotencyTable } from '../store/idempotency-table';
 import { RequestsTable } from '../store/requests-table';
 import { signInDirectory, type IdentityDeps } from './identity';
@@ -27,6 +28,7 @@ export interface Deps extends IdentityDeps {
   approvals: ApprovalsTable;
   audit: AuditTable;
   idempotency: IdempotencyTable;
+  contracts: ContractsTable;
   workflow: Workflow;
   mailer: Mailer;
   linkSecret: SecretSource;
@@ -93,12 +95,14 @@ export const composeDeps = (functionId: string, adapters: Adapters): Deps => {
   const auditName = table('audit');
   const idempotencyName = table('idempotency');
   const sessionsName = table('sessions');
+  const contractsName = table('contracts');
   const { dynamo } = adapters;
   return {
     requests: requestsName ? new RequestsTable(dynamo, requestsName) : notGranted(functionId, 'the requests table'),
     approvals: approvalsName ? new ApprovalsTable(dynamo, approvalsName) : notGranted(functionId, 'the approvals table'),
     audit: auditName ? new AuditTable(dynamo, auditName) : notGranted(functionId, 'the audit table'),
     idempotency: idempotencyName ? new IdempotencyTable(dynamo, idempotencyName) : notGranted(functionId, 'the idempotency table'),
+    contracts: contractsName ? new ContractsTable(dynamo, contractsName) : notGranted(functionId, 'the contracts table'),
     workflow: spec.stateMachine ? brought(functionId, 'the state machine', adapters.workflow) : notGranted(functionId, 'the state machine'),
     mailer: spec.sendsMail ? brought(functionId, 'mail', adapters.mailer) : notGranted(functionId, 'mail'),
     linkSecret: spec.linkSecret

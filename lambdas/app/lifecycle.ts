@@ -13,6 +13,7 @@ import { FINAL_STATUSES, OPEN_STATUSES, type CheckpointRecord, type RequestRecor
 import { flushAudit, flushAuditOrLeavePending } from '../store/audit-flush';
 import { outcomeNotDelivered, requestCancelled, requesterNotified, requestFinalized } from './audit-events';
 import type { Deps } from './deps';
+import { recordContractUse } from './contracts';
 import { checkpointView, requestSummary } from './views';
 
 type CancelledBy = NonNullable<NonNullable<RequestRecord['cancellation']>['by']>;
@@ -55,7 +56,7 @@ export const cancelRequest = async (
  * requester (with `requester-notified`). Safe to retry: each step is a conditional write carrying
  * its event, and the flush at the start writes whatever an earlier run left pending.
  */
-export const finalizeDecision = async (deps: Pick<Deps, 'requests' | 'audit' | 'mailer' | 'clock' | 'publicBaseUrl'>, requestId: string, outcome: Outcome): Promise<{ status: RequestStatus }> => {
+export const finalizeDecision = async (deps: Pick<Deps, 'requests' | 'contracts' | 'audit' | 'mailer' | 'clock' | 'publicBaseUrl'>, requestId: string, outcome: Outcome): Promise<{ status: RequestStatus }> => {
   if (!FINAL_STATUSES.includes(outcome)) throw new WorkflowStateError(`unknown outcome ${outcome}`);
   await flushAudit(deps, requestId);
   const { request: record, checkpoints } = await deps.requests.getWithCheckpoints(requestId);
@@ -77,6 +78,8 @@ export const finalizeDecision = async (deps: Pick<Deps, 'requests' | 'audit' | '
   }
   const final = (await deps.requests.get(requestId))!;
   logger.info('request finalized', { requestId, status: final.status });
+  // The contract's spend grows with each approval under it (once, however often this task runs).
+  await recordContractUse(deps, final, final.outcome?.at ?? now);
 
   if (!final.outcomeNotifiedAt) await notifyRequester(deps, final, checkpoints);
   return { status: final.status };

@@ -13,7 +13,11 @@
 import { z } from 'zod';
 import { FUNCTIONS, type Route } from '../catalog';
 import { documentUploadBody } from '../domain/documents';
+import { contractBody, contractList, contractView } from '../domain/contracts';
 import { API_BODIES, parsePurchaseRequest } from '../domain/schema';
+import { CATEGORIES } from '../domain/vocabulary';
+// The documented contract is one the demo registers (local/seed-contracts.ts).
+import { SEED_CONTRACTS } from '../../local/seed-contracts';
 import { REQUEST_STATUSES } from '../domain/vocabulary';
 import { HTTP_STATUS, type ErrorCode } from '../shared/error-codes';
 import { MAX_BODY_BYTES } from '../shared/http';
@@ -33,7 +37,7 @@ export type RouteAuth =
   /** The emailed approval link: its unguessable approval id is the credential (no sign-in). */
   | 'approval-link';
 
-type Tag = 'Requests' | 'Routing' | 'Approvals' | 'Pages' | 'Sign-in' | 'Service';
+type Tag = 'Requests' | 'Routing' | 'Approvals' | 'Pages' | 'Sign-in' | 'Contracts' | 'Service';
 
 interface Body {
   schema: string;
@@ -82,6 +86,52 @@ const BODY_ERRORS: readonly ErrorCode[] = ['validation_failed', 'payload_too_lar
 const htmlPage = { type: 'string', description: 'A server-rendered HTML page (no scripts).' };
 
 const ROUTES: Record<string, RouteDoc> = {
+  'GET /contracts': {
+    tag: 'Contracts',
+    summary: 'Search the registry of vetted contracts',
+    description: 'Everyone signed in. Every word of `q` must appear in the supplier, number, alliance, agency, state or scope. ' +
+      'The whole registry is read and filtered per search (sized for a few hundred contracts). With `Accept: text/html` the contracts page.',
+    auth: 'bearer',
+    query: [
+      { name: 'q', description: 'Words to find (any case).', schema: z.string().max(200) },
+      { name: 'category', description: 'Only contracts covering this category.', schema: z.enum(CATEGORIES) },
+      { name: 'active', description: 'true: only contracts active today.', schema: z.enum(['true', 'false']) },
+    ],
+    success: { status: 200, description: 'The matching contracts, by supplier.', content: { [JSON_TYPE]: 'ContractList', [HTML_TYPE]: htmlPage } },
+    errors: ['validation_failed', 'internal_error'],
+    errorMedia: 'negotiated',
+  },
+  'POST /contracts': {
+    tag: 'Contracts',
+    summary: 'Register a contract (purchasing)',
+    description: 'The facts sent are recorded as verified by the signed-in purchasing person, now. Others get 403.',
+    auth: 'bearer',
+    body: { schema: 'Contract', mediaTypes: [JSON_TYPE], required: true, example: SEED_CONTRACTS[0]!.body },
+    success: {
+      status: 201, description: 'Registered.', content: { [JSON_TYPE]: 'ContractView' },
+      headers: { Location: { description: 'The new contract’s path.', schema: { type: 'string' } } },
+    },
+    errors: [...BODY_ERRORS, 'forbidden', 'internal_error'],
+  },
+  'GET /contracts/{id}': {
+    tag: 'Contracts',
+    summary: 'Read a contract with its requests and spend',
+    description: 'Everyone signed in. With `Accept: text/html` the contract page.',
+    auth: 'bearer',
+    success: { status: 200, description: 'The contract, its requests, spend and audit chain verification.', content: { [JSON_TYPE]: 'ContractView', [HTML_TYPE]: htmlPage } },
+    errors: ['not_found', 'internal_error'],
+    errorMedia: 'negotiated',
+  },
+  'PUT /contracts/{id}': {
+    tag: 'Contracts',
+    summary: 'Edit a contract (purchasing)',
+    description: 'The whole contract again. A fact whose answer changed is verified anew by the sender; unchanged answers keep their verification. ' +
+      'Every change is an event on the contract’s audit chain. 409 when someone else edited it since.',
+    auth: 'bearer',
+    body: { schema: 'Contract', mediaTypes: [JSON_TYPE], required: true, example: SEED_CONTRACTS[0]!.body },
+    success: { status: 200, description: 'The contract as edited.', content: { [JSON_TYPE]: 'ContractView' } },
+    errors: [...BODY_ERRORS, 'forbidden', 'not_found', 'conflict', 'internal_error'],
+  },
   'POST /requests': {
     tag: 'Requests',
     summary: 'Submit a purchase request',
@@ -350,7 +400,7 @@ const ROUTES: Record<string, RouteDoc> = {
 
 /** The path parameters of the catalog's route templates. */
 const PATH_PARAMETERS: Record<string, { description: string; schema: Json }> = {
-  id: { description: 'The request id (a ULID) or its number (PR-2026-000123).', schema: { type: 'string', pattern: '^([0-9A-HJKMNP-TV-Z]{26}|PR-[0-9]{4}-[0-9]{6,9})$' } },
+  id: { description: 'The request id (a ULID) or its number (PR-2026-000123); for contracts, the contract id (a ULID).', schema: { type: 'string', pattern: '^([0-9A-HJKMNP-TV-Z]{26}|PR-[0-9]{4}-[0-9]{6,9})$' } },
   approvalId: { description: 'The approval id from the emailed link. It is a credential: never log or share it.', schema: { type: 'string' } },
   requestId: { description: 'The request id (a ULID).', schema: { type: 'string', pattern: '^[0-9A-HJKMNP-TV-Z]{26}$' } },
   index: { description: 'The checkpoint’s position in the request’s chain, from 0.', schema: { type: 'string', pattern: '^[0-9]{1,2}$' } },
@@ -389,6 +439,9 @@ const jsonSchema = (schema: z.ZodType, io: 'input' | 'output'): Json => {
 
 const SCHEMAS: Record<string, { schema: z.ZodType; io: 'input' | 'output' }> = {
   PurchaseRequest: { schema: API_BODIES.PurchaseRequest, io: 'input' },
+  Contract: { schema: contractBody, io: 'input' },
+  ContractView: { schema: contractView, io: 'output' },
+  ContractList: { schema: contractList, io: 'output' },
   CancelBody: { schema: shapes.cancelBody, io: 'input' },
   DecisionForm: { schema: shapes.decisionForm, io: 'input' },
   Error: { schema: shapes.errorBody(), io: 'output' },
@@ -538,6 +591,7 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): OpenApiDocum
       { name: 'Approvals', description: 'The approver’s page and decision, reached from the emailed link.' },
       { name: 'Pages', description: 'The signed-in pages: my requests, waiting for me, all open requests.' },
       { name: 'Sign-in', description: 'Browser sign-in and sign-out for the pages (scripts use bearer tokens).' },
+      { name: 'Contracts', description: 'The registry of vetted cooperative, piggyback and state contracts.' },
       { name: 'Service', description: 'Health and this description.' },
     ],
     security: [{ bearerAuth: [] }],

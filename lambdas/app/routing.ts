@@ -8,6 +8,7 @@ import { logger } from '../shared/logger';
 import { flushAudit } from '../store/audit-flush';
 import type { RequestStatus } from '../store/records';
 import { requestRouted } from './audit-events';
+import { recordContractUse, resolveContract } from './contracts';
 import type { Deps } from './deps';
 import { declaredDocuments } from './documents';
 import { requestedBy, type Principal } from './identity';
@@ -28,13 +29,14 @@ const history = async (deps: Pick<Deps, 'requests'>, request: PurchaseRequest, p
 };
 
 /** POST /routing/preview: the decision the signed-in person's submission would get now, with no side effect. */
-export const previewRouting = async (deps: Pick<Deps, 'requests' | 'policies' | 'clock' | 'documents'>, body: unknown, by: Principal): Promise<RoutingDecision> => {
+export const previewRouting = async (deps: Pick<Deps, 'requests' | 'contracts' | 'policies' | 'clock' | 'documents'>, body: unknown, by: Principal): Promise<RoutingDecision> => {
   const request = requestedBy(validatePurchaseRequest(body, deps, by), by);
   const policy = deps.policies.get(request.policy);
   const at = deps.clock();
   // The preview takes the referenced uploads at their declared purpose; submission verifies them.
   const documents = await declaredDocuments(deps, request, by);
-  return routeRequest(request, { policy, history: await history(deps, request, policy, at), at, documents });
+  const contract = await resolveContract(deps, request);
+  return routeRequest(request, { policy, history: await history(deps, request, policy, at), at, documents, ...(contract ? { contract } : {}) });
 };
 
 export interface RouteTaskOutput { status: RoutingStatus; checkpointCount: number }
@@ -44,7 +46,7 @@ export interface RouteTaskOutput { status: RoutingStatus; checkpointCount: numbe
  * The decision and its audit events are one write; the flush at the start writes whatever an
  * earlier run (or the submission) left pending.
  */
-export const routeSubmittedRequest = async (deps: Pick<Deps, 'requests' | 'audit' | 'policies' | 'clock'>, requestId: string): Promise<RouteTaskOutput> => {
+export const routeSubmittedRequest = async (deps: Pick<Deps, 'requests' | 'contracts' | 'audit' | 'policies' | 'clock'>, requestId: string): Promise<RouteTaskOutput> => {
   await flushAudit(deps, requestId);
   const record = await deps.requests.get(requestId);
   if (!record) throw new WorkflowStateError(`request ${requestId} does not exist`);
@@ -55,8 +57,11 @@ export const routeSubmittedRequest = async (deps: Pick<Deps, 'requests' | 'audit
   }
   const policy = deps.policies.get(record.request.policy);
   const at = deps.clock();
+  // The registry's facts of the contract the request names, as they stand when it is routed.
+  const contract = await resolveContract(deps, record.request);
   const decision = routeRequest(record.request, {
-    policy, history: await history(deps, record.request, policy, at), at, requestId, ...(record.documents ? { documents: record.documents } : {}),
+    policy, history: await history(deps, record.request, policy, at), at, requestId,
+    ...(record.documents ? { documents: record.documents } : {}), ...(contract ? { contract } : {}),
   });
   const moved = await deps.requests.recordRouting(requestId, decision, at.toISOString(), requestRouted(decision, at.toISOString()));
   await flushAudit(deps, requestId);
@@ -66,6 +71,7 @@ export const routeSubmittedRequest = async (deps: Pick<Deps, 'requests' | 'audit
     if (!now?.routing) throw new WorkflowStateError(`request ${requestId} changed state during routing`);
     return { status: now.routing.status, checkpointCount: now.routing.checkpoints.length };
   }
+  await recordContractUse(deps, { ...record, status: decision.status }, at.toISOString());
   logger.info('request routed', { requestId, status: decision.status, tier: decision.tier.id, method: decision.method.type, checkpoints: decision.checkpoints.length });
   return { status: decision.status, checkpointCount: decision.checkpoints.length };
 };

@@ -41,7 +41,7 @@ export const requestSummary = (record: RequestRecord): RequestSummary => {
     flags: (record.routing?.flags ?? []).map((f) => ({
       type: f.type,
       detail: f.detail,
-      ...(f.earlier
+      ...(f.type === 'split-suspected' && f.earlier
         ? { earlier: f.earlier.map((e) => ({ label: e.number ?? e.id, amount: formatUsd(e.amountCents), submittedAt: e.submittedAt, department: e.department })) }
         : {}),
     })),

@@ -3,6 +3,7 @@
  * With an overlay the rules merge so the stricter one wins: sole-source grounds are intersected,
  * the quote count is the larger, and the overlay's extra checks (procured under 2 CFR 200) join.
  */
+import { registeredContractChecks, type ContractFacts, type ScopeItem } from './contracts';
 import { laterDate } from './dates';
 import { formatUsd } from './money';
 import type { MethodRule, OverlayPolicy, Policy, Requirement } from './policy-schema';
@@ -21,6 +22,13 @@ export interface MethodContext {
   date: string;
   neededBy?: string;
   vendorName: string;
+  /**
+   * The registry's record of the contract the method names (`method.contractId`), resolved by
+   * the caller; absent when the method names none or the registry has no such contract.
+   */
+  contract?: ContractFacts;
+  /** What is bought, for the contract's scope: the request's lines, or the request itself. */
+  items?: readonly ScopeItem[];
 }
 
 /** A check with the request field a requester would fix. */
@@ -111,6 +119,19 @@ export function evaluateMethod(m: MethodEvidence, ctx: MethodContext): FieldChec
       (text ?? '').trim().length > 0 ? 'written justification attached' : 'a written justification is required',
       'method.justification',
     );
+
+  if ((m.type === 'cooperative' || m.type === 'piggyback' || m.type === 'state-contract') && m.contractId !== undefined) {
+    return registeredContractChecks(ctx.contract?.id === m.contractId ? ctx.contract : undefined, {
+      methodType: m.type,
+      contractId: m.contractId,
+      date: ctx.date,
+      useUntil,
+      useLabel,
+      items: ctx.items ?? [],
+      requires2CFR200: rules(ctx, m.type).some((r) => r.requireProcuredUnder2CFR200),
+      check,
+    });
+  }
 
   switch (m.type) {
     case 'direct':

@@ -3,6 +3,7 @@
  * Pure and deterministic: the routing instant `at` is passed in and nothing reads the clock.
  */
 import { buildChain } from './chain';
+import { contractLabel, type ContractFacts } from './contracts';
 import { utcDate } from './dates';
 import { missingDocuments, requirementsFor, type VerifiedDocument } from './documents';
 import { PolicyInvalidError } from './errors';
@@ -32,6 +33,8 @@ export interface RouteContext {
    * before documents existed).
    */
   documents?: readonly Pick<VerifiedDocument, 'id' | 'purpose'>[];
+  /** The registered contract the request's method names (`method.contractId`), if the registry has it. */
+  contract?: ContractFacts;
 }
 
 function overlayFor(r: PurchaseRequest, ctx: RouteContext): OverlayPolicy | undefined {
@@ -141,7 +144,11 @@ export function routeRequest(r: PurchaseRequest, ctx: RouteContext): RoutingDeci
       date,
       ...(r.neededBy ? { neededBy: r.neededBy } : {}),
       vendorName: r.vendor.name,
+      ...(ctx.contract ? { contract: ctx.contract } : {}),
+      items: [{ label: 'the request', category: r.category }],
     });
+    const unregistered = unregisteredContract(evidence);
+    if (unregistered) flags.push(unregistered);
     for (const c of checks.filter((c) => !c.passed)) {
       reasons.push({
         code: 'check-failed',
@@ -210,6 +217,28 @@ export function routeRequest(r: PurchaseRequest, ctx: RouteContext): RoutingDeci
     flags,
     reasons,
     routedAt: ctx.at.toISOString(),
+  };
+}
+
+/**
+ * A cooperative, piggyback or state contract the registry does not hold: the requester's answers
+ * stand as declared, and the flag asks purchasing to verify them at its checkpoint (and to add the
+ * contract to the registry, so the next requester need not declare them again).
+ */
+function unregisteredContract(m: MethodEvidence): Flag | undefined {
+  if (m.type !== 'cooperative' && m.type !== 'piggyback' && m.type !== 'state-contract') return undefined;
+  if (m.contractId !== undefined) return undefined;
+  const named = contractLabel({
+    vehicle: m.type,
+    number: m.contractNumber ?? '(no number)',
+    supplier: 'not in the registry',
+    gpo: m.type === 'cooperative' ? m.alliance ?? 'an unnamed alliance' : undefined,
+    leadAgency: m.type === 'piggyback' ? m.leadAgency ?? 'an unnamed agency' : undefined,
+    state: m.type === 'state-contract' ? m.state ?? 'an unnamed' : undefined,
+  });
+  return {
+    type: 'contract-unverified',
+    detail: `${named}: the checklist holds the requester's own answers. Purchasing verifies them against the contract documents at its checkpoint, and adds the contract to the registry.`,
   };
 }
 

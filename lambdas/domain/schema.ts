@@ -104,6 +104,15 @@ const federalFacts = z.strictObject({
   coveredTelecomAttestation: flag.optional(),
 });
 
+/**
+ * A contract of the registry (lambdas/domain/contracts.ts), by id: its facts come from the
+ * registry, verified by purchasing, so the requester declares none of them beside it.
+ */
+const contractId = text(LIMITS.id).meta({ description: 'A registered contract (GET /contracts); its verified facts replace the self-declared ones.' });
+
+/** The facts a requester declares for an unregistered contract; with a `contractId` the registry holds them. */
+const SELF_DECLARED = ['alliance', 'state', 'leadAgency', 'contractNumber', 'expires', 'scopeCovers', 'leadAgencyIsPublic', 'competitivelyBid', 'cooperativeLanguage', 'procuredUnder2CFR200'] as const;
+
 const methodBody = z.discriminatedUnion(
   'type',
   [
@@ -122,6 +131,7 @@ const methodBody = z.discriminatedUnion(
     z.strictObject({
       type: z.literal('cooperative'),
       ...methodDocuments,
+      contractId: contractId.optional(),
       alliance: text(LIMITS.text).optional(),
       contractNumber: text(LIMITS.text).optional(),
       expires: calendarDate.optional(),
@@ -131,6 +141,7 @@ const methodBody = z.discriminatedUnion(
     z.strictObject({
       type: z.literal('piggyback'),
       ...methodDocuments,
+      contractId: contractId.optional(),
       leadAgency: text(LIMITS.text).optional(),
       leadAgencyIsPublic: flag.optional(),
       contractNumber: text(LIMITS.text).optional(),
@@ -143,6 +154,7 @@ const methodBody = z.discriminatedUnion(
     z.strictObject({
       type: z.literal('state-contract'),
       ...methodDocuments,
+      contractId: contractId.optional(),
       state: text(LIMITS.text).optional(),
       contractNumber: text(LIMITS.text).optional(),
       expires: calendarDate.optional(),
@@ -167,7 +179,14 @@ const methodBody = z.discriminatedUnion(
         ? 'must be an object with a "type"'
         : `must be one of: ${METHOD_TYPES.join(', ')}`,
   },
-);
+).superRefine((m, ctx) => {
+  if (!('contractId' in m) || m.contractId === undefined) return;
+  for (const key of SELF_DECLARED) {
+    if ((m as Record<string, unknown>)[key] !== undefined) {
+      ctx.addIssue({ code: 'custom', path: [key], message: 'comes from the registered contract (contractId); leave it out', input: (m as Record<string, unknown>)[key] });
+    }
+  }
+});
 
 /** The body of `POST /requests` and `POST /routing/preview`, in the API's shape (dollars). */
 export const purchaseRequestBody = z
@@ -247,6 +266,9 @@ export const priorRequestsBody = z
  * draft 2020-12 being OpenAPI 3.1's dialect).
  */
 export const API_BODIES = { PurchaseRequest: purchaseRequestBody } as const;
+
+/** The field builders, for the other bodies written in this style (./contracts.ts). */
+export { text, freeText, calendarDate, flag };
 
 /** The zod output of each body, before money is renamed to cents (see ./types.ts). */
 export type PurchaseRequestBody = z.output<typeof purchaseRequestBody>;

@@ -86,7 +86,7 @@ export interface EarlierRequest {
   submittedAt: string;
 }
 
-export interface Flag {
+export interface SplitFlag {
   type: 'split-suspected';
   detail: string;
   /** the earlier requests, oldest first, then this one when its id is known */
@@ -96,6 +96,14 @@ export interface Flag {
   aggregateCents: number;
   window: { from: string; to: string };
 }
+
+/** A contract method naming no registered contract: its self-declared checks await purchasing's verification. */
+export interface UnverifiedContractFlag {
+  type: 'contract-unverified';
+  detail: string;
+}
+
+export type Flag = SplitFlag | UnverifiedContractFlag;
 
 export interface RoutingDecision {
   status: RoutingStatus;

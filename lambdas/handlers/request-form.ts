@@ -28,7 +28,7 @@ import { IdempotencyKeyReusedError, RequestNotFoundError, RequestValidationError
 import { basePath, formBody } from '../shared/http';
 
 /** The ports this handler uses; composed by lambdas/functions/request-form.ts on AWS and by the local stack. */
-export type HandlerDeps = Parameters<typeof submitRequest>[0] & PageDeps;
+export type HandlerDeps = Parameters<typeof submitRequest>[0] & Parameters<typeof previewRouting>[0] & PageDeps;
 
 const SUBMISSION_KEY = /^[A-Za-z0-9_-]{22}$/;
 const newSubmissionKey = (): string => randomBytes(16).toString('base64url');

@@ -44,7 +44,7 @@ ${body}
 }
 
 /** The places of the signed-in product, in the order the header lists them. */
-export type Place = 'home' | 'new' | 'waiting' | 'purchasing' | 'none';
+export type Place = 'home' | 'new' | 'waiting' | 'purchasing' | 'contracts' | 'none';
 
 /** Who is looking at a signed-in page, as the header needs it. */
 export interface PageViewer {
@@ -83,6 +83,7 @@ const PLACES: Array<{ place: Exclude<Place, 'none'>; label: string; path: string
   { place: 'new', label: 'New request', path: '/requests/new' },
   { place: 'waiting', label: 'Waiting for me', path: '/waiting' },
   { place: 'purchasing', label: 'All requests', path: '/purchasing', roles: ['purchasing', 'auditor'] },
+  { place: 'contracts', label: 'Contracts', path: '/contracts' },
 ];
 
 /** A signed-in page: the header (who, where, sign out) and the page's own content. */

@@ -189,6 +189,19 @@ export const PAGE_CSS = [
   '.documents li{padding:.5rem 0;border-bottom:1px solid var(--line);overflow-wrap:anywhere}',
   '.documents a{display:inline-block;min-height:44px;padding:.5rem 0;font-weight:600}',
   '.doc-meta{display:block;color:var(--muted);font-size:.9375rem}',
+  // contracts (./contracts.ts): the registry search and one contract.
+  'ul.contracts{list-style:none;padding:0;margin:0}',
+  '.contracts li{padding:.75rem 0;border-top:1px solid var(--line);overflow-wrap:anywhere}',
+  '.contracts p{margin:.125rem 0}',
+  '.contract-title{font-weight:700;font-size:1.125rem}',
+  '.contract-title .muted,h1 .muted,.checks .muted{display:inline}',
+  '.contracts .ok,.contract-facts .ok{color:var(--ok);font-weight:600}',
+  '.contracts .bad,.contract-facts .bad{color:var(--bad);font-weight:600}',
+  '.contract-search select{display:block;width:100%;font:inherit;padding:.75rem;min-height:48px;border:1px solid var(--muted);border-radius:6px;background:var(--bg);color:var(--fg)}',
+  '.contract-search .check{display:flex;align-items:center;gap:.5rem}',
+  '.contract-search .check input{width:1.5rem;min-height:1.5rem;margin:0}',
+  '.contract-search .check label{margin:0}',
+  '@media (min-width:48rem){.contract-search{display:grid;grid-template-columns:2fr 1fr auto auto;gap:0 1rem;align-items:end}.contract-search button{width:auto}}',
 
 ].join('\n');
 

@@ -91,6 +91,19 @@ export const TABLES = {
     globalIndexes: [],
     timeToLiveAttribute: 'expiresAtEpoch',
   },
+  /**
+   * The registry of vetted contracts (lambdas/store/contracts-table.ts): every contract in one
+   * partition (pk REGISTRY, sk CONTRACT#id), so searching is one Query filtered in code. Its own
+   * table rather than an item type of the requests table: different access (everyone reads,
+   * purchasing writes), a different life (contracts outlive requests) and no bucketed indexes.
+   */
+  contracts: {
+    id: 'Contracts',
+    envVar: 'CONTRACTS_TABLE',
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+    globalIndexes: [],
+  },
 } as const satisfies Record<string, TableDefinition>;
 
 export type TableKey = keyof typeof TABLES;

@@ -10,7 +10,7 @@ const scheduled = FUNCTIONS.filter((f) => f.kind === 'scheduled');
 
 describe('scheduled functions', () => {
   it('the reconciler is a scheduled catalog function, every five minutes', () => {
-    expect(scheduled.map((f) => [f.id, f.everyMinutes])).toEqual([['ReconcileSubmissions', 5]]);
+    expect(scheduled.map((f) => [f.id, f.everyMinutes])).toEqual([['ReconcileSubmissions', 5], ['WatchContracts', 30]]);
   });
 
   it('has one enabled schedule per scheduled function, at its rate, targeting it', () => {

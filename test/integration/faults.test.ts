@@ -23,6 +23,7 @@ import { ApprovalsTable } from '../../lambdas/store/approvals-table';
 import { flushAudit } from '../../lambdas/store/audit-flush';
 import { AuditTable } from '../../lambdas/store/audit-table';
 import { IdempotencyTable } from '../../lambdas/store/idempotency-table';
+import { ContractsTable } from '../../lambdas/store/contracts-table';
 import { RequestsTable } from '../../lambdas/store/requests-table';
 import { ensureTables, LOCAL_CREDENTIALS, startDynamo } from '../../local/dynamo';
 import { loadDefinition } from '../../local/stack';
@@ -291,6 +292,7 @@ describe('a crash mid-route and storage errors, through the real ASL and runner'
       approvals: new ApprovalsTable(flaky, TABLES.approvals.id),
       audit: new AuditTable(flaky, TABLES.audit.id),
       idempotency: new IdempotencyTable(flaky, TABLES.idempotency.id),
+      contracts: new ContractsTable(flaky, TABLES.contracts.id),
       workflow: {
         start: async (name, input) => { await sfn.startExecution({ name, input: JSON.stringify(input) }); },
         succeed: async (token, output) => { sfn.sendTaskSuccess(token, JSON.stringify(output)); return 'delivered'; },

@@ -44,7 +44,7 @@ export interface Harness {
 export interface HarnessOptions {
   extraPolicies?: unknown[];
   /** Local stack options a test needs (a mail proxy, an observer around the workflow port). */
-  stack?: Pick<LocalStackOptions, 'smtpUrl' | 'wrapWorkflow'>;
+  stack?: Pick<LocalStackOptions, 'smtpUrl' | 'wrapWorkflow' | 'seedContracts' | 'watchClock'>;
   log?: (line: string) => void;
   /** Workflow timeouts run this many times faster (deadline tests; see LocalStackOptions). */
   timeScale?: number;

@@ -21,7 +21,7 @@ describe('npm run route', () => {
     expect(out.status).toBe(0);
     expect(out.stderr).toBe('');
     const d = JSON.parse(out.stdout);
-    expect(d).toMatchObject({ status: 'PENDING_APPROVAL', tier: { id: 'formal' }, method: { type: 'cooperative', eligible: true }, flags: [], reasons: [] });
+    expect(d).toMatchObject({ status: 'PENDING_APPROVAL', tier: { id: 'formal' }, method: { type: 'cooperative', eligible: true }, flags: [{ type: 'contract-unverified' }], reasons: [] });
     expect(d.checkpoints.length).toBe(4);
   });
 

@@ -13,7 +13,7 @@ describe('routing decision', () => {
       policy: { id: 'sample-city', version: sampleCity.version },
       tier: { id: 'formal', basisCents: 12_000_000 },
       method: { type: 'cooperative', selectedBy: 'requester', eligible: true },
-      flags: [],
+      flags: [{ type: 'contract-unverified' }],
       reasons: [],
       routedAt: '2026-12-01T00:00:00.000Z',
     });

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import sampleCityJson from '../../../policies/sample-city.json';
 import { foldedSkeleton, normaliseVendorName, parsePolicy, skeleton, splitHistoryFrom, splitKey, vendorKey, type PriorRequest } from '../../../lambdas/domain';
 import { fiscalYearStart } from '../../../lambdas/domain/split';
+import type { SplitFlag } from '../../../lambdas/domain/types';
 import { AT, request, route } from './helpers';
 
 const quotes = {
@@ -77,7 +78,7 @@ describe('split-suspected (Sample City Purchasing Policy §2.4)', () => {
       history: [prior('p1', 1500, '2026-11-01T00:00:00Z'), prior('p2', 1000, '2026-10-01T00:00:00Z')],
     });
     expect(d.tier.id).toBe('informal');
-    expect(d.flags[0]!.requestIds).toEqual(['p2', 'p1']);
+    expect(d.flags[0]).toMatchObject({ type: 'split-suspected', requestIds: ['p2', 'p1'] });
     expect(d.reasons[0]!.code).toBe('method-required');
   });
 
@@ -171,7 +172,7 @@ describe('split settings a policy may turn on', () => {
     const sameYear = route(r, { policy, history: [prior('p1', 15000, '2026-07-02T00:00:00Z')] });
     expect(sameYear.flags).toHaveLength(1);
     expect(sameYear.flags[0]!.detail).toContain('this fiscal year');
-    expect(sameYear.flags[0]!.window.from).toBe('2026-07-01T00:00:00.000Z');
+    expect((sameYear.flags[0] as SplitFlag).window.from).toBe('2026-07-01T00:00:00.000Z');
     expect(route(r, { policy, history: [prior('p1', 15000, '2026-06-30T23:59:59Z')] }).flags).toEqual([]);
     // without the setting only the 90-day window counts
     expect(route(r, { history: [prior('p1', 15000, '2026-07-02T00:00:00Z')] }).flags).toEqual([]);
@@ -196,7 +197,7 @@ describe('split settings a policy may turn on', () => {
       history: [prior('01J0A', 9000, '2026-10-01T00:00:00Z', { number: 'PR-2026-000041' }), prior('01J0B', 6000, '2026-11-01T00:00:00Z')],
       requestId: 'req-9',
     });
-    const flag = d.flags[0]!;
+    const flag = d.flags[0] as SplitFlag;
     expect(flag.earlier).toEqual([
       { id: '01J0A', number: 'PR-2026-000041', department: 'Public Works', vendor: 'ACME Mobility, Inc.', amountCents: 900_000, submittedAt: '2026-10-01T00:00:00Z' },
       { id: '01J0B', department: 'Public Works', vendor: 'ACME Mobility, Inc.', amountCents: 600_000, submittedAt: '2026-11-01T00:00:00Z' },

@@ -7,6 +7,7 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import type { z } from 'zod';
 import { errorBody, type requestListItem as listItemShape, type submitted } from '../../../lambdas/app/api-shapes';
+import { parseContract } from '../../../lambdas/domain/contracts';
 import { buildOpenApiDocument, catalogRoutes, describedRoutes, MAX_IDEMPOTENCY_KEY } from '../../../lambdas/app/openapi';
 import { validateIdempotencyKey } from '../../../lambdas/app/submit';
 import type { requestListItem } from '../../../lambdas/app/views';
@@ -91,8 +92,24 @@ describe('OpenAPI document', () => {
     ['GET /approvals/{approvalId}', [200, 403, 404, 409, 410, 500]],
     ['POST /approvals/{approvalId}', [200, 400, 403, 404, 409, 410, 413, 415, 500]],
     ['GET /health', [200]],
+    ['GET /contracts', [200, 400, 401, 500]],
+    ['POST /contracts', [201, 400, 401, 403, 413, 415, 500]],
+    ['GET /contracts/{id}', [200, 401, 404, 500]],
+    ['PUT /contracts/{id}', [200, 400, 401, 403, 404, 409, 413, 415, 500]],
   ] as const)('%s answers %j', (key, expected) => {
     expect(statuses(key)).toEqual(expected);
+  });
+
+  it('the contract routes carry the registry schemas, and the documented contract is one the parser accepts', () => {
+    const post = operations.find((o) => o.key === 'POST /contracts')!.op;
+    expect(post.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Contract' });
+    expect(parseContract(post.requestBody.content['application/json'].example).ok).toBe(true);
+    expect(doc.components.schemas.Contract.required).toEqual(expect.arrayContaining(['vehicle', 'number', 'supplier', 'categories', 'termStart', 'termEnd']));
+    expect(operations.find((o) => o.key === 'GET /contracts')!.op.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ContractList' });
+    const method = (doc.components.schemas.PurchaseRequest as Json).properties.method;
+    expect(method.anyOf ?? method.oneOf).toEqual(
+      expect.arrayContaining([expect.objectContaining({ properties: expect.objectContaining({ contractId: expect.anything() }) })]),
+    );
   });
 
   it('each error answer is the error model, its codes exactly those the one table maps to that status, with a conforming example', () => {
