@@ -57,7 +57,8 @@ export const readFunctionConfig = (functionId: string, env: NodeJS.ProcessEnv = 
     ...(spec.documents ? { documentsBucket: read(ENV.documentsBucket) } : {}),
     ...(spec.sendsMail ? { mail: Object.freeze({ from: read(ENV.mailFrom), publicBaseUrl: read(ENV.publicBaseUrl) }) } : {}),
     ...(verifiesTokens(spec) ? { token: Object.freeze({ issuer: read(ENV.tokenIssuer), audience: read(ENV.tokenAudience), jwksUrl: read(ENV.tokenJwksUrl), ...cognitoClients(env) }) } : {}),
-    ...(usesSessions(spec) || spec.signsIn ? { publicBaseUrl: read(ENV.publicBaseUrl) } : {}),
+    // Read once even when mail needs it too, so a missing one is named once.
+    ...(usesSessions(spec) || spec.signsIn ? { publicBaseUrl: spec.sendsMail ? env[ENV.publicBaseUrl] ?? '' : read(ENV.publicBaseUrl) } : {}),
   };
   if (spec.signsIn) {
     const base = (env[ENV.publicBaseUrl] ?? '').trim().replace(/\/+$/, '');

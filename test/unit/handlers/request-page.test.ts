@@ -3,6 +3,7 @@
  * verifier (a token is the person's id): content negotiation for the request page, the number as
  * a name, 404 for another department, and the cancel form (anti-forgery value, 303 back).
  */
+import { SessionStore } from '../../../lambdas/app/session';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { makeHandler as readHandler, prefersHtml } from '../../../lambdas/handlers/read-requests';
 import { makeHandler as cancelHandler } from '../../../lambdas/handlers/cancel-request';
@@ -25,7 +26,9 @@ const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8
 
 const setUp = async () => {
   const w = world();
-  const deps = { ...w.deps, ...identity } as Parameters<typeof readHandler>[0] & Parameters<typeof cancelHandler>[0];
+  // No browser in these tests sends a session cookie: the store is never asked.
+  const sessions = new SessionStore({} as never, 'Sessions', 'http://127.0.0.1:3000');
+  const deps = { ...w.deps, ...identity, sessions } as Parameters<typeof readHandler>[0] & Parameters<typeof cancelHandler>[0];
   const id = await submitAndRoute(w, 'micro-direct');
   await askApprover(w, id, 0);
   return { w, id, read: readHandler(deps), cancel: cancelHandler(deps) };

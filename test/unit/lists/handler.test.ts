@@ -5,6 +5,7 @@
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { makeHandler } from '../../../lambdas/handlers/list-pages';
+import { SessionStore } from '../../../lambdas/app/session';
 import type { PersonRecord } from '../../../lambdas/domain/people';
 import { mailboxKey } from '../../../lambdas/domain/mailbox';
 import { askApprover, submitAndRoute } from '../app/flows';
@@ -23,6 +24,8 @@ const handlerFor = (w: World, approver: PersonRecord) => {
   return makeHandler({
     ...w.deps,
     // The "token" is the person id: the verifier is not what is under test here.
+    // No browser in these tests sends a session cookie: the store is never asked.
+    sessions: new SessionStore({} as never, 'Sessions', 'http://127.0.0.1:3000'),
     tokenVerifier: { verify: async (token: string) => ({ subject: token, emailVerified: false }) },
     people: { findById: (id) => everyone.find((p) => p.id === id), findByEmail: (email) => everyone.find((p) => mailboxKey(p.email) === mailboxKey(email)) },
   } as Parameters<typeof makeHandler>[0]);
