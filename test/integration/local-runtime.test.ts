@@ -324,7 +324,7 @@ describe('dynalite', () => {
     const requests = await client.send(new DescribeTableCommand({ TableName: 'Requests' }));
     expect(requests.Table?.TableStatus).toBe('ACTIVE');
     expect(requests.Table?.GlobalSecondaryIndexes?.map((i) => [i.IndexName, i.Projection?.ProjectionType]).sort()).toEqual(
-      TABLES.requests.globalIndexes.map((i) => [i.name, 'ALL']).sort());
+      TABLES.requests.globalIndexes.map((i) => [i.name, 'projection' in i ? i.projection : 'ALL']).sort());
     await client.send(new PutItemCommand({ TableName: 'Approvals', Item: { pk: { S: 'LINK#1' }, state: { S: 'pending' } } }));
     client.destroy();
     await dynamo.stop();
