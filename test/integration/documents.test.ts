@@ -8,9 +8,10 @@
 import { createHash } from 'node:crypto';
 import { approvalLink, openLink, purchase, startHarness, type Harness } from './support/harness';
 import { pdf, uploadDocument, withDocuments } from './support/documents';
+import { documentsCity } from '../fixtures/policies';
 
 let h: Harness;
-beforeAll(async () => { h = await startHarness(); }, 60_000);
+beforeAll(async () => { h = await startHarness({ extraPolicies: [documentsCity] }); }, 60_000);
 afterAll(async () => { await h?.close(); });
 
 const REQUESTER = 'ana.ruiz@city.example';
@@ -86,7 +87,7 @@ test('someone else’s document is refused like a missing one, and nothing is st
 
 test('a cooperative purchase without the award is RETURNED with a reason naming the missing document', async () => {
   const contract = await uploadDocument(h.api, REQUESTER, { filename: 'contract.pdf', purpose: 'contract', bytes: pdf('contract') });
-  const submitted = await h.api.submit(purchase({ title: 'No award', amount: 15000, vendor: { name: 'Bench Makers Ltd' }, method: { ...cooperative, documents: [contract.documentId] } }));
+  const submitted = await h.api.submit(purchase({ policy: 'documents-city', title: 'No award', amount: 15000, vendor: { name: 'Bench Makers Ltd' }, method: { ...cooperative, documents: [contract.documentId] } }));
   expect(submitted.status).toBe(202);
   const view = await h.api.waitForStatus(submitted.body.id, 'RETURNED');
   expect(view.reasons).toEqual([expect.objectContaining({ code: 'document-missing', field: 'method.documents', message: expect.stringContaining('solicitation or award') })]);
