@@ -471,20 +471,24 @@ export class StatelessStack extends Stack {
       'The API answered with 5XX: a handler failed or timed out.');
 
     // REST APIs have no throttle metric of their own; throttled API calls show as Lambda throttles
-    // (concurrency) or 429s in 4XXError. Sum the throttles of the functions, one alarm per function
-    // kind: an alarm's math expression may use at most 10 metrics.
+    // (concurrency) or 429s in 4XXError. Sum the throttles of the functions, per function kind, in
+    // groups of ten: an alarm's math expression may use at most 10 metrics. The first group keeps
+    // the alarm's original name (ApiFunctionThrottles), later ones are numbered (…Throttles2).
     for (const kind of ['api', 'task'] as const) {
-      const throttles: Record<string, cloudwatch.IMetric> = {};
-      FUNCTIONS.filter((f) => f.kind === kind).forEach((spec, i) => {
-        throttles[`t${i}`] = functions.get(spec.id)!.metricThrottles({ period, statistic: 'Sum' });
-      });
-      if (Object.keys(throttles).length > 10) throw new Error(`more than 10 ${kind} functions: split the throttle alarm further`);
-      alarm(kind === 'api' ? 'ApiFunctionThrottles' : 'TaskFunctionThrottles', new cloudwatch.MathExpression({
-        expression: Object.keys(throttles).join(' + '),
-        usingMetrics: throttles,
-        period,
-        label: `Throttles of the ${kind} functions`,
-      }), `Lambda throttled invocations of the purchase approval router's ${kind} functions.`);
+      const specs = FUNCTIONS.filter((f) => f.kind === kind);
+      for (let group = 0; group * 10 < specs.length; group++) {
+        const throttles: Record<string, cloudwatch.IMetric> = {};
+        specs.slice(group * 10, group * 10 + 10).forEach((spec, i) => {
+          throttles[`t${i}`] = functions.get(spec.id)!.metricThrottles({ period, statistic: 'Sum' });
+        });
+        const name = `${kind === 'api' ? 'ApiFunctionThrottles' : 'TaskFunctionThrottles'}${group === 0 ? '' : group + 1}`;
+        alarm(name, new cloudwatch.MathExpression({
+          expression: Object.keys(throttles).join(' + '),
+          usingMetrics: throttles,
+          period,
+          label: `Throttles of the ${kind} functions${group === 0 ? '' : ` (group ${group + 1})`}`,
+        }), `Lambda throttled invocations of the purchase approval router's ${kind} functions${group === 0 ? '' : ` (group ${group + 1})`}.`);
+      }
     }
     alarm('Api4xxSpike', this.api.metricClientError({ period, statistic: 'Sum' }),
       'Many 4XX answers (includes 429 Too Many Requests from the stage throttle): a client loop or the throttle is too low.', 100);

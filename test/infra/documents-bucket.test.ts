@@ -44,7 +44,7 @@ describe('the documents bucket', () => {
 describe('S3 grants follow the catalog', () => {
   const granted = FUNCTIONS.filter((f) => f.documents);
   it('some functions are granted the bucket, not all', () => {
-    expect(granted.map((f) => f.id).sort()).toEqual(['ApprovalPage', 'ReadRequests', 'SubmitRequest', 'UploadDocument']);
+    expect(granted.map((f) => f.id).sort()).toEqual(['ApprovalPage', 'ReadRequests', 'RequestForm', 'SubmitRequest', 'UploadDocument']);
   });
 
   it.each(FUNCTIONS.map((f) => [f.id, f.documents ?? 'none'] as const))('%s: %s', (id, access) => {
