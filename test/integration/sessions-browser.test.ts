@@ -149,12 +149,14 @@ it('forms posted with the session need its form token and this site\'s origin; s
   // None of those ended the session.
   expect((await fetch(link, { headers: { cookie: copied } })).status).toBe(403);
 
-  // The page's own sign-out: the session ends, then the provider's (its confirmation page), then home.
+  // The page's own sign-out: the session ends, then the provider's (its confirmation page), then home
+  // (which, signed out, sends the browser on to sign in).
   const ended = await postFormFrom(page, api, signOut, { formToken: formTokenOf(cookie.value) });
   expect(ended.status).toBe(200);
   await page.waitForURL((url) => url.href.startsWith(h.stack.issuer));
-  await page.getByRole('button', { name: 'Sign out' }).click();
-  await page.waitForURL(`${api}/`);
+  // Home asks a signed-out browser to sign in again, so the landing is seen as a request for `/`.
+  await Promise.all([page.waitForRequest(`${api}/`), page.getByRole('button', { name: 'Sign out' }).click()]);
+  await page.waitForLoadState('load');
   expect(await sessionCookie(context)).toBeUndefined();
 
   // The copied cookie no longer signs anyone in: Dana's link opens as a one-tap link again.
