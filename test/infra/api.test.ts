@@ -42,7 +42,7 @@ describe('REST API', () => {
     expect(model!.Properties.Schema).toMatchObject({
       type: 'object',
       additionalProperties: false,
-      required: expect.arrayContaining(['policy', 'title', 'department', 'category', 'amount', 'vendor', 'fundingSource']),
+      required: expect.arrayContaining(['policy', 'title', 'department', 'category', 'vendor', 'fundingSource']),
     });
   });
 
