@@ -1,7 +1,12 @@
 /** The required-documents rule: pure, fed the documents the server verified. */
 import { documentUploadBody, missingDocuments, parsePurchaseRequest, referencedDocumentIds, routeRequest, type VerifiedDocument } from '../../../lambdas/domain';
 import { requirementsFor } from '../../../lambdas/domain/documents';
-import { AT, request, sampleCity, validBody } from './helpers';
+import { parsePolicy } from '../../../lambdas/domain';
+import { documentsCity as documentsCityJson } from '../../fixtures/policies';
+import { AT, request, validBody } from './helpers';
+
+// sample-city with the recommended documents per method (the shipped sample-city lists none yet).
+const documentsCity = parsePolicy(documentsCityJson);
 
 const ID = (n: number) => `01JD0C${String(n).padStart(20, '0')}`;
 const doc = (n: number, purpose: VerifiedDocument['purpose']) => ({ id: ID(n), purpose });
@@ -20,7 +25,7 @@ const quotesRequest = (documents: Array<string | undefined>) => request({
 });
 
 const withDocuments = (r: ReturnType<typeof request>, documents: ReturnType<typeof doc>[]) =>
-  routeRequest(r, { policy: sampleCity, history: [], at: AT, documents });
+  routeRequest(r, { policy: documentsCity, history: [], at: AT, documents });
 
 describe('the request references documents by id', () => {
   it('per quote, per method and in general, each id found once', () => {
@@ -38,7 +43,7 @@ describe('the request references documents by id', () => {
 describe('which documents each method needs is policy data', () => {
   it('quotes: every quote needs its own written quote; the one missing is named by its field and vendor', () => {
     const r = quotesRequest([ID(1), undefined, ID(3)]);
-    const reasons = missingDocuments(r, [doc(1, 'quote'), doc(3, 'quote')], requirementsFor([sampleCity], 'quotes'));
+    const reasons = missingDocuments(r, [doc(1, 'quote'), doc(3, 'quote')], requirementsFor([documentsCity], 'quotes'));
     expect(reasons).toEqual([expect.objectContaining({ code: 'document-missing', field: 'method.quotes[1].document' })]);
     expect(reasons[0]!.message).toContain('quote 2 (Cell Depot) needs its written quote');
     expect(reasons[0]!.citation).toContain('2 CFR 200.318(i)');
@@ -46,35 +51,35 @@ describe('which documents each method needs is policy data', () => {
 
   it('a document of another purpose does not stand in for a quote', () => {
     const r = quotesRequest([ID(1), ID(2), ID(3)]);
-    expect(missingDocuments(r, [doc(1, 'quote'), doc(2, 'contract'), doc(3, 'quote')], requirementsFor([sampleCity], 'quotes')))
+    expect(missingDocuments(r, [doc(1, 'quote'), doc(2, 'contract'), doc(3, 'quote')], requirementsFor([documentsCity], 'quotes')))
       .toEqual([expect.objectContaining({ field: 'method.quotes[1].document' })]);
   });
 
   it('a referenced id the server did not verify counts as missing', () => {
     const r = quotesRequest([ID(1), ID(2), ID(3)]);
-    expect(missingDocuments(r, [doc(1, 'quote'), doc(2, 'quote')], requirementsFor([sampleCity], 'quotes'))).toHaveLength(1);
+    expect(missingDocuments(r, [doc(1, 'quote'), doc(2, 'quote')], requirementsFor([documentsCity], 'quotes'))).toHaveLength(1);
   });
 
   it('sole source needs the justification memo', () => {
     const r = request({ amount: 8000, method: { type: 'sole-source', ground: 'single-source', justification: 'Only maker' } });
-    const reasons = missingDocuments(r, [], requirementsFor([sampleCity], 'sole-source'));
+    const reasons = missingDocuments(r, [], requirementsFor([documentsCity], 'sole-source'));
     expect(reasons.map((x) => x.message)).toEqual([expect.stringContaining('needs a justification memo')]);
     const met = request({ amount: 8000, method: { type: 'sole-source', ground: 'single-source', justification: 'Only maker', documents: [ID(4)] } });
-    expect(missingDocuments(met, [doc(4, 'justification')], requirementsFor([sampleCity], 'sole-source'))).toEqual([]);
+    expect(missingDocuments(met, [doc(4, 'justification')], requirementsFor([documentsCity], 'sole-source'))).toEqual([]);
   });
 
   it('cooperative needs the contract and the solicitation or award; either of the two satisfies the second', () => {
     const contractOnly = request({ documents: [ID(5)] });
-    expect(missingDocuments(contractOnly, [doc(5, 'contract')], requirementsFor([sampleCity], 'cooperative')).map((x) => x.message))
+    expect(missingDocuments(contractOnly, [doc(5, 'contract')], requirementsFor([documentsCity], 'cooperative')).map((x) => x.message))
       .toEqual([expect.stringContaining('solicitation or award showing competition')]);
     for (const second of ['solicitation', 'award'] as const) {
       const both = request({ method: { ...validBody().method, documents: [ID(5)] }, documents: [ID(6)] });
-      expect(missingDocuments(both, [doc(5, 'contract'), doc(6, second)], requirementsFor([sampleCity], 'cooperative'))).toEqual([]);
+      expect(missingDocuments(both, [doc(5, 'contract'), doc(6, second)], requirementsFor([documentsCity], 'cooperative'))).toEqual([]);
     }
   });
 
   it('the council resolution is not asked for at submission (it comes after the meeting)', () => {
-    const council = requirementsFor([sampleCity], 'direct');
+    const council = requirementsFor([documentsCity], 'direct');
     expect(council.map((q) => q.id)).toEqual(['council-resolution']);
     expect(missingDocuments(request({ method: { type: 'direct' } }), [], council)).toEqual([]);
   });
@@ -94,7 +99,7 @@ describe('routing with the verified documents', () => {
   });
 
   it('without a list of verified documents (a request stored before documents) documents are not judged', () => {
-    expect(routeRequest(quotesRequest([]), { policy: sampleCity, history: [], at: AT }).status).toBe('PENDING_APPROVAL');
+    expect(routeRequest(quotesRequest([]), { policy: documentsCity, history: [], at: AT }).status).toBe('PENDING_APPROVAL');
   });
 });
 
