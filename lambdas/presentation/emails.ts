@@ -17,6 +17,7 @@ import {
   formatWhen,
   methodLine,
   tierLine,
+  flagLabel as readableFlag,
 } from './format';
 import type { CheckpointView, EmailContent, EmailPhase, Outcome, Person, RequestSummary } from './types';
 
@@ -75,7 +76,7 @@ function textFacts(request: RequestSummary, number: string | undefined): string[
 }
 
 function flagLabel(type: string): string {
-  return type === 'split-suspected' ? 'possible split purchase' : type;
+  return readableFlag(type).toLowerCase();
 }
 
 const CELL = 'padding:4px 12px 4px 0;vertical-align:top';

@@ -116,3 +116,13 @@ const REQUEST_STATUS_LABELS: Record<RequestStatus, string> = {
 export function requestStatusLabel(status: string): string {
   return REQUEST_STATUS_LABELS[status as RequestStatus] ?? status;
 }
+
+/** What a flag is called where a person reads it; an unknown kind shows as its code. */
+const FLAG_LABELS = new Map<string, string>([
+  ['split-suspected', 'Possible split purchase'],
+  ['contract-unverified', 'Contract not in the registry (purchasing verifies it)'],
+]);
+export function flagLabel(type: string): string {
+  // A Map, not an object: a flag type such as "toString" must not find Object.prototype's.
+  return FLAG_LABELS.get(type) ?? type;
+}

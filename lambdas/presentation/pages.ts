@@ -17,6 +17,7 @@ import {
   isDecided,
   methodLabel,
   requestStatusLabel,
+  flagLabel,
 } from './format';
 import { documentPage } from './layout';
 import type {
@@ -75,7 +76,7 @@ function flagsSection(request: RequestSummary): SafeHtml {
   return html`<section aria-labelledby="flags-heading">
 <h2 id="flags-heading">⚠ Needs attention</h2>
 <ul class="flags">${request.flags.map(
-    (f) => html`<li><strong>${f.type === 'split-suspected' ? 'Possible split purchase' : f.type}:</strong> ${f.detail}${earlierRequests(f.earlier)}</li>`,
+    (f) => html`<li><strong>${flagLabel(f.type)}:</strong> ${f.detail}${earlierRequests(f.earlier)}</li>`,
   )}</ul>
 </section>`;
 }

@@ -26,7 +26,7 @@ import { LIMITS } from '../domain/limits';
 import { formatUsd } from '../domain/money';
 import type { FieldError, RoutingDecision } from '../domain/types';
 import { CATEGORIES, FUNDING_SOURCES, SOLE_SOURCE_GROUNDS, type MethodType } from '../domain/vocabulary';
-import { formatWhen, fundingLabel, methodLabel } from './format';
+import { flagLabel, formatWhen, fundingLabel, methodLabel } from './format';
 import { html, SafeHtml } from './html';
 import { appPage, formTokenField, type PageViewer } from './layout';
 import type { RenderedPage } from './types';
@@ -266,7 +266,7 @@ ${d.method.checks.length === 0 ? '' : html`<ul class="checks">${d.method.checks.
     (c) => html`<li class="${c.passed ? 'pass' : 'fail'}"><span class="mark" aria-hidden="true">${c.passed ? '✓' : '✗'}</span><span class="verdict">${c.passed ? 'Pass' : 'Fail'}:</span> ${c.detail}${c.citation ? html`<cite>${c.citation}</cite>` : ''}</li>`,
   )}</ul>`}
 ${d.flags.length === 0 ? '' : html`<h3>Needs attention</h3><ul class="flags">${d.flags.map(
-    (f) => html`<li><strong>${f.type === 'split-suspected' ? 'Possible split purchase' : f.type}:</strong> ${f.detail}${f.type === 'split-suspected' ? ` (together ${formatUsd(f.aggregateCents)})` : ''}</li>`,
+    (f) => html`<li><strong>${flagLabel(f.type)}:</strong> ${f.detail}${f.type === 'split-suspected' ? ` (together ${formatUsd(f.aggregateCents)})` : ''}</li>`,
   )}</ul>`}
 ${returned ? '' : html`<h3>Approvers, in order</h3>
 <ol class="chain">${d.checkpoints.map((cp) => html`<li><strong>${cp.index + 1}. ${cp.roleTitle}: ${cp.approver.name}</strong>${
