@@ -17,7 +17,7 @@ import type { ContractFacts, Verifier } from '../domain/contracts';
 import type { RequestStatus } from '../domain/vocabulary';
 import { queryAll } from './query-all';
 import type { PendingEvent } from './records';
-import { isConditionFailure, type PendingOnItem } from './requests-table';
+import { clearPendingOn, isConditionFailure, type PendingOnItem } from './requests-table';
 
 export interface ContractUse {
   requestId: string;
@@ -203,26 +203,7 @@ export class ContractsTable {
   }
 
   async clearPending(item: PendingOnItem, head?: ChainHead): Promise<boolean> {
-    const values: Record<string, unknown> = { ':n': item.events.length, ':first': item.events[0]!.eventKey, ':firstAt': item.events[0]!.at };
-    let condition = 'size(pendingAudit) = :n AND pendingAudit[0].eventKey = :first AND pendingAudit[0].#at = :firstAt';
-    if (head) {
-      Object.assign(values, { ':head': head, ':seq': head.seq });
-      condition += ' AND (attribute_not_exists(auditHead) OR auditHead.seq < :seq)';
-    }
-    try {
-      await this.db.send(new UpdateCommand({
-        TableName: this.tableName,
-        Key: item.key,
-        UpdateExpression: head ? 'REMOVE pendingAudit SET auditHead = :head' : 'REMOVE pendingAudit',
-        ConditionExpression: condition,
-        ExpressionAttributeNames: { '#at': 'at' },
-        ExpressionAttributeValues: values,
-      }));
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return clearPendingOn(this.db, this.tableName, item, head);
   }
 
   async anchorHead(auditKey: string, head: ChainHead): Promise<void> {

@@ -62,6 +62,34 @@ const MAX_NUMBER_ATTEMPTS = 5;
 const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException
   || (error instanceof Error && error.name === 'ConditionalCheckFailedException');
 
+/**
+ * Drops the pending events of an item (any table that keeps an audit chain's pending events and
+ * head: requests, contracts) only if its list is still exactly what was read, moving the chain
+ * head forward in the same write when given. False when a condition failed.
+ */
+export const clearPendingOn = async (db: DynamoDBDocumentClient, tableName: string, item: PendingOnItem, head?: ChainHead): Promise<boolean> => {
+  const values: Record<string, unknown> = { ':n': item.events.length, ':first': item.events[0]!.eventKey, ':firstAt': item.events[0]!.at };
+  let condition = 'size(pendingAudit) = :n AND pendingAudit[0].eventKey = :first AND pendingAudit[0].#at = :firstAt';
+  if (head) {
+    Object.assign(values, { ':head': head, ':seq': head.seq });
+    condition += ' AND (attribute_not_exists(auditHead) OR auditHead.seq < :seq)';
+  }
+  try {
+    await db.send(new UpdateCommand({
+      TableName: tableName,
+      Key: item.key,
+      UpdateExpression: head ? 'REMOVE pendingAudit SET auditHead = :head' : 'REMOVE pendingAudit',
+      ConditionExpression: condition,
+      ExpressionAttributeNames: { '#at': 'at' },
+      ExpressionAttributeValues: values,
+    }));
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+};
+
 export class RequestsTable {
   /** `now` picks the newest list bucket; request ids (ULIDs) take their month from the same wall clock. */
   constructor(private readonly db: DynamoDBDocumentClient, private readonly tableName: string, private readonly now: () => number = Date.now) {}
@@ -363,26 +391,7 @@ export class RequestsTable {
    * condition failed: the list changed, or someone anchored a later head.
    */
   async clearPending(item: PendingOnItem, head?: ChainHead): Promise<boolean> {
-    const values: Record<string, unknown> = { ':n': item.events.length, ':first': item.events[0]!.eventKey, ':firstAt': item.events[0]!.at };
-    let condition = 'size(pendingAudit) = :n AND pendingAudit[0].eventKey = :first AND pendingAudit[0].#at = :firstAt';
-    if (head) {
-      Object.assign(values, { ':head': head, ':seq': head.seq });
-      condition += ' AND (attribute_not_exists(auditHead) OR auditHead.seq < :seq)';
-    }
-    try {
-      await this.db.send(new UpdateCommand({
-        TableName: this.tableName,
-        Key: item.key,
-        UpdateExpression: head ? 'REMOVE pendingAudit SET auditHead = :head' : 'REMOVE pendingAudit',
-        ConditionExpression: condition,
-        ExpressionAttributeNames: { '#at': 'at' },
-        ExpressionAttributeValues: values,
-      }));
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return clearPendingOn(this.db, this.tableName, item, head);
   }
 
   /** Moves the anchored chain head forward (never back: a slower writer's older head is ignored). */
