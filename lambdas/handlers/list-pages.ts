@@ -15,7 +15,7 @@ import {
 } from '../presentation/lists';
 import { authenticatedPage, type Viewer, type PageDeps } from '../shared/authenticated-page';
 import { RequestNotFoundError, RequestValidationError } from '../shared/errors';
-import { basePath } from '../shared/http';
+import { basePath, csvDownload } from '../shared/http';
 import { InvalidCursorError } from '../store/request-buckets';
 
 /** The ports this handler uses; composed by lambdas/functions/list-pages.ts on AWS and by the local stack. */
@@ -57,16 +57,7 @@ const route = async (deps: HandlerDeps, event: APIGatewayProxyEvent, viewer: Vie
       const filters = overviewFilters(query(event));
       const view = await loadOverview(deps, viewer, filters);
       if (filters.format === 'csv') {
-        return {
-          statusCode: 200,
-          headers: {
-            'Content-Type': 'text/csv; charset=utf-8',
-            'Content-Disposition': `attachment; filename="${overviewCsvFilename(deps.clock())}"`,
-            'Cache-Control': 'no-store',
-            'X-Content-Type-Options': 'nosniff',
-          },
-          body: overviewCsv(view),
-        };
+        return csvDownload(overviewCsvFilename(deps.clock()), overviewCsv(view));
       }
       return renderOverviewPage(view, frame);
     }

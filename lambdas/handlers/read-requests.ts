@@ -20,7 +20,7 @@ import { renderRequestPage, renderRequestProblemPage } from '../presentation/req
 import { RequestNotFoundError, RequestValidationError } from '../shared/errors';
 import { authenticatedApi, ownershipOf, requirePermission } from '../shared/authenticated';
 import { authenticatedPage, type Viewer, type PageDeps } from '../shared/authenticated-page';
-import { apiHandler, basePath, errorJson, header, json, jsonBody } from '../shared/http';
+import { apiHandler, basePath, csvDownload, errorJson, header, json, jsonBody } from '../shared/http';
 import { REQUEST_STATUSES, type RequestStatus } from '../domain/vocabulary';
 import type { RequestRecord } from '../store/records';
 import { InvalidCursorError } from '../store/requests-table';
@@ -181,17 +181,7 @@ const route = async (deps: HandlerDeps, event: APIGatewayProxyEvent, principal: 
       if (events.length === 0 && !head) throw new RequestNotFoundError('no such request');
       const verification = verifyTrail(events, head);
       if (format === 'csv') {
-        return {
-          statusCode: 200,
-          headers: {
-            'Content-Type': 'text/csv; charset=utf-8',
-            'Content-Disposition': `attachment; filename="audit-${id}.csv"`,
-            'Cache-Control': 'no-store',
-            'X-Content-Type-Options': 'nosniff',
-            'X-Audit-Verified': String(verification.verified),
-          },
-          body: auditCsv(events),
-        };
+        return csvDownload(`audit-${id}.csv`, auditCsv(events), { 'X-Audit-Verified': String(verification.verified) });
       }
       return json(200, { requestId: id, verified: verification.verified, verification, head: head ?? null, events });
     }

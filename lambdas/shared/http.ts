@@ -70,6 +70,19 @@ const rawBody = (event: APIGatewayProxyEvent): string => {
 };
 
 /** Parses a JSON body; the content type must say JSON. */
+/** A CSV file to download (an export): never cached, never sniffed as something else. */
+export const csvDownload = (filename: string, body: string, headers: Record<string, string> = {}): APIGatewayProxyResult => ({
+  statusCode: 200,
+  headers: {
+    'Content-Type': 'text/csv; charset=utf-8',
+    'Content-Disposition': `attachment; filename="${filename}"`,
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    ...headers,
+  },
+  body,
+});
+
 export const jsonBody = (event: APIGatewayProxyEvent): unknown => {
   const contentType = (header(event, 'content-type') ?? '').toLowerCase();
   const text = rawBody(event);

@@ -17,7 +17,7 @@ import type { ContractFacts, Verifier } from '../domain/contracts';
 import type { RequestStatus } from '../domain/vocabulary';
 import { queryAll } from './query-all';
 import type { PendingEvent } from './records';
-import { clearPendingOn, isConditionFailure, type PendingOnItem } from './requests-table';
+import { clearPendingOn, isConditionFailure, whenConditionHolds, type PendingOnItem } from './requests-table';
 
 export interface ContractUse {
   requestId: string;
@@ -68,17 +68,11 @@ export class ContractsTable {
 
   /** Stores a new contract with its first audit event; false if the id exists. */
   async create(record: ContractRecord, events: readonly PendingEvent[]): Promise<boolean> {
-    try {
-      await this.db.send(new PutCommand({
-        TableName: this.tableName,
-        Item: { ...keyOf(record.id), ...record, pendingAudit: events },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }));
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return whenConditionHolds(this.db.send(new PutCommand({
+      TableName: this.tableName,
+      Item: { ...keyOf(record.id), ...record, pendingAudit: events },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    })));
   }
 
   async get(id: string): Promise<ContractRecord | undefined> {
@@ -114,20 +108,14 @@ export class ContractsTable {
         set.push(`#f${i} = :f${i}`);
       }
     }
-    try {
-      await this.db.send(new UpdateCommand({
-        TableName: this.tableName,
-        Key: keyOf(id),
-        UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
-        ConditionExpression: 'attribute_exists(pk) AND #version = :version',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      }));
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return whenConditionHolds(this.db.send(new UpdateCommand({
+      TableName: this.tableName,
+      Key: keyOf(id),
+      UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+      ConditionExpression: 'attribute_exists(pk) AND #version = :version',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    })));
   }
 
   /**
@@ -137,20 +125,14 @@ export class ContractsTable {
    */
   async recordUse(id: string, use: ContractUse, events: readonly PendingEvent[]): Promise<boolean> {
     const approved = use.status === 'APPROVED';
-    try {
-      await this.db.send(new UpdateCommand({
-        TableName: this.tableName,
-        Key: keyOf(id),
-        UpdateExpression: `SET #uses.#rid = :use, #pending = list_append(if_not_exists(#pending, :none), :events)${approved ? ', #spent = #spent + :cents' : ''}`,
-        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#uses.#rid) OR #uses.#rid.#status <> :approved)',
-        ExpressionAttributeNames: { '#uses': 'uses', '#rid': use.requestId, '#status': 'status', '#pending': 'pendingAudit', ...(approved ? { '#spent': 'spentCents' } : {}) },
-        ExpressionAttributeValues: { ':use': use, ':approved': 'APPROVED', ':events': events, ':none': [], ...(approved ? { ':cents': use.amountCents } : {}) },
-      }));
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return whenConditionHolds(this.db.send(new UpdateCommand({
+      TableName: this.tableName,
+      Key: keyOf(id),
+      UpdateExpression: `SET #uses.#rid = :use, #pending = list_append(if_not_exists(#pending, :none), :events)${approved ? ', #spent = #spent + :cents' : ''}`,
+      ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#uses.#rid) OR #uses.#rid.#status <> :approved)',
+      ExpressionAttributeNames: { '#uses': 'uses', '#rid': use.requestId, '#status': 'status', '#pending': 'pendingAudit', ...(approved ? { '#spent': 'spentCents' } : {}) },
+      ExpressionAttributeValues: { ':use': use, ':approved': 'APPROVED', ':events': events, ':none': [], ...(approved ? { ':cents': use.amountCents } : {}) },
+    })));
   }
 
   /** Claims alerts as sent (each at most once); false when another run claimed one of them first. */
@@ -160,20 +142,14 @@ export class ContractsTable {
     const values: Record<string, unknown> = { ':at': at, ':events': events, ':none': [] };
     const set = keys.map((key, i) => { names[`#k${i}`] = key; return `#alerts.#k${i} = :at`; });
     const unclaimed = keys.map((_key, i) => `attribute_not_exists(#alerts.#k${i})`);
-    try {
-      await this.db.send(new UpdateCommand({
-        TableName: this.tableName,
-        Key: keyOf(id),
-        UpdateExpression: `SET ${set.join(', ')}, #pending = list_append(if_not_exists(#pending, :none), :events)`,
-        ConditionExpression: `attribute_exists(pk) AND ${unclaimed.join(' AND ')}`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      }));
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return whenConditionHolds(this.db.send(new UpdateCommand({
+      TableName: this.tableName,
+      Key: keyOf(id),
+      UpdateExpression: `SET ${set.join(', ')}, #pending = list_append(if_not_exists(#pending, :none), :events)`,
+      ConditionExpression: `attribute_exists(pk) AND ${unclaimed.join(' AND ')}`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    })));
   }
 
   /** Gives a claimed alert back (its mail could not be sent), so the next run sends it. */

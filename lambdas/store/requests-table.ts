@@ -62,6 +62,17 @@ const MAX_NUMBER_ATTEMPTS = 5;
 const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException
   || (error instanceof Error && error.name === 'ConditionalCheckFailedException');
 
+/** A conditional write: true when it was made, false when its condition did not hold; other errors throw. */
+export const whenConditionHolds = async (write: Promise<unknown>): Promise<boolean> => {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+};
+
 /**
  * Drops the pending events of an item (any table that keeps an audit chain's pending events and
  * head: requests, contracts) only if its list is still exactly what was read, moving the chain
@@ -74,20 +85,14 @@ export const clearPendingOn = async (db: DynamoDBDocumentClient, tableName: stri
     Object.assign(values, { ':head': head, ':seq': head.seq });
     condition += ' AND (attribute_not_exists(auditHead) OR auditHead.seq < :seq)';
   }
-  try {
-    await db.send(new UpdateCommand({
-      TableName: tableName,
-      Key: item.key,
-      UpdateExpression: head ? 'REMOVE pendingAudit SET auditHead = :head' : 'REMOVE pendingAudit',
-      ConditionExpression: condition,
-      ExpressionAttributeNames: { '#at': 'at' },
-      ExpressionAttributeValues: values,
-    }));
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+  return whenConditionHolds(db.send(new UpdateCommand({
+    TableName: tableName,
+    Key: item.key,
+    UpdateExpression: head ? 'REMOVE pendingAudit SET auditHead = :head' : 'REMOVE pendingAudit',
+    ConditionExpression: condition,
+    ExpressionAttributeNames: { '#at': 'at' },
+    ExpressionAttributeValues: values,
+  })));
 };
 
 export class RequestsTable {
