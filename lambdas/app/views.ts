@@ -24,6 +24,7 @@ export const requestSummary = (record: RequestRecord): RequestSummary => {
   const r = record.request;
   return {
     id: record.id,
+    ...(record.number ? { number: record.number } : {}),
     title: r.title,
     description: r.description,
     department: r.department,

@@ -66,7 +66,7 @@ function facts(request: RequestSummary, full: boolean): SafeHtml {
   if (full) {
     rows.push(['Category', request.category], ['Funding', fundingLabel(request.fundingSource)]);
     if (request.neededBy) rows.push(['Needed by', time(request.neededBy)]);
-    rows.push(['Status', requestStatusLabel(request.status)], ['Reference', request.id]);
+    rows.push(['Status', requestStatusLabel(request.status)], ['Reference', request.number ?? request.id]);
   }
   return html`<dl>${rows.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>`;
 }

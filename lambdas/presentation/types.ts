@@ -21,6 +21,8 @@ export interface CheckView {
 
 export interface RequestSummary {
   id: string;
+  /** The number people read (PR-2026-000123); absent on requests stored before numbers existed. */
+  number?: string;
   title: string;
   description?: string;
   department: string;
