@@ -124,10 +124,16 @@ export const requestApproval = async (
   // failed attempt left (say, its approval-requested) then also finds the token that is live.
   await flushAudit(deps, requestId);
 
-  if (checkpoint.state !== 'pending') {
-    await deliverRecordedOutcome(deps, checkpoint, taskToken);
+  // The checkpoint's state is read again now that the token is stored: a cancellation or a decision
+  // closes the checkpoint first and then looks for the token, so either it found this token and
+  // answers it, or this read sees the checkpoint closed. Read before the token, a cancel landing in
+  // between would be missed by both, and the workflow would wait with nobody left to answer it.
+  const current = (await deps.requests.getCheckpoint(requestId, checkpoint.index)) ?? checkpoint;
+  if (current.state !== 'pending') {
+    await deliverRecordedOutcome(deps, current, taskToken);
     return;
   }
+  checkpoint = current;
 
   await notifyRecipient(deps, { record, checkpoint, all, callback, phase });
 };

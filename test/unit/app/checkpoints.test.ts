@@ -12,7 +12,7 @@ import { outcomeOf } from '../../../lambdas/app/task-input';
 import { createPolicyRegistry } from '../../../lambdas/domain';
 import { RequestCancelledError } from '../../../lambdas/shared/errors';
 import { crash, world, type World } from './fakes';
-import { askApprover, post, submitAndRoute } from './flows';
+import { askApprover, cancelAsRequester, post, submitAndRoute } from './flows';
 
 const DAY = 86_400_000;
 
@@ -89,6 +89,19 @@ describe('RequestApproval: the first wait opens the next checkpoint', () => {
     await w.deps.requests.transition(id, ['PENDING_APPROVAL'], 'CANCELLED', {});
     await expect(ask(w, id, 'token-1')).rejects.toBeInstanceOf(RequestCancelledError);
     expect(w.mailer.sent).toHaveLength(0);
+  });
+
+  it('a cancellation landing after the checkpoint was read but before the token is stored ends the wait; nobody is asked', async () => {
+    const w = world();
+    const id = await submitAndRoute(w);
+    await ask(w, id, 'token-0'); // opens checkpoint 0 and asks once; the cancel below races the next phase
+    w.mailer.sent.length = 0;
+    // The cancel closes the pending checkpoint and finds no live token to fail (it is not stored yet).
+    w.script.before('storeToken', async () => { await cancelAsRequester(w.deps, id, {}); });
+    await ask(w, id, 'token-1', { index: 0, phase: 'reminder' });
+    expect(w.mailer.sent).toHaveLength(0);
+    expect(await count(w, id, 'approval-requested')).toBe(1);
+    expect(w.workflow.responses.filter((r) => r.token === 'token-1')).toEqual([expect.objectContaining({ kind: 'fail' })]);
   });
 });
 
