@@ -26,9 +26,81 @@ export class DataFolderInUseError extends Error {
   }
 }
 
+type LevelEntry = [string, unknown];
+type LevelOperation = { type: 'put'; key: string; value: unknown } | { type: 'del'; key: string };
+interface LevelDatabase {
+  open(): Promise<void>;
+  close(): Promise<void>;
+  iterator(range: { gte: string; lt: string }): AsyncIterable<LevelEntry>;
+  batch(operations: LevelOperation[]): Promise<void>;
+}
+
 /** The LevelDB module dynalite stores its tables with (resolved from dynalite, so it is the same copy). */
-const dynaliteLevel = (): { Level: new (location: string) => { open(): Promise<void>; close(): Promise<void> } } =>
+const dynaliteLevel = (): { Level: new (location: string, options?: { valueEncoding: 'json' }) => LevelDatabase } =>
   createRequire(require.resolve('dynalite'))('level');
+
+/** dynalite's own derivation of the index entries of an item (the one its writes use). */
+type IndexEntries = { puts: Array<{ key: string; item: unknown }> };
+const dynaliteIndexEntries = (): (indexes: unknown[], existing: undefined, item: unknown, table: unknown) => IndexEntries =>
+  createRequire(require.resolve('dynalite'))('./db').getIndexActions;
+
+/** Every key in LevelDB that starts with `prefix` (which ends in dynalite's separator `~`), with its value. */
+const entriesUnder = async (database: LevelDatabase, prefix: string): Promise<LevelEntry[]> => {
+  const found: LevelEntry[] = [];
+  // `~` is 0x7E: every key under the prefix sorts before the prefix with its `~` raised to 0x7F.
+  for await (const entry of database.iterator({ gte: prefix, lt: `${prefix.slice(0, -1)}\x7f` })) found.push(entry);
+  return found;
+};
+
+/**
+ * Rebuilds every secondary index from the items, one atomic LevelDB batch per table.
+ *
+ * Why: dynalite writes an item's index entries and then the item, as separate LevelDB writes. A
+ * `kill -9` between the two (a power cut, in DynamoDB's terms) leaves an index entry for an item
+ * that was never stored, or one showing a state the item never reached: a request listed as
+ * SUBMITTED that nobody can open. DynamoDB keeps its indexes consistent with the table; a restart
+ * here restores that by deriving the indexes again, with dynalite's own rules, from what the
+ * table holds. The batch is atomic, so a crash during the repair leaves the old indexes, and the
+ * next start repairs again. Returns how many index entries were dropped or rewritten.
+ */
+export async function repairIndexes(dataDir: string): Promise<{ tables: number; items: number; repaired: number }> {
+  const database = new (dynaliteLevel().Level)(path.join(dataDir, 'dynamodb'), { valueEncoding: 'json' });
+  await database.open();
+  const indexEntriesOf = dynaliteIndexEntries();
+  let items = 0;
+  let repaired = 0;
+  try {
+    const tables = (await entriesUnder(database, 'table~')).map(([, table]) => table as {
+      TableName: string; LocalSecondaryIndexes?: Array<{ IndexName: string }>; GlobalSecondaryIndexes?: Array<{ IndexName: string }>;
+    });
+    for (const table of tables) {
+      const prefixes = [
+        ...(table.LocalSecondaryIndexes ?? []).map((index) => ({ index, prefix: `index-local~${table.TableName}~${index.IndexName}~` })),
+        ...(table.GlobalSecondaryIndexes ?? []).map((index) => ({ index, prefix: `index-global~${table.TableName}~${index.IndexName}~` })),
+      ];
+      if (prefixes.length === 0) continue;
+      const stored = new Map<string, string>();
+      for (const { prefix } of prefixes) {
+        for (const [key, value] of await entriesUnder(database, prefix)) stored.set(key, JSON.stringify(value));
+      }
+      const derived = new Map<string, unknown>();
+      for (const [, item] of await entriesUnder(database, `item-${table.TableName}~`)) {
+        items += 1;
+        for (const { index, prefix } of prefixes) {
+          for (const put of indexEntriesOf([index], undefined, item, table).puts) derived.set(prefix + put.key, put.item);
+        }
+      }
+      const operations: LevelOperation[] = [];
+      for (const key of stored.keys()) if (!derived.has(key)) operations.push({ type: 'del', key });
+      for (const [key, value] of derived) if (stored.get(key) !== JSON.stringify(value)) operations.push({ type: 'put', key, value });
+      if (operations.length > 0) await database.batch(operations);
+      repaired += operations.length;
+    }
+    return { tables: tables.length, items, repaired };
+  } finally {
+    await database.close();
+  }
+}
 
 /**
  * Fails with DataFolderInUseError when another process holds the folder's database. LevelDB
@@ -47,10 +119,12 @@ export async function assertDataFolderFree(dataDir: string): Promise<void> {
   await database.close();
 }
 
-export async function startDynamo(dataDir: string, port = 0): Promise<LocalDynamo> {
+export async function startDynamo(dataDir: string, port = 0, log: (line: string) => void = () => undefined): Promise<LocalDynamo> {
   const directory = path.join(dataDir, 'dynamodb');
   await mkdir(directory, { recursive: true });
   await assertDataFolderFree(dataDir);
+  const repair = await repairIndexes(dataDir);
+  if (repair.repaired > 0) log(`dynamodb: ${repair.repaired} index entries left by an interrupted write repaired`);
   // Tables become ACTIVE at once: handlers may write as soon as the stack says ready.
   const server: Server = dynalite({ path: directory, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const bound = await listenOnLoopback(server, port, 'DynamoDB (dynalite)');

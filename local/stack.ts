@@ -143,7 +143,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     identityStarting.catch(() => undefined); // awaited below; a failure elsewhere first must not leave it unhandled
     stops.push(async () => (await identityStarting.catch(() => undefined))?.stop());
 
-    const dynamo: LocalDynamo = await startDynamo(dataDir);
+    const dynamo: LocalDynamo = await startDynamo(dataDir, 0, log);
     stops.push(() => dynamo.stop());
     const created = await ensureTables(dynamo.endpoint, Object.values(TABLES));
     if (created.length) log(`dynamodb: created tables ${created.join(', ')}`);

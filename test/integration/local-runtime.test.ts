@@ -6,16 +6,17 @@
  * free loopback port; every data directory is a fresh temporary one.
  */
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DescribeTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import nodemailer from 'nodemailer';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { createLocalStepFunctions, type LocalStepFunctions } from '../../local/step-functions';
 import { loadOrCreateLinkSecret } from '../../local/link-secret';
-import { ensureTables, LOCAL_CREDENTIALS, startDynamo } from '../../local/dynamo';
+import { ensureTables, LOCAL_CREDENTIALS, repairIndexes, startDynamo } from '../../local/dynamo';
 import { startMail } from '../../local/mail';
 import { createApiServer, type ApiRoute } from '../../local/api-server';
 import { closeServer, listenOnLoopback } from '../../local/net';
@@ -335,6 +336,42 @@ describe('dynalite', () => {
     expect(item.Item?.state?.S).toBe('pending');
     client.destroy();
     await dynamo.stop();
+  });
+
+  it('a write cut between its index entries and its item (kill -9) is repaired at the next start: the indexes show what the table holds', async () => {
+    const dataDir = await freshDataDir();
+    let dynamo = await startDynamo(dataDir);
+    await ensureTables(dynamo.endpoint, Object.values(TABLES));
+    let client = new DynamoDBClient({ endpoint: dynamo.endpoint, region, credentials });
+    const request = (id: string, statusKey: string) => ({
+      pk: { S: `REQ#${id}` }, sk: { S: 'REQUEST' }, statusKey: { S: statusKey }, submittedAt: { S: `2026-11-0${id}T10:00:00.000Z` },
+    });
+    for (const id of ['1', '2', '3']) await client.send(new PutItemCommand({ TableName: 'Requests', Item: request(id, 'SUBMITTED#2026-11') }));
+    client.destroy();
+    await dynamo.stop();
+
+    // What dynalite leaves when killed mid-write: it writes index entries first, then the item.
+    const { Level } = createRequire(require.resolve('dynalite'))('level');
+    const level = new Level(path.join(dataDir, 'dynamodb'), { valueEncoding: 'json' });
+    const itemKey = async (pk: string) => {
+      for await (const [key, value] of level.iterator({ gte: 'item-Requests~', lt: 'item-Requests\x7f' })) if (value.pk.S === pk) return key as string;
+      throw new Error(`no item ${pk}`);
+    };
+    await level.del(await itemKey('REQ#1')); // a first write: index entry stored, item not
+    const second = await itemKey('REQ#2');
+    await level.put(second, { ...(await level.get(second)), statusKey: { S: 'PENDING_APPROVAL#2026-11' } }); // an update: item moved, index not
+    await level.close();
+
+    dynamo = await startDynamo(dataDir);
+    client = new DynamoDBClient({ endpoint: dynamo.endpoint, region, credentials });
+    const byStatus = async (statusKey: string) => (await client.send(new QueryCommand({
+      TableName: 'Requests', IndexName: 'byStatus', KeyConditionExpression: 'statusKey = :k', ExpressionAttributeValues: { ':k': { S: statusKey } },
+    }))).Items?.map((i) => i.pk?.S);
+    expect(await byStatus('SUBMITTED#2026-11')).toEqual(['REQ#3']);
+    expect(await byStatus('PENDING_APPROVAL#2026-11')).toEqual(['REQ#2']);
+    client.destroy();
+    await dynamo.stop();
+    expect((await repairIndexes(dataDir)).repaired).toBe(0); // nothing left to repair
   });
 });
 
