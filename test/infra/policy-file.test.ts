@@ -25,7 +25,15 @@ const writePolicy = (name: string, policy: unknown): string => {
 };
 afterAll(() => fs.rmSync(folder, { recursive: true, force: true }));
 
-const OWN_POLICY = { ...sampleCity(), id: 'riverton', name: 'Riverton purchasing policy' };
+/** Sample City's policy renamed, with one role of its own (the fire chief signs emergency buys). */
+const OWN_POLICY = (() => {
+  const p = sampleCity() as any;
+  p.id = 'riverton';
+  p.name = 'Riverton purchasing policy';
+  p.roles['fire-chief'] = { title: 'Fire Chief', citation: 'Riverton Purchasing Policy §4.8', approver: { name: 'Dale Cooper', email: 'dale.cooper@riverton.example' }, escalation: { name: 'Morgan Hale', email: 'morgan.hale@sample-city.example' } };
+  p.chain.push({ role: 'fire-chief', when: [{ methods: ['emergency'] }], citation: 'Riverton Purchasing Policy §4.8: the fire chief signs every emergency purchase' });
+  return p;
+})();
 /** Descending ceilings: a mistake the checker names (`tiers[1]…`). */
 const BAD_POLICY = (() => {
   const p = sampleCity() as any;
@@ -83,6 +91,12 @@ describe('-c policyFile: your own policy on AWS', () => {
     // A file that is not there fails naming the variable, when a policy is first read.
     const missing = awsDeps('RouteRequest', {}, { ...env, [ENV.policyFile]: path.join(folder, 'absent.json') });
     expect(() => missing.policies.get('riverton')).toThrow(/POLICY_FILE=.*absent\.json cannot be read as a policy/);
+  });
+
+  it('the policy\'s own roles are user-pool groups, like the shipped policies\' roles', () => {
+    const groups = Object.values(resourcesOf(s.data, 'AWS::Cognito::UserPoolGroup')).map((g) => g.Properties.GroupName);
+    expect(groups).toEqual(expect.arrayContaining(['fire-chief', 'department-head', 'requester']));
+    expect(Object.values(resourcesOf(synth().data, 'AWS::Cognito::UserPoolGroup')).map((g) => g.Properties.GroupName)).not.toContain('fire-chief');
   });
 
   it('cdk-nag: zero unacknowledged findings with the layer', () => {
