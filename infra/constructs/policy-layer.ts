@@ -9,9 +9,10 @@
  * bundles stay the same whatever the policy, so changing a policy redeploys one small layer version
  * and no code, and `npm run bench` measures the bundles that deploy.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Stage } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { PolicyFileConfig } from '../config';
@@ -26,10 +27,13 @@ export class PolicyLayer extends Construct {
 
   constructor(scope: Construct, id: string, policy: PolicyFileConfig) {
     super(scope, id);
-    // The checked JSON, staged as the layer's content; the asset's hash follows the content.
-    const staging = mkdtempSync(join(tmpdir(), 'policy-layer-'));
+    // The checked JSON, written into the cloud assembly's folder (so it goes when cdk.out goes) and
+    // staged from there as the layer's content; the asset's hash follows the content.
+    // One fixed folder, rewritten on every synth, so synths leave nothing behind.
+    const staging = join(Stage.of(this)?.outdir ?? tmpdir(), `policy-layer-source-${id}`);
+    rmSync(staging, { recursive: true, force: true });
     const folder = join(staging, 'purchase-approval');
-    mkdirSync(folder);
+    mkdirSync(folder, { recursive: true }); // cdk.out does not exist yet on a first synth
     writeFileSync(join(folder, 'policy.json'), policy.json);
     this.layer = new lambda.LayerVersion(this, 'Layer', {
       code: lambda.Code.fromAsset(staging),
