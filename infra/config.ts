@@ -5,6 +5,17 @@
  */
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { policyFileProblem, readPolicyFile } from '../lambdas/cli/policy-file';
+
+/** Your own policy (`-c policyFile=my-policy.json`), checked at synth time as `npm run policy:check` does. */
+export interface PolicyFileConfig {
+  /** The file as named on the command line, for messages. */
+  readonly file: string;
+  /** The policy's id (what requests name in `policy`). */
+  readonly id: string;
+  /** The checked policy as JSON text, exactly what the functions load. */
+  readonly json: string;
+}
 
 export interface ThrottleConfig {
   /** Steady-state requests per second for the whole API stage. */
@@ -45,12 +56,15 @@ export interface StageConfig {
   readonly manageApiGatewayAccountRole: boolean;
   /** Powertools log level for every function. */
   readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /** Your own policy, served next to the shipped ones; undefined: the shipped policies only. */
+  readonly policyFile?: PolicyFileConfig;
 }
 
 /** Context keys an operator may pass with `-c key=value`. */
 export const CONTEXT_KEYS = [
   'stage', 'region', 'account', 'mailFrom', 'mailIdentities', 'publicBaseUrl', 'throttleRate', 'throttleBurst',
   'logRetentionDays', 'deletionProtection', 'alarmEmail', 'corsOrigins', 'manageApiGatewayAccountRole', 'logLevel',
+  'policyFile',
 ] as const;
 export type ContextKey = (typeof CONTEXT_KEYS)[number];
 
@@ -160,6 +174,16 @@ export function loadConfig(context: Lookup, env: NodeJS.ProcessEnv = process.env
 
   const manageApiGatewayAccountRole = bool('manageApiGatewayAccountRole', true);
 
+  // Checked here, with the same checker as `npm run policy:check`, so a bad policy stops the synth
+  // instead of failing in the functions after a deploy.
+  const policyFileName = str('policyFile');
+  let policyFile: PolicyFileConfig | undefined;
+  if (policyFileName !== undefined) {
+    const loaded = readPolicyFile(policyFileName);
+    if (loaded.ok) policyFile = Object.freeze({ file: policyFileName, id: loaded.policy.id, json: JSON.stringify(loaded.json) });
+    else problems.push(`-c policyFile: ${policyFileProblem(policyFileName, loaded.errors)}`);
+  }
+
   if (problems.length > 0) {
     throw new ConfigError(`Invalid deployment configuration for stage "${stage}":\n- ${problems.join('\n- ')}`);
   }
@@ -181,6 +205,7 @@ export function loadConfig(context: Lookup, env: NodeJS.ProcessEnv = process.env
     corsOrigins: Object.freeze(corsOrigins),
     manageApiGatewayAccountRole,
     logLevel: logLevel as StageConfig['logLevel'],
+    ...(policyFile ? { policyFile } : {}),
   });
 }
 

@@ -197,6 +197,8 @@ export const ENV = {
   signOutUrl: 'SIGN_OUT_URL',
   /** The private bucket of uploaded documents (functions granted `documents`). */
   documentsBucket: 'DOCUMENTS_BUCKET',
+  /** Optional: a policy file served next to the shipped ones (on AWS a layer's file, `cdk deploy -c policyFile=…`). */
+  policyFile: 'POLICY_FILE',
 } as const;
 
 /** Functions that serve pages to signed-in browsers (granted the sessions table). */

@@ -4,7 +4,7 @@
  * exit 1 with one `field: reason` line per problem; exit 2 on a usage error. The same checks run
  * when `npm run route -- --policy my-policy.json` or `npm start` loads the file.
  */
-import { readPolicyFile } from '../lambdas/cli/policy-file';
+import { policyFileProblem, readPolicyFile } from '../lambdas/cli/policy-file';
 import type { Policy } from '../lambdas/domain';
 import { ceilingWords } from '../lambdas/domain/tiers';
 
@@ -32,7 +32,7 @@ export const policySummary = (policy: Policy): string => {
 export const main = (argv: string[]): { code: number; stdout: string; stderr: string } => {
   if (argv.length !== 1 || argv[0]!.startsWith('--')) return { code: 2, stdout: '', stderr: `${USAGE}\n` };
   const loaded = readPolicyFile(argv[0]!);
-  if (!loaded.ok) return { code: 1, stdout: '', stderr: `${argv[0]} is not a valid policy:\n${loaded.errors.map((e) => `${e.field}: ${e.message}`).join('\n')}\n` };
+  if (!loaded.ok) return { code: 1, stdout: '', stderr: `${policyFileProblem(argv[0]!, loaded.errors)}\n` };
   return { code: 0, stdout: `valid: ${policySummary(loaded.policy)}\n`, stderr: '' };
 };
 

@@ -17,7 +17,7 @@ import { CfnOutput, Duration, type RemovalPolicy, Stack, Validations } from 'aws
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { BASE_ROLES } from '../../lambdas/domain/people';
-import { shippedPolicies } from '../../lambdas/domain/policy';
+import { createPolicyRegistry, shippedPolicies } from '../../lambdas/domain/policy';
 
 /** The API as a resource server: the same identifier the local provider puts in `aud`. */
 export const API_RESOURCE_SERVER_ID = 'purchase-approval';
@@ -30,6 +30,8 @@ export interface PeopleUserPoolProps {
   readonly removalPolicy: RemovalPolicy;
   /** Refuse to delete the pool through the API. @default true */
   readonly deletionProtection?: boolean;
+  /** The deployment's own policies (`-c policyFile`), whose roles become groups too. @default none */
+  readonly ownPolicies?: readonly unknown[];
   /**
    * Prefix of the Cognito sign-in domain (`<prefix>.auth.<region>.amazoncognito.com`); must be
    * unique in the region and may not contain "aws", "amazon" or "cognito".
@@ -38,11 +40,14 @@ export interface PeopleUserPoolProps {
   readonly domainPrefix?: string;
 }
 
-/** Every role a person can hold: the application roles, then the roles of the shipped base policies. */
-export function roleGroups(): { name: string; description: string }[] {
+/**
+ * Every role a person can hold: the application roles, then the roles of the shipped base policies
+ * and of the deployment's own policy (`-c policyFile`, already checked), if any.
+ */
+export function roleGroups(ownPolicies: readonly unknown[] = []): { name: string; description: string }[] {
   const groups = new Map<string, string>();
   for (const role of BASE_ROLES) groups.set(role, `Application role: ${role}`);
-  const registry = shippedPolicies();
+  const registry = ownPolicies.length ? createPolicyRegistry({ extra: [...ownPolicies] }) : shippedPolicies();
   for (const id of registry.ids()) {
     const policy = registry.get(id);
     if (policy.kind !== 'base') continue;
@@ -92,7 +97,7 @@ export class PeopleUserPool extends Construct {
         'Google) enforce their own MFA, which Cognito does not repeat. Any person may still register a TOTP authenticator.',
     });
 
-    roleGroups().forEach(({ name, description }) => pool.addGroup(`Role-${name}`, { groupName: name, description }));
+    roleGroups(props.ownPolicies).forEach(({ name, description }) => pool.addGroup(`Role-${name}`, { groupName: name, description }));
 
     const requests = new cognito.ResourceServerScope({ scopeName: API_SCOPE_NAME, scopeDescription: 'Purchase requests, as the signed-in person' });
     pool.addResourceServer('Api', { identifier: API_RESOURCE_SERVER_ID, userPoolResourceServerName: 'Purchase approval API', scopes: [requests] });

@@ -74,6 +74,7 @@ export class StatefulStack extends Stack {
       stage: config.stage,
       removalPolicy: config.removalPolicy,
       deletionProtection: config.deletionProtection,
+      ...(config.policyFile ? { ownPolicies: [JSON.parse(config.policyFile.json)] } : {}),
     });
   }
 }

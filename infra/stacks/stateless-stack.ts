@@ -32,6 +32,7 @@ import { ASL_FUNCTION_PLACEHOLDERS } from '../../statemachines/placeholders';
 import type { StageConfig } from '../config';
 import { documentsBucketName, grantDocuments } from '../constructs/documents-bucket';
 import { AppFunction } from '../constructs/app-function';
+import { PolicyLayer } from '../constructs/policy-layer';
 import { PURCHASE_REQUEST_MODEL } from '../request-models';
 
 export const ASL_FILE = path.join(__dirname, '..', '..', 'statemachines', 'purchase-approval.asl.json');
@@ -119,6 +120,15 @@ export class StatelessStack extends Stack {
       functions.set(spec.id, this.buildFunction(spec, config, tables, props.linkSecret, stateMachineRef, props.tokenIssuer, documents));
     }
     this.functions = functions;
+
+    // Your own policy (-c policyFile=…), checked at synth: one layer, and POLICY_FILE in every function.
+    if (config.policyFile) {
+      const policy = new PolicyLayer(this, 'Policy', config.policyFile);
+      for (const fn of functions.values()) {
+        fn.addLayers(policy.layer);
+        fn.addEnvironment(ENV.policyFile, policy.path);
+      }
+    }
 
     this.api = this.buildApi(config, functions);
 

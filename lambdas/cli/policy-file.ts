@@ -1,7 +1,7 @@
 /**
  * Your own policy from a JSON file, the one way every entry point takes it: `npm run route --
  * --policy file.json`, `npm start` (`--policy file.json` or POLICY_FILE), `npm run policy:check --
- * file.json`. The file goes through the same checks as a shipped policy (the schema, the rules a
+ * file.json`, and `cdk deploy -c policyFile=file.json` (checked at synth time). The file goes through the same checks as a shipped policy (the schema, the rules a
  * schema cannot say, and its fit with the shipped overlay), and each problem comes back as
  * `field: reason`.
  */
@@ -17,6 +17,10 @@ const problemToField = (problem: string): FieldError => {
   const at = problem.indexOf(': ');
   return at > 0 && !problem.startsWith('overlay ') ? { field: problem.slice(0, at), message: problem.slice(at + 2) } : { field: 'policy', message: problem };
 };
+
+/** What `npm run policy:check` says about an invalid file: the file, then one `field: reason` line per problem. */
+export const policyFileProblem = (file: string, errors: readonly FieldError[]): string =>
+  `${file} is not a valid policy:\n${errors.map((e) => `${e.field}: ${e.message}`).join('\n')}`;
 
 export function readPolicyFile(file: string): PolicyFileResult {
   let text: string;
