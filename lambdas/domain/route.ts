@@ -14,6 +14,7 @@ import type { OverlayPolicy, Policy } from './policy-schema';
 import { relatedRequests } from './split';
 import { classify } from './tiers';
 import type { Check, Flag, MethodEvidence, MethodType, PriorRequest, PurchaseRequest, Reason, RoutingDecision } from './types';
+import { METHOD_NAMES } from './vocabulary';
 
 export interface RouteContext {
   policy: Policy;
@@ -132,7 +133,7 @@ export function routeRequest(r: PurchaseRequest, ctx: RouteContext): RoutingDeci
       reasons.push({
         code: 'method-not-permitted',
         field: 'method.type',
-        message: `method ${evidence.type} is not permitted in tier ${tier.id}; permitted: ${permitted.join(', ')}`,
+        message: `${METHOD_NAMES[evidence.type]} is not allowed in the ${tier.id} tier; allowed there: ${permitted.map((m) => METHOD_NAMES[m]).join(', ')}`,
         citation: forbiddenBy.citation,
       });
     }
@@ -153,7 +154,8 @@ export function routeRequest(r: PurchaseRequest, ctx: RouteContext): RoutingDeci
       reasons.push({
         code: 'check-failed',
         checkId: c.id,
-        message: `${evidence.type} check ${c.id} failed: ${c.detail}`,
+        // The words a requester reads; `checkId` names the check for programs.
+        message: `${METHOD_NAMES[evidence.type]}: ${c.detail}`,
         ...(c.field ? { field: c.field } : {}),
         citation: c.citation,
       });

@@ -22,6 +22,18 @@ export const METHOD_TYPES = [
 ] as const;
 export type MethodType = (typeof METHOD_TYPES)[number];
 
+/** What people call each method: pages, emails and the reasons a request is returned. */
+export const METHOD_NAMES: Readonly<Record<MethodType, string>> = {
+  direct: 'Direct purchase',
+  quotes: 'Written quotes',
+  competitive: 'Competitive solicitation',
+  cooperative: 'Cooperative contract',
+  piggyback: 'Piggyback on another agency’s contract',
+  'state-contract': 'State contract',
+  'sole-source': 'Sole source',
+  emergency: 'Emergency purchase',
+};
+
 /** The five grounds of 2 CFR 200.320(c)(1)–(5), in that order. */
 export const SOLE_SOURCE_GROUNDS = [
   'micro-purchase',

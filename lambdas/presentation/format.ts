@@ -2,7 +2,7 @@
  * Wording shared by pages and emails, so an approver reads the same words in both. Times are shown
  * in UTC and say so: the renderers are pure and know no agency time zone.
  */
-import type { RequestStatus } from '../domain/vocabulary';
+import { METHOD_NAMES, type RequestStatus } from '../domain/vocabulary';
 import type { CheckView, CheckpointState, CheckpointView, RequestSummary } from './types';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -23,19 +23,9 @@ export function formatWhen(value: string | undefined): string {
   return `${at.getUTCDate()} ${MONTHS[at.getUTCMonth()]} ${at.getUTCFullYear()}, ${hh}:${mm} UTC`;
 }
 
-const METHOD_LABELS: Record<string, string> = {
-  direct: 'Direct purchase',
-  quotes: 'Written quotes',
-  competitive: 'Competitive solicitation',
-  cooperative: 'Cooperative contract',
-  piggyback: 'Piggyback on another agency’s contract',
-  'state-contract': 'State contract',
-  'sole-source': 'Sole source',
-  emergency: 'Emergency purchase',
-};
 
 export function methodLabel(type: string): string {
-  return METHOD_LABELS[type] ?? type;
+  return (METHOD_NAMES as Record<string, string>)[type] ?? type;
 }
 
 const FUNDING_LABELS: Record<string, string> = { local: 'Local', state: 'State', federal: 'Federal' };

@@ -92,7 +92,7 @@ test('an expired or out-of-scope registered contract is RETURNED with the reason
   const lighting = (await search('q=brightway'))[0]!;
   const late = await requester().submit(purchase({ title: 'Park lights', neededBy: day(60), method: { type: 'cooperative', contractId: lighting.id } }));
   const returned = await h.api.waitForStatus(late.body.id, 'RETURNED');
-  expect(returned.reasons[0].message).toBe(`cooperative check contract-active failed: contract ends ${lighting.termEnd}, before ${day(60)} (needed by)`);
+  expect(returned.reasons[0].message).toBe(`Cooperative contract: contract ends ${lighting.termEnd}, before ${day(60)} (needed by)`);
 
   const acme = (await search('q=acme'))[0]!;
   const consulting = await requester().submit(purchase({ title: 'Consulting', category: 'professional-services', method: { type: 'cooperative', contractId: acme.id } }));

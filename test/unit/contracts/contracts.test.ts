@@ -48,7 +48,7 @@ describe('checks from the registry', () => {
     expect(d.status).toBe('RETURNED');
     expect(d.reasons).toEqual([expect.objectContaining({
       code: 'check-failed', checkId: 'contract-active', field: 'method.contractId',
-      message: 'cooperative check contract-active failed: contract ends 2027-02-01, before 2027-03-01 (needed by)',
+      message: 'Cooperative contract: contract ends 2027-02-01, before 2027-03-01 (needed by)',
     })]);
   });
 
