@@ -15,6 +15,7 @@ import { AppError, RequestNotFoundError, RequestValidationError } from '../share
 import { flushAudit, flushAuditOrLeavePending } from '../store/audit-flush';
 import { contractAuditKey, EDITABLE, type ContractRecord, type ContractUse } from '../store/contracts-table';
 import type { PendingEvent, RequestRecord } from '../store/records';
+import { authorize } from './authorize';
 import type { Deps } from './deps';
 import { AccessDeniedError, personOf, type Principal } from './identity';
 
@@ -25,9 +26,18 @@ export class ContractEditConflictError extends AppError {
 
 export type ContractDeps = Pick<Deps, 'contracts' | 'audit' | 'clock' | 'newRequestId'>;
 
-/** Registering and editing contracts is purchasing's: they are the ones who verify the facts. */
+/**
+ * Registering and editing contracts is purchasing's: they are the ones who verify the facts. The
+ * rule is the permission table's (`manage-contracts`, lambdas/app/authorize.ts).
+ */
 export const requirePurchasing = (principal: Principal): void => {
-  if (!principal.roles.includes('purchasing')) throw new AccessDeniedError(`${principal.name} may not register or edit contracts (purchasing only)`);
+  if (!authorize(principal, 'manage-contracts').allowed) throw new AccessDeniedError(`${principal.name} may not register or edit contracts (purchasing only)`);
+};
+
+/** Searching and reading the registry: everyone signed in (`read-contracts`). */
+export const requireRegistryReader = (principal: Principal): void => {
+  const decision = authorize(principal, 'read-contracts');
+  if (!decision.allowed) throw new AccessDeniedError(decision.message);
 };
 
 /** Contract ids are ULIDs, like request ids; anything else is "not found" without a lookup. */

@@ -23,7 +23,8 @@ export interface ContractRow extends ContractFacts {
 
 const GPO_MODEL_LABELS: Record<(typeof GPO_MODELS)[number], string> = { 'public-gpo': 'public GPO', 'lead-agency': 'lead-agency model' };
 
-const awardedBy = (c: ContractFacts): string => {
+/** Who awarded the contract: the GPO (and its model), the lead agency, or the state. */
+export const awardedBy = (c: ContractFacts): string => {
   if (c.vehicle === 'cooperative') {
     const model = c.gpoModel ? GPO_MODEL_LABELS[c.gpoModel] : '';
     return c.gpoModel === 'lead-agency' ? `${c.gpo} (${model}: ${c.leadAgency})` : `${c.gpo} (${model})`;
@@ -37,7 +38,7 @@ const spendLine = (c: ContractRow): string =>
     ? `${formatUsd(c.spentCents)} of ${formatUsd(c.ceilingCents)} (${Math.floor((c.spentCents * 100) / Math.max(c.ceilingCents, 1))}%)`
     : `${formatUsd(c.spentCents)} (no ceiling)`;
 
-const statusWord = (c: ContractFacts, today: string): string => (isActiveOn(c, today) ? 'Active' : c.termStart > today ? 'Not yet started' : 'Ended');
+export const statusWord = (c: ContractFacts, today: string): string => (isActiveOn(c, today) ? 'Active' : c.termStart > today ? 'Not yet started' : 'Ended');
 
 export interface ContractsPageArgs {
   viewer: PageViewer;
@@ -72,7 +73,7 @@ export function renderContractsPage(args: ContractsPageArgs): RenderedPage {
   return appPage({ title: 'Contracts', viewer: args.viewer, current: 'contracts', base, content, wide: true });
 }
 
-const factLine = (label: string, f: VerifiedFact | undefined): SafeHtml =>
+export const factLine = (label: string, f: VerifiedFact | undefined): SafeHtml =>
   f === undefined
     ? html`<li class="fail"><span class="mark" aria-hidden="true">?</span> ${label}: <strong>not verified</strong></li>`
     : html`<li class="${f.value ? 'pass' : 'fail'}"><span class="mark" aria-hidden="true">${f.value ? '✓' : '✗'}</span> ${label}: <strong>${f.value ? 'yes' : 'no'}</strong> <span class="muted">verified by ${f.verifiedBy.name} on ${f.verifiedAt.slice(0, 10)}</span></li>`;
