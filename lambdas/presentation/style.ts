@@ -207,6 +207,7 @@ export const PAGE_CSS = [
   // the registry on the new-request form (./request-form-contracts.ts): a registered contract
   // chosen hides the self-declared questions, and only the chosen contract shows its facts.
   '.rfc-picker{margin:1rem 0}',
+  '.rfc-find{margin-bottom:1rem}',
   '.rfc-find label{font-weight:700}',
   '.rfc-find-row{display:flex;gap:.5rem;align-items:stretch}',
   '.rfc-find-row input{flex:1;min-width:0}',

@@ -12,7 +12,8 @@ import {
 import type { ContractFacts } from '../../../lambdas/domain/contracts';
 import type { PurchaseRequest } from '../../../lambdas/domain/types';
 import { renderRequestForm, type RequestFormView } from '../../../lambdas/presentation/request-form';
-import { HOSTILE, scriptFreeProblems } from '../presentation/fixtures';
+import { renderApprovalPage } from '../../../lambdas/presentation/pages';
+import { aRequest, aView, HOSTILE, scriptFreeProblems } from '../presentation/fixtures';
 
 const jordan = { id: 'p-jordan-blake', name: 'Jordan Blake', email: 'jordan.blake@city.example' };
 const verified = (value = true) => ({ value, verifiedBy: jordan, verifiedAt: '2026-10-02T09:00:00.000Z' });
@@ -147,5 +148,16 @@ describe('the form page with the registry', () => {
     const body = renderRequestForm(view(values)).body;
     expect(body).toContain('No registered contract matches “plows”');
     expect(body).toMatch(/class="rfc-unregistered" id="f-piggyback-contractId" name="piggyback.contractId" value="" checked/);
+  });
+});
+
+describe('the approval page of a request naming an unregistered contract', () => {
+  it('offers purchasing the one step to add it to the registry, behind the same stage prefix; other requests have no such link', () => {
+    const flagged = aView({
+      formAction: '/prod/approvals/abc',
+      request: aRequest({ id: '01JDDDDDDDDDDDDDDDDDDDDD01', flags: [{ type: 'contract-unverified', detail: 'contract KW-1 is not in the registry' }] }),
+    });
+    expect(renderApprovalPage(flagged).body).toContain('<a href="/prod/contracts/new?from=01JDDDDDDDDDDDDDDDDDDDDD01">Purchasing: add this contract to the registry</a>');
+    expect(renderApprovalPage(aView({ request: aRequest({ flags: [] }) })).body).not.toContain('/contracts/new');
   });
 });
