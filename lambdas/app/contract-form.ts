@@ -8,7 +8,7 @@
  * each one against the documents. A ticked fact is recorded as verified by the person who posts
  * the form, now; an unticked one is left unverified (routing then says so) — never "no" by default.
  */
-import { FACT_KEYS, GPO_MODELS, VEHICLES, type FactKey } from '../domain/contracts';
+import { FACT_KEYS, VEHICLES, type FactKey } from '../domain/contracts';
 import type { FieldError, MethodEvidence, PurchaseRequest } from '../domain/types';
 import { CATEGORIES } from '../domain/vocabulary';
 import { parseDollars } from './request-form';
@@ -122,5 +122,3 @@ export const contractFormFromRequest = (request: PurchaseRequest, requestId: str
   form.facts.procuredUnder2CFR200 = yes(declared.procuredUnder2CFR200);
   return form;
 };
-
-export const GPO_MODEL_CHOICES = GPO_MODELS;

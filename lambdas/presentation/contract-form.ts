@@ -4,8 +4,8 @@
  * typed kept. Started from a request, it says which one and that the ticked facts are the
  * requester's declarations until purchasing confirms them by registering.
  */
-import { categoryField, contractFormFieldOf, factField, GPO_MODEL_CHOICES, type ContractFormValues } from '../app/contract-form';
-import { FACT_KEYS, FACT_LABELS, VEHICLE_LABELS, VEHICLES } from '../domain/contracts';
+import { categoryField, contractFormFieldOf, factField, type ContractFormValues } from '../app/contract-form';
+import { FACT_KEYS, FACT_LABELS, GPO_MODELS, VEHICLE_LABELS, VEHICLES } from '../domain/contracts';
 import type { FieldError } from '../domain/types';
 import { CATEGORIES } from '../domain/vocabulary';
 import { html, type SafeHtml } from './html';
@@ -112,7 +112,7 @@ ${radios(errors, 'vehicle', v.vehicle, VEHICLES.map((x) => ({ value: x, label: V
 ${textInput(errors, 'supplier', v.supplier)}
 ${textInput(errors, 'number', v.number)}
 ${textInput(errors, 'gpo', v.gpo, { optional: true, hint: 'Cooperative contracts: NCPA, Sourcewell, MAPC …' })}
-${radios(errors, 'gpoModel', v.gpoModel, [...GPO_MODEL_CHOICES.map((m) => ({ value: m, label: GPO_MODEL_LABELS[m]! })), { value: '', label: 'Not a cooperative contract' }])}
+${radios(errors, 'gpoModel', v.gpoModel, [...GPO_MODELS.map((m) => ({ value: m, label: GPO_MODEL_LABELS[m]! })), { value: '', label: 'Not a cooperative contract' }])}
 ${textInput(errors, 'leadAgency', v.leadAgency, { optional: true, hint: 'Piggyback, or a cooperative awarded by a lead agency.' })}
 ${textInput(errors, 'state', v.state, { optional: true, hint: 'State term contracts.' })}
 ${textInput(errors, 'termStart', v.termStart, { type: 'date' })}
