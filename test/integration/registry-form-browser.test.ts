@@ -11,8 +11,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { accessibilityViolations, browserTest, collectErrors, launchBrowser, openContext, scrollWidth } from './support/browser';
-import { approvalLink, startHarness, type Harness } from './support/harness';
-import { REQUESTER } from './support/people';
+import { approvalLink, purchase, startHarness, type Harness } from './support/harness';
+import { withDocuments } from './support/documents';
+import { PURCHASING, REQUESTER } from './support/people';
 
 const SHOTS = join(__dirname, '..', '..', 'docs', 'screenshots');
 const it = browserTest('registry-form-browser');
@@ -141,3 +142,63 @@ it('a requester finds a contract by supplier, picks it and submits with no yes/n
   expect(phoneErrors).toEqual([]);
   await phone.close();
 }, 480_000);
+
+it('purchasing adds a request\'s unregistered contract to the registry in one step from the approval page', async () => {
+  const api = h!.api.as(REQUESTER.email);
+  const title = 'Street name signs for Eastside';
+  const declared = {
+    type: 'piggyback', leadAgency: 'City of Tallahassee', contractNumber: 'TLH-22-9', expires: '2028-01-31',
+    leadAgencyIsPublic: true, competitivelyBid: true, cooperativeLanguage: true, scopeCovers: true,
+  };
+  const submitted = await api.submit(await withDocuments(api, purchase({ title, amount: 9000, category: 'goods', vendor: { name: 'Capital Signs' }, method: declared })));
+  const id = submitted.body.id as string;
+  const waiting = await api.waitForCheckpoint(id, 0);
+  expect(waiting.flags.map((f: { type: string }) => f.type)).toContain('contract-unverified');
+  const link = approvalLink(await h!.mail.waitFor(waiting.checkpoints[0].approver.email, new RegExp(title)));
+
+  const approverContext = await openContext(browser!, { device: 'desktop' });
+  const approval = await approverContext.newPage();
+  await approval.goto(link);
+  const register = approval.getByRole('link', { name: 'Purchasing: add this contract to the registry' });
+  const href = await register.getAttribute('href');
+  expect(href).toBe(`/contracts/new?from=${id}`);
+  await approverContext.close();
+
+  const headers = { authorization: `Bearer ${await h!.api.tokenFor(PURCHASING.email)}` };
+  for (const device of ['phone', 'desktop'] as const) {
+    for (const dark of [false, true]) {
+      const context = await openContext(browser!, { device, dark, extraHTTPHeaders: headers });
+      const page = await context.newPage();
+      const errors = collectErrors(page);
+      expect((await page.goto(`${h!.stack.apiUrl}${href}`))?.status()).toBe(200);
+      expect(await page.locator('#c-vehicle-piggyback').isChecked()).toBe(true);
+      expect(await page.locator('#c-leadAgency').inputValue()).toBe('City of Tallahassee');
+      expect(await page.locator('#c-number').inputValue()).toBe('TLH-22-9');
+      expect(await page.locator('#c-supplier').inputValue()).toBe('Capital Signs');
+      expect(await page.locator('#c-fact-competitivelyBid').isChecked()).toBe(true);
+      expect(await page.locator('#c-fact-cooperativeLanguage').isChecked()).toBe(true);
+      // Not declared by the requester: left for purchasing to confirm or not.
+      expect(await page.locator('#c-fact-procuredUnder2CFR200').isChecked()).toBe(false);
+      expect(await scrollWidth(page)).toBeLessThanOrEqual(page.viewportSize()!.width);
+      expect(await seriousViolations(page)).toEqual([]);
+      await shot(page, `contract-register-${device}${dark ? '-dark' : ''}`);
+      expect(errors).toEqual([]);
+      await context.close();
+    }
+  }
+
+  // Purchasing checks the facts against the documents, adds the term's start, and registers.
+  const context = await openContext(browser!, { device: 'desktop', extraHTTPHeaders: headers });
+  const page = await context.newPage();
+  await page.goto(`${h!.stack.apiUrl}${href}`);
+  await page.locator('#c-termStart').fill('2024-02-01');
+  await Promise.all([
+    page.waitForURL(/\/contracts\/[0-9A-Z]{26}$/),
+    page.getByRole('button', { name: 'Register the contract' }).click(),
+  ]);
+  expect(await page.locator('h1').textContent()).toBe('Capital Signs TLH-22-9');
+  expect(await page.locator('.checks').textContent()).toMatch(new RegExp(`Solicitation and contract allow use by other agencies: yes verified by ${PURCHASING.name} on \\d{4}-\\d{2}-\\d{2}`));
+  const found = (await api.call('GET', '/contracts?q=tallahassee')).body.items;
+  expect(found.map((c: { number: string }) => c.number)).toEqual(['TLH-22-9']);
+  await context.close();
+}, 300_000);
