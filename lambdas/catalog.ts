@@ -159,8 +159,11 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
       { method: 'POST', path: '/contracts' },
       { method: 'GET', path: '/contracts/{id}' },
       { method: 'PUT', path: '/contracts/{id}' },
+      // The register form (purchasing), filled in from a request that named an unregistered contract.
+      { method: 'GET', path: '/contracts/new' },
+      { method: 'POST', path: '/contracts/new' },
     ],
-    tables: { contracts: 'readWrite', audit: 'readWrite', sessions: 'readWrite' },
+    tables: { contracts: 'readWrite', audit: 'readWrite', sessions: 'readWrite', requests: 'read' },
   },
   {
     // Expiry (90/60/30 days) and ceiling (80%/100%) alerts to purchasing, each once (lambdas/app/contracts-watch.ts).

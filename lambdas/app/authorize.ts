@@ -4,7 +4,11 @@
  *
  * Scopes: `own` — requests the principal submitted; `department` — requests of the principal's
  * department; `all` — every request; `any` — actions not about one request (submit, preview,
- * policy, people). A principal holds every role the directory gives them plus `requester`.
+ * policy, people, the contracts registry). A principal holds every role the directory gives them
+ * plus `requester`.
+ *
+ * The contracts registry: everyone signed in searches and reads it (`read-contracts`); only
+ * purchasing, who verify each contract's facts, register and edit contracts (`manage-contracts`).
  *
  * Refusals: a principal who may read the request but not act on it gets 403; one who may not
  * even read it gets 404, so another department's request is not revealed to exist.
@@ -13,6 +17,7 @@ import { mailboxKey, type AccessRole, type Principal } from './identity';
 
 export const ACTIONS = [
   'submit', 'preview', 'list', 'read', 'cancel', 'resend-notification', 'export-audit', 'manage-policy', 'manage-people',
+  'read-contracts', 'manage-contracts',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 export type Scope = 'own' | 'department' | 'all' | 'any';
@@ -28,6 +33,7 @@ export const PERMISSIONS: Readonly<Record<AccessRole, Partial<Record<Action, Gra
     list: { scope: 'own' },
     read: { scope: 'own' },
     cancel: { scope: 'own' },
+    'read-contracts': { scope: 'any' },
   },
   'department-head': {
     list: { scope: 'department' },
@@ -38,6 +44,7 @@ export const PERMISSIONS: Readonly<Record<AccessRole, Partial<Record<Action, Gra
     read: { scope: 'all' },
     cancel: { scope: 'all', condition: 'reason-required' },
     'resend-notification': { scope: 'all' },
+    'manage-contracts': { scope: 'any' },
   },
   auditor: {
     list: { scope: 'all' },

@@ -15,6 +15,9 @@ import { AppError, RequestNotFoundError, RequestValidationError } from '../share
 import { flushAudit, flushAuditOrLeavePending } from '../store/audit-flush';
 import { contractAuditKey, EDITABLE, type ContractRecord, type ContractUse } from '../store/contracts-table';
 import type { PendingEvent, RequestRecord } from '../store/records';
+import { authorize } from './authorize';
+import { contractFormFromRequest } from './contract-form';
+import { resolveRequestId } from './request-lookup';
 import type { Deps } from './deps';
 import { AccessDeniedError, personOf, type Principal } from './identity';
 
@@ -25,9 +28,18 @@ export class ContractEditConflictError extends AppError {
 
 export type ContractDeps = Pick<Deps, 'contracts' | 'audit' | 'clock' | 'newRequestId'>;
 
-/** Registering and editing contracts is purchasing's: they are the ones who verify the facts. */
+/**
+ * Registering and editing contracts is purchasing's: they are the ones who verify the facts. The
+ * rule is the permission table's (`manage-contracts`, lambdas/app/authorize.ts).
+ */
 export const requirePurchasing = (principal: Principal): void => {
-  if (!principal.roles.includes('purchasing')) throw new AccessDeniedError(`${principal.name} may not register or edit contracts (purchasing only)`);
+  if (!authorize(principal, 'manage-contracts').allowed) throw new AccessDeniedError(`${principal.name} may not register or edit contracts (purchasing only)`);
+};
+
+/** Searching and reading the registry: everyone signed in (`read-contracts`). */
+export const requireRegistryReader = (principal: Principal): void => {
+  const decision = authorize(principal, 'read-contracts');
+  if (!decision.allowed) throw new AccessDeniedError(decision.message);
 };
 
 /** Contract ids are ULIDs, like request ids; anything else is "not found" without a lookup. */
@@ -148,4 +160,17 @@ export const recordContractUse = async (deps: Pick<Deps, 'contracts' | 'audit'>,
     data: { requestId: record.id, status: record.status, amountCents: use.amountCents },
   };
   if (await deps.contracts.recordUse(id, use, [event])) await flushAudit(auditPorts(deps), contractAuditKey(id));
+};
+
+/**
+ * GET /contracts/new?from={request}: the register-a-contract form filled in from a request that
+ * named an unregistered contract (purchasing only; the request by id or number). Undefined when
+ * the request names no contract to register (none, or a registered one).
+ */
+export const contractFormFor = async (deps: Pick<Deps, 'requests'>, given: string, by: Principal) => {
+  requirePurchasing(by);
+  const record = await deps.requests.get(await resolveRequestId(deps.requests, given));
+  if (!record) throw new RequestNotFoundError('no such request');
+  const values = contractFormFromRequest(record.request, record.id);
+  return { record, values };
 };

@@ -122,6 +122,27 @@ const ROUTES: Record<string, RouteDoc> = {
     errors: ['not_found', 'internal_error'],
     errorMedia: 'negotiated',
   },
+  'GET /contracts/new': {
+    tag: 'Contracts',
+    summary: 'The register-a-contract form (purchasing)',
+    description: 'A page (no scripts). `?from={request}` (id or number) fills it in from a request that named an unregistered contract: ' +
+      'what its requester declared, for purchasing to confirm. Others get 403.',
+    auth: 'bearer',
+    query: [{ name: 'from', description: 'The id or number of a request to fill the form from.', schema: z.string().max(64) }],
+    success: { status: 200, description: 'The form.', content: { [HTML_TYPE]: htmlPage } },
+    errors: ['forbidden', 'not_found', 'internal_error'],
+    errorMedia: 'html',
+  },
+  'POST /contracts/new': {
+    tag: 'Contracts',
+    summary: 'Register a contract from the form (purchasing)',
+    description: 'The form’s fields; registers like POST /contracts (the ticked facts verified by the sender, now) and answers 303 to the contract’s page. ' +
+      'Field errors answer 400 with the form, each error beside its field. A browser session must send the form’s `formToken`. Others get 403.',
+    auth: 'bearer',
+    success: { status: 200, description: 'Never: a registration answers 303 with `Location` set to the contract’s page.', content: { [HTML_TYPE]: htmlPage } },
+    errors: [...BODY_ERRORS, 'forbidden', 'internal_error'],
+    errorMedia: 'html',
+  },
   'PUT /contracts/{id}': {
     tag: 'Contracts',
     summary: 'Edit a contract (purchasing)',
@@ -264,9 +285,13 @@ const ROUTES: Record<string, RouteDoc> = {
   'GET /requests/new': {
     tag: 'Requests',
     summary: 'The new-request form',
-    description: 'A page (no scripts). `?from={id}` pre-fills it from a request the caller may read ("Copy and fix"), with the reasons a returned request came back for.',
+    description: 'A page (no scripts). `?from={id}` pre-fills it from a request the caller may read ("Copy and fix"), with the reasons a returned request came back for; ' +
+      '`?contract={id}` starts it under a registered contract (method, contract, supplier chosen).',
     auth: 'bearer',
-    query: [{ name: 'from', description: 'The id of a request to copy.', schema: z.string().max(64) }],
+    query: [
+      { name: 'from', description: 'The id of a request to copy.', schema: z.string().max(64) },
+      { name: 'contract', description: 'The id of a registered contract to buy under.', schema: z.string().max(64) },
+    ],
     success: { status: 200, description: 'The form.', content: { [HTML_TYPE]: htmlPage } },
     errors: ['forbidden', 'not_found', 'internal_error'],
     errorMedia: 'html',
@@ -275,7 +300,7 @@ const ROUTES: Record<string, RouteDoc> = {
     tag: 'Requests',
     summary: 'Preview or submit the new-request form',
     description:
-      'The form’s fields (`action` = `preview`, `submit` or `add-quote`). Preview answers the page with the routing core’s ' +
+      'The form’s fields (`action` = `preview`, `submit`, `add-quote` or `find-contract`). Preview answers the page with the routing core’s ' +
       'result; submit stores the request like POST /requests (the form’s hidden submission key makes a repeat one request) and ' +
       'answers 303 to the request’s page. Field errors answer 400 with the form, each error beside its field. A browser session must send the form’s `formToken`.',
     auth: 'bearer',

@@ -13,6 +13,7 @@ import { LIMITS } from '../domain/limits';
 import { centsToDollars } from '../domain/money';
 import type { FieldError, MethodEvidence, PurchaseRequest } from '../domain/types';
 import { METHOD_TYPES, type MethodType } from '../domain/vocabulary';
+import { registeredMethodBody } from './request-form-contracts';
 
 /** Blank quote rows a fresh form offers; "Add another quote" adds one at a time, up to the schema's limit. */
 export const INITIAL_QUOTE_ROWS = 3;
@@ -23,15 +24,19 @@ export interface QuoteRow { vendor: string; amount: string }
 /** The evidence inputs of each method that has some, as the person typed them (check boxes: 'yes' or ''). */
 export interface MethodSections {
   quotes: QuoteRow[];
-  cooperative: { alliance: string; contractNumber: string; expires: string; scopeCovers: string };
+  cooperative: { alliance: string; contractNumber: string; expires: string; scopeCovers: string; contractId: string; contractSearch: string };
   piggyback: {
     leadAgency: string; leadAgencyIsPublic: string; contractNumber: string; expires: string; scopeCovers: string;
-    competitivelyBid: string; cooperativeLanguage: string; procuredUnder2CFR200: string;
+    competitivelyBid: string; cooperativeLanguage: string; procuredUnder2CFR200: string; contractId: string; contractSearch: string;
   };
-  'state-contract': { state: string; contractNumber: string; expires: string; scopeCovers: string };
+  'state-contract': { state: string; contractNumber: string; expires: string; scopeCovers: string; contractId: string; contractSearch: string };
   'sole-source': { ground: string; justification: string };
   emergency: { justification: string };
 }
+
+/** A registered contract picked in the section (its id, '' for none) and the words it was searched by (lambdas/app/request-form-contracts.ts). */
+export interface RegistryPick { contractId: string; contractSearch: string }
+const noPick = (): RegistryPick => ({ contractId: '', contractSearch: '' });
 
 /** Methods whose evidence the form asks for (direct and competitive need none at submission). */
 export const SECTION_METHODS = ['quotes', 'cooperative', 'piggyback', 'state-contract', 'sole-source', 'emergency'] as const satisfies readonly MethodType[];
@@ -64,12 +69,12 @@ export interface RequestFormValues {
 
 const emptySections = (rows = INITIAL_QUOTE_ROWS): MethodSections => ({
   quotes: Array.from({ length: rows }, () => ({ vendor: '', amount: '' })),
-  cooperative: { alliance: '', contractNumber: '', expires: '', scopeCovers: '' },
+  cooperative: { alliance: '', contractNumber: '', expires: '', scopeCovers: '', ...noPick() },
   piggyback: {
     leadAgency: '', leadAgencyIsPublic: '', contractNumber: '', expires: '', scopeCovers: '',
-    competitivelyBid: '', cooperativeLanguage: '', procuredUnder2CFR200: '',
+    competitivelyBid: '', cooperativeLanguage: '', procuredUnder2CFR200: '', ...noPick(),
   },
-  'state-contract': { state: '', contractNumber: '', expires: '', scopeCovers: '' },
+  'state-contract': { state: '', contractNumber: '', expires: '', scopeCovers: '', ...noPick() },
   'sole-source': { ground: '', justification: '' },
   emergency: { justification: '' },
 });
@@ -158,6 +163,8 @@ const optionalText = (value: string): string | undefined => (value.trim() === ''
 const methodBody = (form: RequestFormValues, problems: FieldError[]): Record<string, unknown> | undefined => {
   const type = form.method;
   if (type === '') return undefined;
+  const registered = registeredMethodBody(form);
+  if (registered) return registered;
   const s = form.sections;
   switch (type) {
     case 'quotes': {
@@ -255,6 +262,11 @@ export const formFromRequest = (request: PurchaseRequest, policy: string, submis
   form.neededBy = request.neededBy ?? '';
   const method: MethodEvidence | undefined = request.method;
   if (!method) return form;
+  if ('contractId' in method && method.contractId !== undefined) {
+    form.method = method.type;
+    (form.sections[method.type] as RegistryPick).contractId = method.contractId;
+    return form;
+  }
   form.method = method.type;
   const s = form.sections;
   switch (method.type) {
@@ -265,17 +277,17 @@ export const formFromRequest = (request: PurchaseRequest, policy: string, submis
       break;
     }
     case 'cooperative':
-      s.cooperative = { alliance: method.alliance ?? '', contractNumber: method.contractNumber ?? '', expires: method.expires ?? '', scopeCovers: yes(method.scopeCovers) };
+      s.cooperative = { alliance: method.alliance ?? '', contractNumber: method.contractNumber ?? '', expires: method.expires ?? '', scopeCovers: yes(method.scopeCovers), ...noPick() };
       break;
     case 'piggyback':
       s.piggyback = {
         leadAgency: method.leadAgency ?? '', leadAgencyIsPublic: yes(method.leadAgencyIsPublic), contractNumber: method.contractNumber ?? '',
         expires: method.expires ?? '', scopeCovers: yes(method.scopeCovers), competitivelyBid: yes(method.competitivelyBid),
-        cooperativeLanguage: yes(method.cooperativeLanguage), procuredUnder2CFR200: yes(method.procuredUnder2CFR200),
+        cooperativeLanguage: yes(method.cooperativeLanguage), procuredUnder2CFR200: yes(method.procuredUnder2CFR200), ...noPick(),
       };
       break;
     case 'state-contract':
-      s['state-contract'] = { state: method.state ?? '', contractNumber: method.contractNumber ?? '', expires: method.expires ?? '', scopeCovers: yes(method.scopeCovers) };
+      s['state-contract'] = { state: method.state ?? '', contractNumber: method.contractNumber ?? '', expires: method.expires ?? '', scopeCovers: yes(method.scopeCovers), ...noPick() };
       break;
     case 'sole-source':
       s['sole-source'] = { ground: method.ground ?? '', justification: method.justification ?? '' };

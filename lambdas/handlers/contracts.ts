@@ -4,20 +4,28 @@
  * signed in. A browser (Accept: text/html, no application/json) gets the pages; anyone else JSON.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { contractBodyFromForm, emptyContractForm, readContractForm } from '../app/contract-form';
 import {
-  contractDetail, contractQuery, createContract, searchRegistry, updateContract, type ContractDeps,
+  contractDetail, contractFormFor, contractQuery, createContract, requirePurchasing, requireRegistryReader, searchRegistry, updateContract, type ContractDeps,
 } from '../app/contracts';
+import type { Deps } from '../app/deps';
+import { isWellFormedRequestId } from '../app/tokens';
 
 import { utcDate } from '../domain/dates';
 import { centsToDollars } from '../domain/money';
+import { renderContractForm } from '../presentation/contract-form';
 import { renderContractPage, renderContractsPage } from '../presentation/contracts';
 import { authenticatedApi } from '../shared/authenticated';
-import { authenticatedPage, type PageDeps } from '../shared/authenticated-page';
-import { basePath, errorJson, header, json, jsonBody, wantsJson } from '../shared/http';
+import { authenticatedPage, requireFormToken, type PageDeps, type Viewer } from '../shared/authenticated-page';
+import { RequestValidationError } from '../shared/errors';
+import { basePath, errorJson, formBody, header, json, jsonBody, wantsJson } from '../shared/http';
 import type { ContractRecord } from '../store/contracts-table';
 
-/** The ports this handler uses; composed by lambdas/functions/contracts.ts on AWS and by the local stack. */
-export type HandlerDeps = ContractDeps & PageDeps;
+/**
+ * The ports this handler uses; composed by lambdas/functions/contracts.ts on AWS and by the local
+ * stack. The requests table is read only to fill the register form from a request.
+ */
+export type HandlerDeps = ContractDeps & PageDeps & Pick<Deps, 'requests'>;
 
 /** The API shape of a contract: dollars, the spend with it. */
 export const contractJson = (c: ContractRecord, base: string) => {
@@ -37,6 +45,7 @@ const wantsPage = (event: APIGatewayProxyEvent): boolean =>
 export const makeHandler = (deps: HandlerDeps) => {
   const api = authenticatedApi(deps, async (event, principal): Promise<APIGatewayProxyResult> => {
     const base = basePath(event);
+    if (event.httpMethod === 'GET') requireRegistryReader(principal);
     const id = event.pathParameters?.id ?? '';
     switch (`${event.httpMethod} ${event.resource}`) {
       case 'POST /contracts': {
@@ -60,6 +69,8 @@ export const makeHandler = (deps: HandlerDeps) => {
   const page = authenticatedPage(deps, async (event, viewer) => {
     const base = basePath(event);
     const today = utcDate(deps.clock());
+    if (event.resource === '/contracts/new') return event.httpMethod === 'POST' ? registerFromForm(event, viewer, base) : showRegisterForm(event, viewer, base);
+    requireRegistryReader(viewer);
     if (event.resource === '/contracts') {
       const query = contractQuery(event.queryStringParameters ?? {});
       return renderContractsPage({ viewer, base, query, today, contracts: await searchRegistry(deps, query) });
@@ -67,5 +78,43 @@ export const makeHandler = (deps: HandlerDeps) => {
     const { contract, audit } = await contractDetail(deps, event.pathParameters?.id ?? '');
     return renderContractPage({ viewer, base, contract, today, auditVerified: audit.verified, auditEvents: audit.events.length });
   });
-  return async (event: APIGatewayProxyEvent) => (wantsPage(event) ? page(event) : api(event));
+  /** GET /contracts/new: the register form, empty or filled in from a request (`?from=`). */
+  const showRegisterForm = async (event: APIGatewayProxyEvent, viewer: Viewer, base: string) => {
+    requirePurchasing(viewer);
+    const from = event.queryStringParameters?.from;
+    if (from === undefined) return renderContractForm({ viewer, base, values: emptyContractForm() });
+    const { record, values } = await contractFormFor(deps, from, viewer);
+    const link = { label: record.number ?? record.id, href: `${base}/requests/${record.id}` };
+    if (!values) {
+      return renderContractForm({ viewer, base, values: emptyContractForm(), from: link, message: 'That request names no unregistered contract: nothing to fill in from it.' });
+    }
+    return renderContractForm({ viewer, base, values, from: link });
+  };
+
+  /** POST /contracts/new: register through the same use case as POST /contracts, then 303 to the contract. */
+  const registerFromForm = async (event: APIGatewayProxyEvent, viewer: Viewer, base: string) => {
+    requirePurchasing(viewer);
+    const fields = formBody(event);
+    requireFormToken(viewer, fields);
+    const values = readContractForm(fields);
+    const from = values.fromRequest ? await fromLink(values.fromRequest, base) : undefined;
+    const { body, problems } = contractBodyFromForm(values);
+    try {
+      if (problems.length > 0) throw new RequestValidationError(problems);
+      const created = await createContract(deps, body, viewer);
+      return { statusCode: 303, headers: { Location: `${base}/contracts/${created.id}`, 'Cache-Control': 'no-store' }, body: '' };
+    } catch (error) {
+      if (error instanceof RequestValidationError) return renderContractForm({ viewer, base, values, errors: error.fields, ...(from ? { from } : {}) });
+      throw error;
+    }
+  };
+
+  /** The request a register form came from, for the page's link back (none if it is not there). */
+  const fromLink = async (id: string, base: string) => {
+    const record = isWellFormedRequestId(id) ? await deps.requests.get(id) : undefined;
+    return record ? { label: record.number ?? record.id, href: `${base}/requests/${record.id}` } : undefined;
+  };
+
+  // The register form is a page whatever the Accept header (its POST is a form post, not JSON).
+  return async (event: APIGatewayProxyEvent) => (wantsPage(event) || event.resource === '/contracts/new' ? page(event) : api(event));
 };

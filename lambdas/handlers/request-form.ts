@@ -17,6 +17,7 @@ import {
   withAnotherQuoteRow,
   type RequestFormValues,
 } from '../app/request-form';
+import { formForContract, formRegistry, type FormRegistry } from '../app/request-form-contracts';
 import { previewRouting } from '../app/routing';
 import { submitRequest, validatePurchaseRequest } from '../app/submit';
 import { isWellFormedRequestId } from '../app/tokens';
@@ -51,6 +52,7 @@ interface Context {
   base: string;
   department: string;
   policies: PolicyChoice[];
+  registry: FormRegistry;
 }
 
 type CopiedFrom = NonNullable<RequestFormView['copiedFrom']>;
@@ -83,12 +85,14 @@ const copySource = async (deps: HandlerDeps, ctx: Context, id: string) => {
 const page = (ctx: Context, values: RequestFormValues, extra: Partial<RequestFormView> = {}): APIGatewayProxyResult =>
   renderRequestForm({
     viewer: ctx.viewer, base: ctx.base, requester: { name: ctx.viewer.name, email: ctx.viewer.email },
-    department: ctx.department, policies: ctx.policies, values, ...extra,
+    department: ctx.department, policies: ctx.policies, registry: ctx.registry, values, ...extra,
   });
 
 const showForm = async (deps: HandlerDeps, ctx: Context, event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
   const defaultPolicy = ctx.policies[0]!.id;
   const from = event.queryStringParameters?.from;
+  const contract = event.queryStringParameters?.contract;
+  if (from === undefined && contract !== undefined) return page(ctx, ...formForContract(ctx.registry, contract, emptyForm(defaultPolicy, newSubmissionKey())));
   if (from === undefined) return page(ctx, emptyForm(defaultPolicy, newSubmissionKey()));
   const source = await copySource(deps, ctx, from);
   if (!source) {
@@ -125,6 +129,7 @@ const postForm = async (deps: HandlerDeps, ctx: Context, event: APIGatewayProxyE
   const extra: Partial<RequestFormView> = copied ? { copiedFrom: copied } : {};
 
   if (fields.action === 'add-quote') return page(ctx, withAnotherQuoteRow(form), extra);
+  if (fields.action === 'find-contract') return page(ctx, form, extra);
 
   const { body, problems } = requestBodyFromForm(form, ctx.viewer, ctx.department);
   const errors = problems.length > 0 ? errorsOf(deps, body, problems) : [];
@@ -168,6 +173,6 @@ export const makeHandler = (deps: HandlerDeps) => authenticatedPage(deps, async 
         : 'Your profile names no department, and every request belongs to one. Ask your administrator to add yours.',
     });
   }
-  const ctx: Context = { viewer, base, department, policies };
+  const ctx: Context = { viewer, base, department, policies, registry: await formRegistry(deps) };
   return event.httpMethod === 'POST' ? postForm(deps, ctx, event) : showForm(deps, ctx, event);
 });

@@ -23,7 +23,8 @@ export interface ContractRow extends ContractFacts {
 
 const GPO_MODEL_LABELS: Record<(typeof GPO_MODELS)[number], string> = { 'public-gpo': 'public GPO', 'lead-agency': 'lead-agency model' };
 
-const awardedBy = (c: ContractFacts): string => {
+/** Who awarded the contract: the GPO (and its model), the lead agency, or the state. */
+export const awardedBy = (c: ContractFacts): string => {
   if (c.vehicle === 'cooperative') {
     const model = c.gpoModel ? GPO_MODEL_LABELS[c.gpoModel] : '';
     return c.gpoModel === 'lead-agency' ? `${c.gpo} (${model}: ${c.leadAgency})` : `${c.gpo} (${model})`;
@@ -37,7 +38,11 @@ const spendLine = (c: ContractRow): string =>
     ? `${formatUsd(c.spentCents)} of ${formatUsd(c.ceilingCents)} (${Math.floor((c.spentCents * 100) / Math.max(c.ceilingCents, 1))}%)`
     : `${formatUsd(c.spentCents)} (no ceiling)`;
 
-const statusWord = (c: ContractFacts, today: string): string => (isActiveOn(c, today) ? 'Active' : c.termStart > today ? 'Not yet started' : 'Ended');
+/** The way from a contract to a request under it: the new-request form with this contract chosen. */
+const useLink = (base: string, c: ContractFacts): SafeHtml =>
+  html`<p class="contract-use"><a href="${base}/requests/new?contract=${c.id}">Use in a new request<span class="rf-visually-hidden">: ${c.supplier} ${c.number}</span></a></p>`;
+
+export const statusWord = (c: ContractFacts, today: string): string => (isActiveOn(c, today) ? 'Active' : c.termStart > today ? 'Not yet started' : 'Ended');
 
 export interface ContractsPageArgs {
   viewer: PageViewer;
@@ -52,6 +57,7 @@ export function renderContractsPage(args: ContractsPageArgs): RenderedPage {
   const { base, query, today } = args;
   const content = html`<h1>Contracts</h1>
 <p class="muted">Cooperative, piggyback and state contracts purchasing has checked. Pick one on a request and its checks come from here.</p>
+${args.viewer.roles.includes('purchasing') ? html`<p class="contract-register"><a href="${base}/contracts/new">Register a contract</a></p>` : ''}
 <form method="get" action="${base}/contracts" class="contract-search" role="search">
 <p><label for="q">Supplier, scope or number</label>
 <input id="q" name="q" type="search" maxlength="200" value="${query.q ?? ''}"></p>
@@ -68,11 +74,12 @@ export function renderContractsPage(args: ContractsPageArgs): RenderedPage {
 <p>${VEHICLE_LABELS[c.vehicle]} · ${awardedBy(c)}</p>
 <p>${c.categories.join(', ')}${c.scope ? html` — ${oneLine(c.scope)}` : ''}</p>
 <p><span class="${isActiveOn(c, today) ? 'ok' : 'bad'}">${statusWord(c, today)}</span> · ${c.termStart} to ${c.termEnd} · Spend ${spendLine(c)}</p>
+${isActiveOn(c, today) ? useLink(base, c) : ''}
 </li>`)}</ul>`;
   return appPage({ title: 'Contracts', viewer: args.viewer, current: 'contracts', base, content, wide: true });
 }
 
-const factLine = (label: string, f: VerifiedFact | undefined): SafeHtml =>
+export const factLine = (label: string, f: VerifiedFact | undefined): SafeHtml =>
   f === undefined
     ? html`<li class="fail"><span class="mark" aria-hidden="true">?</span> ${label}: <strong>not verified</strong></li>`
     : html`<li class="${f.value ? 'pass' : 'fail'}"><span class="mark" aria-hidden="true">${f.value ? '✓' : '✗'}</span> ${label}: <strong>${f.value ? 'yes' : 'no'}</strong> <span class="muted">verified by ${f.verifiedBy.name} on ${f.verifiedAt.slice(0, 10)}</span></li>`;
@@ -100,6 +107,7 @@ export function renderContractPage(args: ContractPageArgs): RenderedPage {
 <dt>Scope</dt><dd>${c.categories.join(', ')}${c.scope ? html`<br>${c.scope}` : ''}</dd>
 <dt>Spend</dt><dd>${spendLine(c)}</dd>
 </dl>
+${isActiveOn(c, today) ? useLink(base, c) : ''}
 <section aria-labelledby="facts-heading">
 <h2 id="facts-heading">Verified facts</h2>
 <ul class="checks">${facts.map((k) => factLine(FACT_LABELS[k], c.facts[k]))}</ul>
@@ -127,4 +135,20 @@ export function renderContractAlertEmail(args: { subject: string; text: string; 
 <p>${defang(args.text)}</p>${args.link ? html`<p><a href="${args.link}">Open the contract</a></p>` : ''}
 </body></html>`;
   return { subject: oneLine(args.subject), text, html: body.value };
+}
+
+/**
+ * On the approval page of a request that named an unregistered contract: the one step for
+ * purchasing to add it to the registry (the register form filled in from the request). Shown
+ * beside the flag whatever the checkpoint, since the policy names its checkpoints; the form
+ * itself is purchasing's only (403 for others).
+ */
+export function registerContractAction(view: {
+  request: { id: string; flags: ReadonlyArray<{ type: string }> };
+  /** The approval form's path (`/approvals/{id}`, maybe behind a stage prefix): the base is what comes before. */
+  formAction: string;
+}): SafeHtml {
+  if (!view.request.flags.some((f) => f.type === 'contract-unverified')) return html``;
+  const base = view.formAction.replace(/\/approvals\/[^/]*$/, '');
+  return html`<p class="contract-register"><a href="${base}/contracts/new?from=${view.request.id}">Purchasing: add this contract to the registry</a> <span class="muted">after checking its facts, so later requests can pick it.</span></p>`;
 }

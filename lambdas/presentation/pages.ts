@@ -7,6 +7,7 @@
  */
 import { LIMITS } from '../domain/limits';
 import { HTTP_STATUS, type ErrorCode } from '../shared/error-codes';
+import { registerContractAction } from './contracts';
 import { html, SafeHtml } from './html';
 import {
   checklistSummary,
@@ -242,7 +243,7 @@ function approvalContent(view: ApprovalPageView, values: SubmittedValues, errors
 ${facts(request, true)}
 <p class="jump"><a class="button-link" href="#decide">Decide</a></p>
 ${request.description ? html`<p class="description">${request.description}</p>` : ''}
-${flagsSection(request)}
+${flagsSection(request)}${registerContractAction(view)}
 ${linesSection(request)}
 ${routingSection(request)}
 ${quotesSection(view.quotes)}

@@ -22,6 +22,7 @@ import {
   type RequestFormValues,
   type SectionMethod,
 } from '../app/request-form';
+import { isRegistryMethod, type FormRegistry } from '../app/request-form-contracts';
 import { LIMITS } from '../domain/limits';
 import { formatUsd } from '../domain/money';
 import type { FieldError, RoutingDecision } from '../domain/types';
@@ -29,6 +30,7 @@ import { CATEGORIES, FUNDING_SOURCES, SOLE_SOURCE_GROUNDS, type MethodType } fro
 import { flagLabel, formatWhen, fundingLabel, methodLabel } from './format';
 import { html, SafeHtml } from './html';
 import { appPage, formTokenField, type PageViewer } from './layout';
+import { registryPicker } from './request-form-contracts';
 import type { RenderedPage } from './types';
 
 export interface PolicyChoice { id: string; name: string }
@@ -51,6 +53,8 @@ export interface RequestFormView {
   copiedFrom?: { id: string; label: string; href: string; status: string; reasons: ReadonlyArray<{ message: string; citation?: string; field?: string }> };
   /** The routing core's answer for the form as it stands ("What will happen"). */
   preview?: RoutingDecision;
+  /** The contracts registry, for the choice of a registered contract (./request-form-contracts.ts). */
+  registry?: FormRegistry;
 }
 
 /** The page shown to a signed-in person the form cannot serve (no department on their profile). */
@@ -89,6 +93,7 @@ const FIELD_LABELS: Record<string, string> = {
   neededBy: 'Needed by',
   method: 'Purchasing method',
   alliance: 'Alliance or purchasing group',
+  contractId: 'Registered contract',
   contractNumber: 'Contract number',
   expires: 'Contract expires on',
   scopeCovers: 'The contract’s scope covers this purchase',
@@ -322,6 +327,9 @@ ${textArea(errors, { field: f('justification'), value: s['sole-source'].justific
     case 'emergency':
       inner = textArea(errors, { field: f('justification'), value: s.emergency.justification, max: LIMITS.justification, hint: 'What happened, and why it cannot wait for competition.' });
       break;
+  }
+  if (isRegistryMethod(method)) {
+    inner = registryPicker({ method, values: view.values, registry: view.registry, base: view.base, error: errors.get(f('contractId')), typed: inner });
   }
   return html`<fieldset class="rf-section" id="rf-section-${method}">
 <legend>${methodLabel(method)}</legend>

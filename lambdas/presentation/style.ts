@@ -202,6 +202,26 @@ export const PAGE_CSS = [
   '.contract-search .check input{width:1.5rem;min-height:1.5rem;margin:0}',
   '.contract-search .check label{margin:0}',
   '@media (min-width:48rem){.contract-search{display:grid;grid-template-columns:2fr 1fr auto auto;gap:0 1rem;align-items:end}.contract-search button{width:auto}}',
+  '.contract-use{margin:.25rem 0 0}',
+  '.contract-use a,.contract-register a{display:inline-block;min-height:44px;padding:.5rem 0;font-weight:600}',
+  // the registry on the new-request form (./request-form-contracts.ts): a registered contract
+  // chosen hides the self-declared questions, and only the chosen contract shows its facts.
+  '.rfc-picker{margin:1rem 0}',
+  '.rfc-find{margin-bottom:1rem}',
+  '.rfc-find label{font-weight:700}',
+  '.rfc-find-row{display:flex;gap:.5rem;align-items:stretch}',
+  '.rfc-find-row input{flex:1;min-width:0}',
+  '.rfc-find-row button{width:auto;flex:none}',
+  '.rfc-choice{border-top:1px solid var(--line);padding-top:.5rem}',
+  '.rfc-choice label{font-weight:700;overflow-wrap:anywhere}',
+  '.rfc-hint{flex-basis:100%;margin:0 0 0 2.25rem;overflow-wrap:anywhere}',
+  '.rfc-hint p{margin:0}',
+  '.rfc-hint .bad{color:var(--bad)}',
+  '.rfc-facts{flex-basis:100%;margin:.5rem 0 0 2.25rem;padding:.25rem .75rem;border-left:4px solid var(--ok)}',
+  '.rfc-facts .contract-facts{margin:0}',
+  '.rfc-facts-heading{font-weight:700;margin:.5rem 0 0}',
+  '.rfc-choice:not(:has(.rfc-registered:checked)) .rfc-facts{display:none}',
+  '.rfc-picker:has(.rfc-registered:checked)+.rfc-typed{display:none}',
 
 ].join('\n');
 

@@ -41,12 +41,13 @@ maybe('the contracts search and a contract page read well on a phone and a deskt
       const list = await page.goto(`${h.stack.apiUrl}/contracts?active=true`, { waitUntil: 'load' });
       expect(list?.status()).toBe(200);
       expect(await page.locator('ul.contracts > li').count()).toBe(5);
+      expect(await page.getByRole('link', { name: /^Use in a new request/ }).count()).toBe(5);
       expect(await page.locator('nav a[aria-current=page]').textContent()).toBe('Contracts');
       expect(await scrollWidth(page)).toBeLessThanOrEqual(page.viewportSize()!.width);
       expect((await accessibilityViolations(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
       await page.screenshot({ path: join(SHOTS, `contracts-${suffix}.png`), fullPage: true });
 
-      await page.getByRole('link', { name: 'Acme Mobility' }).click();
+      await page.getByRole('link', { name: 'Acme Mobility', exact: true }).click();
       await page.waitForLoadState('load');
       expect(await page.locator('h1').textContent()).toBe('Acme Mobility NCPA 01-97');
       expect(await page.locator('.checks').textContent()).toMatch(/verified by Jordan Blake on \d{4}-\d{2}-\d{2}/);

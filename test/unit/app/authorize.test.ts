@@ -55,12 +55,12 @@ const REQUEST_ACTIONS: Record<AccessRole, Record<'read' | 'cancel' | 'resend-not
 };
 
 /** Actions not about one request. */
-const GENERAL_ACTIONS: Record<AccessRole, Record<'submit' | 'preview' | 'list' | 'manage-policy' | 'manage-people', Cell>> = {
-  requester: { submit: 'allow', preview: 'allow', list: 'allow', 'manage-policy': '403', 'manage-people': '403' },
-  'department-head': { submit: 'allow', preview: 'allow', list: 'allow', 'manage-policy': '403', 'manage-people': '403' },
-  purchasing: { submit: 'allow', preview: 'allow', list: 'allow', 'manage-policy': '403', 'manage-people': '403' },
-  auditor: { submit: 'allow', preview: 'allow', list: 'allow', 'manage-policy': '403', 'manage-people': '403' },
-  admin: { submit: 'allow', preview: 'allow', list: 'allow', 'manage-policy': 'allow', 'manage-people': 'allow' },
+const GENERAL_ACTIONS: Record<AccessRole, Record<'submit' | 'preview' | 'list' | 'manage-policy' | 'manage-people' | 'read-contracts' | 'manage-contracts', Cell>> = {
+  requester: { submit: 'allow', preview: 'allow', list: 'allow', 'manage-policy': '403', 'manage-people': '403', 'read-contracts': 'allow', 'manage-contracts': '403' },
+  'department-head': { submit: 'allow', preview: 'allow', list: 'allow', 'manage-policy': '403', 'manage-people': '403', 'read-contracts': 'allow', 'manage-contracts': '403' },
+  purchasing: { submit: 'allow', preview: 'allow', list: 'allow', 'manage-policy': '403', 'manage-people': '403', 'read-contracts': 'allow', 'manage-contracts': 'allow' },
+  auditor: { submit: 'allow', preview: 'allow', list: 'allow', 'manage-policy': '403', 'manage-people': '403', 'read-contracts': 'allow', 'manage-contracts': '403' },
+  admin: { submit: 'allow', preview: 'allow', list: 'allow', 'manage-policy': 'allow', 'manage-people': 'allow', 'read-contracts': 'allow', 'manage-contracts': '403' },
 };
 
 const cellOf = (p: Principal, action: Action, request?: RequestOwnership): Cell => {

@@ -29,8 +29,27 @@ class FakeContracts {
 
 const policies = createPolicyRegistry();
 let ids = 0;
+/** A request that named an unregistered piggyback, as the register form is filled in from. */
+const UNREGISTERED_ID = '01JDDDDDDDDDDDDDDDDDDDDD01';
+const unregistered = {
+  id: UNREGISTERED_ID, number: 'PR-2026-000042', status: 'PENDING_APPROVAL',
+  request: {
+    policy: 'sample-city', title: 'Wi-Fi for the library', department: 'Public Works', requester: { name: 'Ana Ruiz', email: 'ana.ruiz@sample-city.example' },
+    category: 'technology', amountCents: 4_000_000, currency: 'USD', vendor: { name: 'Harborline Technology' }, fundingSource: 'local',
+    method: {
+      type: 'piggyback', leadAgency: 'City of Key West', contractNumber: 'KW-2025-117', expires: '2027-12-31',
+      leadAgencyIsPublic: true, competitivelyBid: true, scopeCovers: true,
+    },
+  },
+};
+const requests = {
+  get: async (id: string) => (id === UNREGISTERED_ID ? structuredClone(unregistered) : undefined),
+  idForNumber: async (n: string) => (n === unregistered.number ? UNREGISTERED_ID : undefined),
+};
+
 const deps = (): HandlerDeps & { contracts: FakeContracts } => ({
   contracts: new FakeContracts() as unknown as ContractsTable & FakeContracts,
+  requests: requests as never,
   audit: new FakeAuditTable(new Script()) as never,
   // Bearer callers only here: no browser session is ever looked up.
   sessions: { find: async () => undefined } as never,
@@ -41,16 +60,17 @@ const deps = (): HandlerDeps & { contracts: FakeContracts } => ({
   people: signInDirectory(policies),
 });
 
-const event = (method: string, resource: string, options: { who?: string; body?: unknown; id?: string; query?: Record<string, string>; accept?: string } = {}): APIGatewayProxyEvent => ({
+const event = (method: string, resource: string, options: { who?: string; body?: unknown; form?: Record<string, string>; id?: string; query?: Record<string, string>; accept?: string } = {}): APIGatewayProxyEvent => ({
   httpMethod: method, resource, path: resource.replace('{id}', options.id ?? ''),
   headers: {
     ...(options.who ? { Authorization: `Bearer ${options.who}` } : {}),
     ...(options.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+    ...(options.form !== undefined ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}),
     ...(options.accept ? { Accept: options.accept } : {}),
   },
   multiValueHeaders: {}, queryStringParameters: options.query ?? null, multiValueQueryStringParameters: null,
   pathParameters: options.id ? { id: options.id } : null, stageVariables: null, requestContext: {} as never,
-  body: options.body === undefined ? null : JSON.stringify(options.body), isBase64Encoded: false,
+  body: options.form !== undefined ? new URLSearchParams(options.form).toString() : options.body === undefined ? null : JSON.stringify(options.body), isBase64Encoded: false,
 });
 
 const PURCHASING = 'p-jordan-blake';
@@ -109,5 +129,72 @@ describe('contracts handler', () => {
     expect(page.body).toContain('aria-current="page">Contracts</a>');
     const data = await handle(event('GET', '/contracts', { who: REQUESTER, accept: 'application/json' }));
     expect(data.headers?.['Content-Type']).toBe('application/json; charset=utf-8');
+  });
+
+  it('the register form is purchasing\'s: anyone else gets 403 on the page and on its post, and nothing is registered', async () => {
+    const d = deps();
+    const handle = makeHandler(d);
+    const page = await handle(event('GET', '/contracts/new', { who: REQUESTER, accept: 'text/html' }));
+    expect(page.statusCode).toBe(403);
+    const prefilled = await handle(event('GET', '/contracts/new', { who: REQUESTER, accept: 'text/html', query: { from: UNREGISTERED_ID } }));
+    expect(prefilled.statusCode).toBe(403);
+    expect(prefilled.body).not.toContain('KW-2025-117');
+    const post = await handle(event('POST', '/contracts/new', { who: REQUESTER, form: { vehicle: 'piggyback', supplier: 'X', number: 'N', termStart: '2026-01-01', termEnd: '2027-01-01', 'category.goods': 'yes' } }));
+    expect(post.statusCode).toBe(403);
+    expect(d.contracts.items.size).toBe(0);
+  });
+
+  it('purchasing registers a contract from a request in one step: the form comes filled in with what the requester declared', async () => {
+    const d = deps();
+    const handle = makeHandler(d);
+    const page = await handle(event('GET', '/contracts/new', { who: PURCHASING, accept: 'text/html', query: { from: 'PR-2026-000042' } }));
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('From request <a href="/requests/01JDDDDDDDDDDDDDDDDDDDDD01">PR-2026-000042</a>');
+    expect(page.body).toMatch(/id="c-vehicle-piggyback" name="vehicle" value="piggyback" checked/);
+    expect(page.body).toContain('name="number" value="KW-2025-117"');
+    expect(page.body).toContain('name="leadAgency" value="City of Key West"');
+    expect(page.body).toMatch(/name="fact\.competitivelyBid" value="yes" checked/);
+    expect(page.body).not.toMatch(/name="fact\.cooperativeLanguage" value="yes" checked/);
+
+    const posted = await handle(event('POST', '/contracts/new', {
+      who: PURCHASING,
+      form: {
+        fromRequest: UNREGISTERED_ID, vehicle: 'piggyback', supplier: 'Harborline Technology', number: 'KW-2025-117', leadAgency: 'City of Key West',
+        gpoModel: '', termStart: '2025-06-01', termEnd: '2027-12-31', ceiling: '250,000', 'category.technology': 'yes',
+        'fact.leadAgencyPublic': 'yes', 'fact.competitivelyBid': 'yes', 'fact.cooperativeLanguage': 'yes',
+      },
+    }));
+    expect(posted.statusCode).toBe(303);
+    const [stored] = [...d.contracts.items.values()];
+    expect(posted.headers?.Location).toBe(`/contracts/${stored!.id}`);
+    expect(stored).toMatchObject({ vehicle: 'piggyback', ceilingCents: 25_000_000, categories: ['technology'], facts: { cooperativeLanguage: { value: true, verifiedBy: { name: 'Jordan Blake' } } } });
+    expect(stored!.facts.procuredUnder2CFR200).toBeUndefined();
+  });
+
+  it('a register form with mistakes comes back 400 with each error beside its field and everything typed kept', async () => {
+    const d = deps();
+    const handle = makeHandler(d);
+    const posted = await handle(event('POST', '/contracts/new', { who: PURCHASING, form: { vehicle: 'piggyback', supplier: 'Harborline', number: 'KW-1', termStart: '2026-01-01', termEnd: '2025-01-01', ceiling: 'lots' } }));
+    expect(posted.statusCode).toBe(400);
+    expect(posted.body).toContain('id="c-ceiling-error"');
+    expect(posted.body).toContain('name="supplier" value="Harborline"');
+    expect(d.contracts.items.size).toBe(0);
+    const again = await handle(event('POST', '/contracts/new', { who: PURCHASING, form: { vehicle: 'piggyback', supplier: 'Harborline', number: 'KW-1', termStart: '2026-01-01', termEnd: '2025-01-01' } }));
+    expect(again.body).toContain('<a href="#c-leadAgency">Lead agency: is required for a piggyback</a>');
+    expect(again.body).toContain('<a href="#c-categories">Categories it covers:');
+    expect(again.body).toContain('<a href="#c-termEnd">Term ends: must not be before termStart</a>');
+  });
+
+  it('the contracts page offers "Use in a new request" for active contracts, and the register link to purchasing only', async () => {
+    const d = deps();
+    const handle = makeHandler(d);
+    await handle(event('POST', '/contracts', { who: PURCHASING, body }));
+    await handle(event('POST', '/contracts', { who: PURCHASING, body: { ...body, number: 'KW-OLD', termStart: '2020-01-01', termEnd: '2021-01-01' } }));
+    const page = await handle(event('GET', '/contracts', { who: REQUESTER, accept: 'text/html' }));
+    expect(page.body.match(/Use in a new request/g)).toHaveLength(1);
+    expect(page.body).toMatch(/href="\/requests\/new\?contract=01J\w+">Use in a new request<span class="rf-visually-hidden">: Harborline Technology KW-2025-117/);
+    expect(page.body).not.toContain('/contracts/new');
+    const theirs = await handle(event('GET', '/contracts', { who: PURCHASING, accept: 'text/html' }));
+    expect(theirs.body).toContain('<a href="/contracts/new">Register a contract</a>');
   });
 });
