@@ -128,6 +128,10 @@ it('a quote-based request with one PDF per quote: hashes on the audit trail, lis
     expect(await seriousViolations(page)).toEqual([]);
     await page.locator('#rf-section-quotes').scrollIntoViewIfNeeded();
     await shot(page, `request-form-documents-${device}`);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await seriousViolations(page)).toEqual([]);
+    await shot(page, `request-form-documents-${device}-dark`);
+    await page.emulateMedia({ colorScheme: 'light' });
 
     const id = await submit(page);
     const stored = (await h.api.as(REQUESTER.email).get(id)).body.request;
