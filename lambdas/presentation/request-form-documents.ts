@@ -110,7 +110,7 @@ export const DOCUMENTS_SCRIPT = `(function () {
   var endpoint = config.getAttribute('data-endpoint');
   var maxBytes = Number(config.getAttribute('data-max-bytes'));
   var types = config.getAttribute('data-types').split(' ');
-  var tokenField = form.querySelector('input[name="formToken"]');
+  var tokenField = form.elements.namedItem('formToken');
   var next = 0;
   form.querySelectorAll('input[name^="attached["]').forEach(function (input) {
     next = Math.max(next, Number(input.name.replace(/\\D/g, '')) + 1);
