@@ -91,8 +91,8 @@ export function methodDocumentSlots(method: MethodType, view: DocumentsView, doc
 /** Other documents for the request as a whole, and what the script needs to know. */
 export function generalDocumentsSection(view: DocumentsView, documents: readonly AttachedDocument[]): SafeHtml {
   return html`<h2 id="rf-documents-heading">Other documents <span class="rf-optional">(optional)</span></h2>
-<p class="hint">Anything an approver should see: a cost analysis, a spec sheet, a council resolution. PDF, image, text, CSV, Word or Excel, up to ${readableSize(DOCUMENT_LIMITS.maxBytes)} each.</p>
-${slotMarkup(GENERAL_SLOT, 'Other documents', documents, slotErrors(view, documents))}
+<p class="hint">Anything an approver should see: a cost analysis, a spec sheet, a council resolution. PDF, image, text, CSV, Word or Excel, up to ${Math.round(DOCUMENT_LIMITS.maxBytes / (1024 * 1024))} MB each.</p>
+${slotMarkup(GENERAL_SLOT, 'Files for the approvers', documents, slotErrors(view, documents))}
 <div id="doc-config" hidden data-endpoint="${view.base}/documents" data-max-bytes="${DOCUMENT_LIMITS.maxBytes}" data-types="${DOCUMENT_MEDIA_TYPES.join(' ')}"></div>`;
 }
 
