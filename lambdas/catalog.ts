@@ -127,7 +127,8 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     // Upload first, reference on submit: a presigned PUT to the documents bucket (lambdas/app/documents.ts).
     id: 'UploadDocument', module: 'lambdas/handlers/upload-document.ts', entry: 'lambdas/functions/upload-document.ts', kind: 'api',
     routes: [{ method: 'POST', path: '/documents' }],
-    tables: {}, documents: 'readWrite',
+    // Sessions: the new-request form's script uploads with the browser's session (and its form token).
+    tables: { sessions: 'readWrite' }, documents: 'readWrite',
   },
   {
         id: 'RouteRequest', module: 'lambdas/handlers/route-request.ts', entry: 'lambdas/functions/route-request.ts', kind: 'task',

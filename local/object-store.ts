@@ -35,6 +35,11 @@ export interface ObjectStoreOptions {
   port?: number;
   /** Bodies above this are refused (EntityTooLarge). @default 32 MiB */
   maxObjectBytes?: number;
+  /**
+   * The one origin whose pages may PUT here from a browser (the app's, `http://127.0.0.1:3000`),
+   * as the bucket's CORS rule on AWS allows (infra/constructs/documents-bucket.ts). @default none
+   */
+  allowedOrigin?: string;
 }
 
 interface StoredMeta { key: string; contentType: string; size: number; etag: string; lastModified: string }
@@ -154,6 +159,38 @@ const xml = (response: ServerResponse, status: number, body: string) => {
 
 const escapeXml = (s: string) => s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
+/** What a browser may send cross-origin, as the bucket's CORS rule says: a PUT with the headers the upload URL signs. */
+export const CORS_METHODS = ['PUT'] as const;
+export const CORS_HEADERS = ['content-type'] as const;
+export const CORS_MAX_AGE_SECONDS = 600;
+
+/**
+ * A CORS preflight as S3 answers it: allowed only for the configured origin, method and headers
+ * (then 200 with the Access-Control-* headers), otherwise 403 with no Access-Control-* header, so
+ * the browser does not send the real request. It carries no signature: the PUT that follows does.
+ */
+const answerPreflight = (request: IncomingMessage, response: ServerResponse, allowedOrigin: string | undefined): void => {
+  const origin = headerValue(request, 'origin');
+  const method = headerValue(request, 'access-control-request-method');
+  const asked = headerValue(request, 'access-control-request-headers').toLowerCase().split(',').map((h) => h.trim()).filter(Boolean);
+  const allowed = allowedOrigin !== undefined && origin === allowedOrigin
+    && (CORS_METHODS as readonly string[]).includes(method)
+    && asked.every((h) => (CORS_HEADERS as readonly string[]).includes(h));
+  if (!allowed) {
+    xml(response, 403, '<Error><Code>AccessForbidden</Code><Message>CORSResponse: This CORS request is not allowed.</Message></Error>');
+    return;
+  }
+  response.writeHead(200, {
+    'Access-Control-Allow-Origin': origin,
+    'Access-Control-Allow-Methods': CORS_METHODS.join(', '),
+    ...(asked.length > 0 ? { 'Access-Control-Allow-Headers': asked.join(', ') } : {}),
+    'Access-Control-Max-Age': String(CORS_MAX_AGE_SECONDS),
+    Vary: 'Origin, Access-Control-Request-Headers, Access-Control-Request-Method',
+    'Content-Length': '0',
+  });
+  response.end();
+};
+
 export async function startObjectStore(options: ObjectStoreOptions): Promise<LocalObjectStore> {
   const { bucket, region } = options;
   const maxBytes = options.maxObjectBytes ?? 32 * 1024 * 1024;
@@ -187,6 +224,13 @@ export async function startObjectStore(options: ObjectStoreOptions): Promise<Loc
   const noSuchKey = (key: string) => new S3Error(404, 'NoSuchKey', `The specified key does not exist: ${key}`);
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    if (request.method === 'OPTIONS') return answerPreflight(request, response, options.allowedOrigin);
+    // The allowed origin may read the answer (and the ETag) of what it sent; any other origin gets no CORS header.
+    response.setHeader('Vary', 'Origin');
+    if (options.allowedOrigin !== undefined && headerValue(request, 'origin') === options.allowedOrigin) {
+      response.setHeader('Access-Control-Allow-Origin', options.allowedOrigin);
+      response.setHeader('Access-Control-Expose-Headers', 'ETag');
+    }
     const url = new URL(request.url ?? '/', `http://${request.headers.host ?? LOOPBACK}`);
     const [, bucketName, ...rest] = url.pathname.split('/').map((s) => decodeURIComponent(s));
     const key = rest.join('/');

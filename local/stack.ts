@@ -157,7 +157,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stops.push(async () => mailer.close());
 
     // Documents: an S3-compatible store that checks signatures as S3 does, reached through the real S3 client.
-    const objectStore = await startObjectStore({ dataDir, bucket: DOCUMENTS_BUCKET, region: LOCAL_REGION, port: options.objectStorePort ?? 0 });
+    const objectStore = await startObjectStore({ dataDir, bucket: DOCUMENTS_BUCKET, region: LOCAL_REGION, port: options.objectStorePort ?? 0, allowedOrigin: apiUrl });
     stops.push(() => objectStore.stop());
     const s3 = new S3Client(s3ClientConfig({ endpoint: objectStore.endpoint, region: LOCAL_REGION, forcePathStyle: true, credentials: objectStore.credentials }));
     stops.push(async () => s3.destroy());

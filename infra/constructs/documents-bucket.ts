@@ -22,13 +22,35 @@ export const UNREFERENCED_UPLOAD_DAYS = 2;
 export interface DocumentsBucketProps {
   readonly stage: string;
   readonly removalPolicy: RemovalPolicy;
+  /**
+   * The origin of the app's pages (the new-request form's script PUTs files here from a browser):
+   * the only origin the bucket's CORS rule allows. Undefined: the API's default URL in this region.
+   */
+  readonly appOrigin?: string;
 }
+
+/** The origin of a base URL (`https://purchasing.city.gov/app/` → `https://purchasing.city.gov`). */
+export const originOfUrl = (url: string): string => new URL(url).origin;
+
+/**
+ * What a browser may do cross-origin: PUT to a presigned upload URL with the one header it signs
+ * besides the host (Content-Length is set by the browser, never asked in a preflight). Reading,
+ * listing and deleting are never allowed from a page; downloads are navigations, not CORS.
+ */
+export const UPLOAD_CORS_HEADERS = ['Content-Type'] as const;
 
 /**
  * The bucket's name, fixed per stage, account and region (bucket names are global), so the app
  * stack names it without a cross-stack export, as it names the tables.
  */
 export const documentsBucketName = (stack: Stack, stage: string): string => `purchase-approval-${stage}-documents-${stack.account}-${stack.region}`;
+
+/**
+ * Without a custom domain the pages are served from the API's default URL, whose id the app stack
+ * makes after this one: the rule names that host pattern in this account's region (one wildcard,
+ * as S3 allows). Setting `publicBaseUrl` narrows it to exactly the app's origin.
+ */
+const defaultApiOrigin = (stack: Stack): string => `https://*.execute-api.${stack.region}.${stack.urlSuffix}`;
 
 const ACTIONS: Record<Access, string[]> = {
   read: ['s3:GetObject'],
@@ -52,6 +74,14 @@ export class DocumentsBucket extends Construct {
       bucketName: documentsBucketName(Stack.of(this), props.stage),
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       versioned: true,
+      cors: [{
+        id: 'UploadsFromTheAppPages',
+        allowedOrigins: [props.appOrigin ?? defaultApiOrigin(Stack.of(this))],
+        allowedMethods: [s3.HttpMethods.PUT],
+        allowedHeaders: [...UPLOAD_CORS_HEADERS],
+        exposedHeaders: ['ETag'],
+        maxAge: 600,
+      }],
       lifecycleRules: [
         {
           id: 'ExpireUnreferencedUploads',

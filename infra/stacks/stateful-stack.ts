@@ -9,7 +9,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { TABLES, type TableDefinition, type TableKey } from '../../lambdas/shared/tables';
 import type { StageConfig } from '../config';
-import { DocumentsBucket } from '../constructs/documents-bucket';
+import { DocumentsBucket, originOfUrl } from '../constructs/documents-bucket';
 import { PeopleUserPool } from '../constructs/user-pool';
 
 export interface StatefulStackProps extends StackProps {
@@ -66,7 +66,11 @@ export class StatefulStack extends Stack {
     this.linkSecret = secret;
     new CfnOutput(this, 'LinkSecretArn', { value: secret.secretArn });
 
-    this.documents = new DocumentsBucket(this, 'Documents', { stage: config.stage, removalPolicy: config.removalPolicy });
+    this.documents = new DocumentsBucket(this, 'Documents', {
+      stage: config.stage,
+      removalPolicy: config.removalPolicy,
+      ...(config.publicBaseUrl ? { appOrigin: originOfUrl(config.publicBaseUrl) } : {}),
+    });
     new CfnOutput(this, 'DocumentsBucketName', { value: this.documents.bucket.bucketName });
 
     // The pages' app client (callback and sign-out URLs on the API's URL) is in the app stack.

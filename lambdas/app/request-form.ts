@@ -14,6 +14,7 @@ import { centsToDollars } from '../domain/money';
 import type { FieldError, MethodEvidence, PurchaseRequest } from '../domain/types';
 import { METHOD_TYPES, type MethodType } from '../domain/vocabulary';
 import { registeredMethodBody } from './request-form-contracts';
+import { readAttachedDocuments, withAttachedDocuments, type AttachedDocument } from './request-form-documents';
 
 /** Blank quote rows a fresh form offers; "Add another quote" adds one at a time, up to the schema's limit. */
 export const INITIAL_QUOTE_ROWS = 3;
@@ -65,6 +66,8 @@ export interface RequestFormValues {
   sections: MethodSections;
   /** One random value per form: the same submission posted twice (a double click) is one request. */
   submissionKey: string;
+  /** Documents attached by the form's script (./request-form-documents.ts). */
+  documents?: AttachedDocument[];
 }
 
 const emptySections = (rows = INITIAL_QUOTE_ROWS): MethodSections => ({
@@ -126,6 +129,7 @@ export const readRequestForm = (fields: Record<string, string>): RequestFormValu
     method: method as RequestFormValues['method'],
     sections,
     submissionKey: text('submissionKey'),
+    documents: readAttachedDocuments(fields),
   };
 };
 
@@ -241,7 +245,8 @@ export const requestBodyFromForm = (
     neededBy: optionalText(form.neededBy),
     method,
   });
-  return { body, problems };
+  const attached = withAttachedDocuments(body, form, form.documents ?? []);
+  return { body: attached.body, problems: [...problems, ...attached.problems] };
 };
 
 /** Cents back to what a person would type: 120000.5 → "120000.50", 1200 → "1200". */

@@ -18,9 +18,12 @@ import {
   type RequestFormValues,
 } from '../app/request-form';
 import { formForContract, formRegistry, type FormRegistry } from '../app/request-form-contracts';
+import { REMOVE_ACTION, withoutRemoved } from '../app/request-form-documents';
 import { previewRouting } from '../app/routing';
 import { submitRequest, validatePurchaseRequest } from '../app/submit';
 import { isWellFormedRequestId } from '../app/tokens';
+import { uploadKey } from '../app/documents';
+import { originOf } from '../presentation/request-form-documents';
 import type { FieldError, RoutingDecision } from '../domain/types';
 import { renderNoRequestForm, renderRequestForm, type PolicyChoice, type RequestFormView } from '../presentation/request-form';
 import { ownershipOf, requirePermission } from '../shared/authenticated';
@@ -53,6 +56,7 @@ interface Context {
   department: string;
   policies: PolicyChoice[];
   registry: FormRegistry;
+  uploadOrigin?: string;
 }
 
 type CopiedFrom = NonNullable<RequestFormView['copiedFrom']>;
@@ -85,7 +89,7 @@ const copySource = async (deps: HandlerDeps, ctx: Context, id: string) => {
 const page = (ctx: Context, values: RequestFormValues, extra: Partial<RequestFormView> = {}): APIGatewayProxyResult =>
   renderRequestForm({
     viewer: ctx.viewer, base: ctx.base, requester: { name: ctx.viewer.name, email: ctx.viewer.email },
-    department: ctx.department, policies: ctx.policies, registry: ctx.registry, values, ...extra,
+    department: ctx.department, policies: ctx.policies, registry: ctx.registry, values, ...(ctx.uploadOrigin ? { uploadOrigin: ctx.uploadOrigin } : {}), ...extra,
   });
 
 const showForm = async (deps: HandlerDeps, ctx: Context, event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
@@ -120,8 +124,9 @@ const errorsOf = (deps: HandlerDeps, body: unknown, problems: readonly FieldErro
 };
 
 const postForm = async (deps: HandlerDeps, ctx: Context, event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
-  const fields = formBody(event);
-  requireFormToken(ctx.viewer, fields);
+  const posted = formBody(event);
+  requireFormToken(ctx.viewer, posted);
+  const fields = withoutRemoved(posted, posted.action);
   const form = readRequestForm(fields);
   if (!SUBMISSION_KEY.test(form.submissionKey)) form.submissionKey = newSubmissionKey();
   if (!ctx.policies.some((p) => p.id === form.policy)) form.policy = ctx.policies[0]!.id;
@@ -130,6 +135,7 @@ const postForm = async (deps: HandlerDeps, ctx: Context, event: APIGatewayProxyE
 
   if (fields.action === 'add-quote') return page(ctx, withAnotherQuoteRow(form), extra);
   if (fields.action === 'find-contract') return page(ctx, form, extra);
+  if (REMOVE_ACTION.test(fields.action ?? '')) return page(ctx, form, extra);
 
   const { body, problems } = requestBodyFromForm(form, ctx.viewer, ctx.department);
   const errors = problems.length > 0 ? errorsOf(deps, body, problems) : [];
@@ -160,6 +166,20 @@ const postForm = async (deps: HandlerDeps, ctx: Context, event: APIGatewayProxyE
   }
 };
 
+/**
+ * The origin the form's script sends files to: that of an upload URL signed as POST /documents
+ * signs them (signing is local, nothing is sent), so it is right for S3 and for the local store.
+ */
+const uploadOrigins = new WeakMap<HandlerDeps, string>();
+const uploadOriginOf = async (deps: HandlerDeps): Promise<{ uploadOrigin?: string }> => {
+  if (!uploadOrigins.has(deps)) {
+    const origin = originOf(await deps.documents.presignUpload(uploadKey('origin'), { contentType: 'application/pdf', contentLength: 1 }, 60));
+    if (origin) uploadOrigins.set(deps, origin);
+  }
+  const known = uploadOrigins.get(deps);
+  return known ? { uploadOrigin: known } : {};
+};
+
 export const makeHandler = (deps: HandlerDeps) => authenticatedPage(deps, async (event, viewer) => {
   const base = basePath(event);
   requirePermission(viewer, 'submit');
@@ -173,6 +193,6 @@ export const makeHandler = (deps: HandlerDeps) => authenticatedPage(deps, async 
         : 'Your profile names no department, and every request belongs to one. Ask your administrator to add yours.',
     });
   }
-  const ctx: Context = { viewer, base, department, policies, registry: await formRegistry(deps) };
+  const ctx: Context = { viewer, base, department, policies, registry: await formRegistry(deps), ...(await uploadOriginOf(deps)) };
   return event.httpMethod === 'POST' ? postForm(deps, ctx, event) : showForm(deps, ctx, event);
 });

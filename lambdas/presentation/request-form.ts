@@ -32,6 +32,7 @@ import { html, SafeHtml } from './html';
 import { appPage, formTokenField, type PageViewer } from './layout';
 import { registryPicker } from './request-form-contracts';
 import type { RenderedPage } from './types';
+import { generalDocumentsSection, methodDocumentSlots, quoteDocumentSlot, withDocumentsScript } from './request-form-documents';
 
 export interface PolicyChoice { id: string; name: string }
 
@@ -55,6 +56,8 @@ export interface RequestFormView {
   preview?: RoutingDecision;
   /** The contracts registry, for the choice of a registered contract (./request-form-contracts.ts). */
   registry?: FormRegistry;
+  /** The origin upload URLs name (the documents bucket's), which the form's script may send files to. */
+  uploadOrigin?: string;
 }
 
 /** The page shown to a signed-in person the form cannot serve (no department on their profile). */
@@ -290,6 +293,7 @@ function quoteRows(view: RequestFormView, errors: Errors): SafeHtml {
 <legend>Quote ${i + 1}</legend>
 ${textInput(errors, { field: sectionFieldName('quotes', 'vendor', i), value: row.vendor, label: 'Vendor', max: LIMITS.name, attributes: html` autocomplete="off"` })}
 ${textInput(errors, { field: sectionFieldName('quotes', 'amount', i), value: row.amount, label: 'Amount in US dollars', attributes: html` inputmode="decimal" autocomplete="off" spellcheck="false"` })}
+${quoteDocumentSlot(view, view.values.documents ?? [], i)}
 </fieldset>`)}
 <input type="hidden" name="quoteRows" value="${rows.length}">
 ${rows.length < MAX_QUOTE_ROWS
@@ -334,6 +338,7 @@ ${textArea(errors, { field: f('justification'), value: s['sole-source'].justific
   return html`<fieldset class="rf-section" id="rf-section-${method}">
 <legend>${methodLabel(method)}</legend>
 ${inner}
+${methodDocumentSlots(method, view, view.values.documents ?? [])}
 </fieldset>`;
 }
 
@@ -396,6 +401,7 @@ ${view.preview && apiErrors.length === 0 ? previewSection(view, view.preview) : 
 ${requestFields(view, errors)}
 <h2>How it will be bought</h2>
 ${methodFields(view, errors)}
+${generalDocumentsSection(view, view.values.documents ?? [])}
 <div class="buttons rf-actions">
 <button type="submit" name="action" value="preview" class="rf-primary">Preview what will happen</button>
 <button type="submit" name="action" value="submit" class="rf-secondary">Submit request</button>
@@ -403,7 +409,7 @@ ${methodFields(view, errors)}
 <p class="hint">Preview stores nothing. Submit sends the request to its first approver.</p>
 </form>`;
   const title = apiErrors.length > 0 ? 'Error: New purchase request' : view.preview ? 'Preview: New purchase request' : 'New purchase request';
-  return appPage({ statusCode: view.statusCode ?? (apiErrors.length > 0 ? 400 : 200), title, viewer: view.viewer, current: 'new', base: view.base, content });
+  return withDocumentsScript(appPage({ statusCode: view.statusCode ?? (apiErrors.length > 0 ? 400 : 200), title, viewer: view.viewer, current: 'new', base: view.base, content }), view.uploadOrigin);
 }
 
 /** The form cannot be offered (no department on the profile, no policy for it): say why and who can fix it. */

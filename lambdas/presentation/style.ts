@@ -176,6 +176,16 @@ export const PAGE_CSS = [
     (m) => `.request-form:has(#f-method-${m}:not(:checked)) #rf-section-${m}{display:none}`,
   ),
   '.request-form:has(#f-method-policy:checked,#f-method-direct:checked,#f-method-competitive:checked) :is(#rf-sections-heading,.rf-sections-hint){display:none}',
+  // Documents attached on the form (./request-form-documents.ts): a list of files, each with Remove.
+  '.doc-slot{margin:.75rem 0}',
+  '.doc-label{font-weight:600;margin:.25rem 0}',
+  'ul.doc-list{list-style:none;padding:0;margin:.25rem 0}',
+  '.doc-list li{display:flex;flex-wrap:wrap;align-items:center;gap:.25rem .75rem;padding:.375rem 0;border-bottom:1px solid var(--line);overflow-wrap:anywhere}',
+  '.doc-name{font-weight:600;flex:1 1 12rem}',
+  '.doc-size{color:var(--muted);font-size:.9375rem}',
+  '.request-form .doc-remove{width:auto;min-height:44px;padding:.375rem .875rem;background:var(--bg);color:var(--bad);border:1px solid var(--bad)}',
+  '.doc-file{display:block;max-width:100%;min-height:44px;padding:.5rem 0;font:inherit}',
+  '.doc-status:empty{display:none}',
 
   // Documents and contracts.
   'table.quotes{border-collapse:collapse;width:100%}',

@@ -5,7 +5,7 @@
  */
 import { FUNCTIONS } from '../../lambdas/catalog';
 import { UNREFERENCED_UPLOAD_DAYS } from '../../infra/constructs/documents-bucket';
-import { asArray, functionLogicalId, resourcesOf, statementsOf, synth } from './helpers';
+import { asArray, functionLogicalId, PROD_CONTEXT, resourcesOf, statementsOf, synth } from './helpers';
 
 const s = synth();
 const bucketId = s.stateful.getLogicalId(s.stateful.documents.bucket.node.defaultChild as any);
@@ -53,5 +53,29 @@ describe('S3 grants follow the catalog', () => {
     expect(s3Actions).toEqual(expected);
     const env = resourcesOf(s.stack, 'AWS::Lambda::Function')[functionLogicalId(s, id)]!.Properties.Environment?.Variables ?? {};
     expect('DOCUMENTS_BUCKET' in env).toBe(access !== 'none');
+  });
+});
+
+describe('browser uploads (CORS)', () => {
+  const corsOf = (b: any) => b.Properties.CorsConfiguration.CorsRules as any[];
+
+  it('lets only the app’s origin PUT, with the one header an upload URL signs', () => {
+    const withDomain = synth({ ...PROD_CONTEXT, publicBaseUrl: 'https://purchasing.city.example/app/' });
+    const id = withDomain.stateful.getLogicalId(withDomain.stateful.documents.bucket.node.defaultChild as any);
+    expect(corsOf(resourcesOf(withDomain.data, 'AWS::S3::Bucket')[id]!)).toEqual([{
+      Id: 'UploadsFromTheAppPages',
+      AllowedOrigins: ['https://purchasing.city.example'],
+      AllowedMethods: ['PUT'],
+      AllowedHeaders: ['Content-Type'],
+      ExposedHeaders: ['ETag'],
+      MaxAge: 600,
+    }]);
+  });
+
+  it('without a custom domain, allows the API’s default URLs of this region only, and never GET or DELETE', () => {
+    const [rule] = corsOf(bucket);
+    expect(JSON.stringify(rule.AllowedOrigins)).toMatch(/https:\/\/\*\.execute-api\./);
+    expect(JSON.stringify(rule.AllowedOrigins)).not.toContain('"*"');
+    expect(rule.AllowedMethods).toEqual(['PUT']);
   });
 });

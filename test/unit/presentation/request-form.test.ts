@@ -1,12 +1,17 @@
 /**
- * The new-request form page: escaped by construction, no script, every method section present,
+ * The new-request form page: escaped by construction, no script but the documents one its CSP
+ * allows by hash (./request-form-documents.ts), every method section present,
  * errors in a summary and beside their fields, the "What will happen" preview, and Copy and fix.
  */
 import { emptyForm, readRequestForm } from '../../../lambdas/app/request-form';
 import { LIMITS } from '../../../lambdas/domain/limits';
 import type { RoutingDecision } from '../../../lambdas/domain/types';
 import { renderRequestForm, type RequestFormView } from '../../../lambdas/presentation/request-form';
+import { DOCUMENTS_SCRIPT } from '../../../lambdas/presentation/request-form-documents';
 import { HOSTILE, scriptFreeProblems } from './fixtures';
+
+/** The page without the one script it may carry (allowed by its hash), for the script-free checks. */
+const withoutDocumentsScript = (body: string) => body.replace(`<script>${DOCUMENTS_SCRIPT}</script>`, '');
 
 const bearerViewer = { name: 'Ana Ruiz', email: 'ana.ruiz@city.example', roles: ['requester'], via: 'bearer' as const };
 const sessionViewer = { ...bearerViewer, via: 'session' as const, formToken: 'ft.0123.sig' };
@@ -39,18 +44,20 @@ const aDecision = (overrides: Partial<RoutingDecision> = {}): RoutingDecision =>
   ...overrides,
 });
 
-const bodyOf = (view: RequestFormView) => renderRequestForm(view).body;
+const bodyOf = (view: RequestFormView) => withoutDocumentsScript(renderRequestForm(view).body);
 
 describe('the new-request form', () => {
-  it('is a signed-in page with the header on "New request", no script, and every input labelled', () => {
-    const page = renderRequestForm(aView());
+  it('is a signed-in page with the header on "New request", no other script, and every input labelled', () => {
+    const rendered = renderRequestForm(aView());
+    const page = { ...rendered, body: withoutDocumentsScript(rendered.body) };
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('<a href="/prod/requests/new" aria-current="page">New request</a>');
     expect(page.body).not.toMatch(/<script|\son\w+=/i);
     expect(page.body).toContain('<form method="post" action="/prod/requests/new"');
     const ids = [...page.body.matchAll(/<(?:input|select|textarea)(?![^>]*type="hidden")[^>]*\sid="([^"]+)"/g)].map((m) => m[1]!);
     expect(ids.length).toBeGreaterThan(30);
-    for (const id of ids) expect([id, page.body.includes(`<label for="${id}">`)]).toEqual([id, true]);
+    // A file input is named by its place's label (aria-labelledby), which the script shows it beside.
+    for (const id of ids) expect([id, page.body.includes(`<label for="${id}">`) || new RegExp(`id="${id}"[^>]*aria-labelledby="${id.replace(/-file$/, '-label')}"`).test(page.body)]).toEqual([id, true]);
   });
 
   it('passes the script-free check in every state: empty, with errors, with a preview, copied', () => {
