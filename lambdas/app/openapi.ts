@@ -217,7 +217,9 @@ const ROUTES: Record<string, RouteDoc> = {
     description:
       'Declare the file (name, media type, exact size in bytes, purpose); the answer is a presigned PUT, good for minutes, ' +
       'whose signature covers that type and size, so the bucket refuses any other. Then reference `documentId` in the request. ' +
-      'On submit the server checks each document is yours, uploaded, of the declared type and size, and records its SHA-256 in the audit trail.',
+      'On submit the server checks each document is yours, uploaded, of the declared type and size, and records its SHA-256 in the audit trail. ' +
+      'The new-request form\'s script calls it with the browser session instead of a token: then the call must come from this site ' +
+      '(`Sec-Fetch-Site: same-origin`) and carry the page\'s anti-forgery value in `X-Form-Token`, else 403.',
     auth: 'bearer',
     body: { schema: 'DocumentUpload', mediaTypes: [JSON_TYPE], required: true, example: { filename: 'quote-volt-partners.pdf', mediaType: 'application/pdf', size: 48213, purpose: 'quote' } },
     success: { status: 201, description: 'Where and how to upload the file.', content: { [JSON_TYPE]: 'UploadGrant' } },
