@@ -44,6 +44,10 @@ export const TABLES = {
       { name: 'byStatus', partitionKey: { name: 'statusKey', type: 'S' }, sortKey: submittedAt },
       { name: 'byDepartment', partitionKey: { name: 'departmentKey', type: 'S' }, sortKey: submittedAt },
       { name: 'bySplitKey', partitionKey: { name: 'splitKey', type: 'S' }, sortKey: submittedAt },
+      // Split checks across departments (a policy's `splitting.acrossDepartments`): one vendor key
+      // (a UTS #39 skeleton, many keys), every department. Keys only: the request item's later
+      // writes never touch it; the few matching items are read by key (store/requests-table.ts).
+      { name: 'byVendor', partitionKey: { name: 'vendorKey', type: 'S' }, sortKey: submittedAt, projection: 'KEYS_ONLY' },
       { name: 'byRecency', partitionKey: { name: 'listKey', type: 'S' }, sortKey: submittedAt },
       // The lists people read (store/request-lists.ts): a requester's own requests (request
       // items, one partition per mailbox), and each person's queue of pending checkpoints
