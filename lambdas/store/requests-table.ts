@@ -29,11 +29,14 @@ export interface ListQuery { status?: RequestStatus; department?: string; limit:
 export interface ListPage { items: RequestRecord[]; nextCursor?: string }
 export interface PriorRecord { id: string; number?: string; department: string; vendorName: string; amountCents: number; submittedAt: string; status: RequestStatus }
 
+/** What byVendor copies of a request for split checks (written once, on submission). */
+interface SplitFacts { department: string; vendorName: string; amountCents: number }
+
 /** Whose earlier requests a split check reads: the request's own department (the default), or every department. */
 export interface PriorScope { acrossDepartments?: boolean }
 
 const stripKeys = <T>(item: Record<string, unknown>): T => {
-  const { pk: _pk, sk: _sk, statusKey: _s, departmentKey: _d, splitKey: _k, vendorKey: _v, listKey: _l, pendingAudit: _p, ...rest } = item;
+  const { pk: _pk, sk: _sk, statusKey: _s, departmentKey: _d, splitKey: _k, vendorKey: _v, splitFacts: _f, listKey: _l, pendingAudit: _p, ...rest } = item;
   return stripListAttributes<T>(rest);
 };
 
@@ -115,8 +118,12 @@ export class RequestsTable {
           pendingAudit: events,
           auditHead: { seq: 0, hash: GENESIS_HASH } satisfies ChainHead,
           splitKey: splitKey(record.request.department, record.request.vendor.name),
-          // byVendor (keys only): the same vendor from every department, for policies that relate them.
+          // byVendor: the same vendor from every department, for policies that relate them; the
+          // index copies these facts (never changed after submission), the status and the number.
           vendorKey: vendorKey(record.request.vendor.name),
+          splitFacts: {
+            department: record.request.department, vendorName: record.request.vendor.name, amountCents: record.request.amountCents,
+          } satisfies SplitFacts,
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       }));
@@ -417,30 +424,41 @@ export class RequestsTable {
 
   /**
    * Earlier requests to the same vendor (by vendor key) submitted since `since`: from the same
-   * department through bySplitKey (one Query, the items projected), or, when the policy relates
-   * requests across departments, from every department through byVendor. byVendor holds keys
-   * only, so the five or more later writes of a request item cost it nothing; the matching items
-   * are then read by key. Either read is bounded by one vendor key and the policy's period (a
-   * year at most, see `splitting` in the policy schema).
+   * department through bySplitKey, or, when the policy relates requests across departments,
+   * from every department through byVendor, which holds just the facts a split check reads.
+   * Either is one paged Query, bounded by one vendor key and the policy's period (a year at
+   * most, see `splitting` in the policy schema).
    */
   async priorRequests(department: string, vendorName: string, since: string, scope: PriorScope = {}): Promise<PriorRecord[]> {
-    const records = scope.acrossDepartments
-      ? await getRequests(this.db, this.tableName, (await queryAll(this.db, {
-          TableName: this.tableName,
-          IndexName: 'byVendor',
-          KeyConditionExpression: 'vendorKey = :k AND submittedAt >= :since',
-          ExpressionAttributeValues: { ':k': vendorKey(vendorName), ':since': since },
-        })).map((item) => String(item.pk).slice('REQUEST#'.length)))
-      : (await queryAll(this.db, {
-          TableName: this.tableName,
-          IndexName: 'bySplitKey',
-          KeyConditionExpression: 'splitKey = :k AND submittedAt >= :since',
-          ExpressionAttributeValues: { ':k': splitKey(department, vendorName), ':since': since },
-        })).map((item) => stripKeys<RequestRecord>(item));
-    return records.map((record) => ({
-      id: record.id, ...(record.number ? { number: record.number } : {}), department: record.request.department,
-      vendorName: record.request.vendor.name, amountCents: record.request.amountCents, submittedAt: record.submittedAt, status: record.status,
-    }));
+    if (scope.acrossDepartments) {
+      const entries = await queryAll(this.db, {
+        TableName: this.tableName,
+        IndexName: 'byVendor',
+        KeyConditionExpression: 'vendorKey = :k AND submittedAt >= :since',
+        ExpressionAttributeValues: { ':k': vendorKey(vendorName), ':since': since },
+      });
+      return entries.map((entry) => {
+        const facts = entry.splitFacts as SplitFacts;
+        return {
+          id: String(entry.pk).slice('REQUEST#'.length), ...(typeof entry.number === 'string' ? { number: entry.number } : {}),
+          department: facts.department, vendorName: facts.vendorName, amountCents: facts.amountCents,
+          submittedAt: String(entry.submittedAt), status: entry.status as RequestStatus,
+        };
+      });
+    }
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      IndexName: 'bySplitKey',
+      KeyConditionExpression: 'splitKey = :k AND submittedAt >= :since',
+      ExpressionAttributeValues: { ':k': splitKey(department, vendorName), ':since': since },
+    });
+    return items.map((item) => {
+      const record = stripKeys<RequestRecord>(item);
+      return {
+        id: record.id, ...(record.number ? { number: record.number } : {}), department: record.request.department,
+        vendorName: record.request.vendor.name, amountCents: record.request.amountCents, submittedAt: record.submittedAt, status: record.status,
+      };
+    });
   }
 
   /**

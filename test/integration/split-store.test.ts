@@ -1,9 +1,9 @@
 /**
  * The store's side of split detection on a real DynamoDB API (dynalite, as `npm start` runs it):
  * `priorRequests` reads one department's requests to a vendor through bySplitKey, or every
- * department's through the keys-only byVendor index, from the instant the policy's period starts
- * (the fiscal year's first instant, for a yearly aggregate). The use cases are bypassed on
- * purpose: this is the store's contract.
+ * department's through byVendor (which copies only what a split check reads), from the instant
+ * the policy's period starts (the fiscal year's first instant, for a yearly aggregate). The use
+ * cases are bypassed on purpose: this is the store's contract.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -86,10 +86,18 @@ describe('priorRequests', () => {
     expect(found.map((p) => p.id)).not.toContain(ids.otherVendor);
   });
 
-  it('the index attributes stay inside the store: a record read back carries no vendorKey or splitKey', async () => {
+  it('byVendor follows the status: a cancelled request reads as CANCELLED (routing leaves it out), its facts unchanged', async () => {
+    const id = await store('Finance', 'Harbor Signs', 50_000, '2026-11-25T10:00:00.000Z');
+    expect(await table.cancel(id, {}, [])).toBe(true);
+    const found = await table.priorRequests('Police', 'Harbor Signs', '2026-11-25T00:00:00.000Z', { acrossDepartments: true });
+    expect(found).toEqual([{ id, department: 'Finance', vendorName: 'Harbor Signs', amountCents: 50_000, submittedAt: '2026-11-25T10:00:00.000Z', status: 'CANCELLED' }]);
+  });
+
+  it('the index attributes stay inside the store: a record read back carries no vendorKey, splitKey or splitFacts', async () => {
     const record = (await table.get(ids.police)) as unknown as Record<string, unknown>;
     expect(record.request).toMatchObject({ department: 'Police' });
     expect(record).not.toHaveProperty('vendorKey');
     expect(record).not.toHaveProperty('splitKey');
+    expect(record).not.toHaveProperty('splitFacts');
   });
 });
