@@ -131,7 +131,7 @@ export async function startDynamo(dataDir: string, port = 0, log: (line: string)
   return { endpoint: `http://${LOOPBACK}:${bound}`, port: bound, stop: () => closeServer(server) };
 }
 
-/** CreateTable input for one definition (on-demand, each index projecting what it declares: ALL unless KEYS_ONLY). */
+/** CreateTable input for one definition (on-demand, each index projecting what it declares: ALL unless KEYS_ONLY or INCLUDE). */
 export const createTableInput = (table: TableDefinition): CreateTableCommandInput => {
   const attributes = new Map<string, AttributeDefinition>();
   const add = (key: { name: string; type: 'S' | 'N' }) => attributes.set(key.name, { AttributeName: key.name, AttributeType: key.type });
@@ -142,7 +142,8 @@ export const createTableInput = (table: TableDefinition): CreateTableCommandInpu
   };
   const KeySchema = keySchema(table.partitionKey, table.sortKey);
   const GlobalSecondaryIndexes = table.globalIndexes.map((index) => ({
-    IndexName: index.name, KeySchema: keySchema(index.partitionKey, index.sortKey), Projection: { ProjectionType: index.projection ?? 'ALL' },
+    IndexName: index.name, KeySchema: keySchema(index.partitionKey, index.sortKey),
+    Projection: { ProjectionType: index.projection ?? 'ALL', ...(index.projection === 'INCLUDE' ? { NonKeyAttributes: index.nonKeyAttributes ?? [] } : {}) },
   }));
   return {
     TableName: table.id,

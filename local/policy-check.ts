@@ -6,6 +6,7 @@
  */
 import { policyFileProblem, readPolicyFile } from '../lambdas/cli/policy-file';
 import type { Policy } from '../lambdas/domain';
+import { splitRuleWords } from '../lambdas/domain/split';
 import { ceilingWords } from '../lambdas/domain/tiers';
 
 const USAGE = 'usage: npm run policy:check -- <policy.json>';
@@ -25,6 +26,7 @@ export const policySummary = (policy: Policy): string => {
     lines.push(`departments: ${policy.departments.length}; roles: ${Object.keys(policy.roles).length}; delegations: ${policy.delegations.length}`);
     const { reminder, escalation, expiry } = policy.deadlines;
     lines.push(`deadlines: reminder after ${duration(reminder)}, escalation after ${duration(escalation)}, expiry after ${duration(expiry)}`);
+    lines.push(`splitting: ${splitRuleWords(policy.splitting)}`);
   }
   return lines.join('\n');
 };

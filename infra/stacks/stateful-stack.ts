@@ -106,7 +106,9 @@ function buildTable(scope: Construct, d: TableDefinition, tableName: string, del
       indexName: index.name,
       partitionKey: attr(index.partitionKey),
       ...(index.sortKey ? { sortKey: attr(index.sortKey) } : {}),
-      projectionType: index.projection === 'KEYS_ONLY' ? dynamodb.ProjectionType.KEYS_ONLY : dynamodb.ProjectionType.ALL,
+      projectionType: index.projection === 'KEYS_ONLY' ? dynamodb.ProjectionType.KEYS_ONLY
+        : index.projection === 'INCLUDE' ? dynamodb.ProjectionType.INCLUDE : dynamodb.ProjectionType.ALL,
+      ...(index.projection === 'INCLUDE' ? { nonKeyAttributes: index.nonKeyAttributes ?? [] } : {}),
     });
   }
   return table;

@@ -1,8 +1,9 @@
 /**
  * Routing: the domain core decides; this use case gathers its inputs (the policy, the prior
- * requests for split detection through the bySplitKey index) and records the outcome.
+ * requests for split detection through the bySplitKey or byVendor index) and records the outcome.
  */
-import { routeRequest, type Policy, type PriorRequest, type PurchaseRequest, type RoutingDecision, type RoutingStatus } from '../domain';
+import { routeRequest, splitHistoryFrom, type Policy, type PriorRequest, type PurchaseRequest, type RoutingDecision, type RoutingStatus } from '../domain';
+import { requireBase } from '../domain/policy';
 import { RequestCancelledError, WorkflowStateError } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { flushAudit } from '../store/audit-flush';
@@ -14,18 +15,24 @@ import { declaredDocuments } from './documents';
 import { requestedBy, type Principal } from './identity';
 import { validatePurchaseRequest } from './submit';
 
-const DAY_MS = 86_400_000;
 /** Requests never routed (still SUBMITTED) or that never became commitments do not count towards a split. */
 const NOT_COMMITTED: RequestStatus[] = ['SUBMITTED', 'CANCELLED', 'REJECTED', 'RETURNED', 'EXPIRED'];
 
-const splitWindowDays = (policy: Policy): number => ('splitting' in policy && policy.splitting ? policy.splitting.windowDays : 90);
-
+/**
+ * The earlier requests the policy's split rule compares with: from the start of its period (the
+ * trailing window, or the fiscal year when that reaches further back), of the request's
+ * department or, when the policy says so, of every department.
+ */
 const history = async (deps: Pick<Deps, 'requests'>, request: PurchaseRequest, policy: Policy, at: Date): Promise<PriorRequest[]> => {
-  const since = new Date(at.getTime() - splitWindowDays(policy) * DAY_MS).toISOString();
-  const prior = await deps.requests.priorRequests(request.department, request.vendor.name, since);
+  const splitting = requireBase(policy).splitting;
+  const since = splitHistoryFrom(splitting, at).toISOString();
+  const prior = await deps.requests.priorRequests(request.department, request.vendor.name, since, { acrossDepartments: splitting.acrossDepartments === true });
   return prior
     .filter((p) => !NOT_COMMITTED.includes(p.status))
-    .map((p) => ({ id: p.id, department: p.department, vendor: { name: p.vendorName }, amountCents: p.amountCents, submittedAt: p.submittedAt }));
+    .map((p) => ({
+      id: p.id, ...(p.number ? { number: p.number } : {}), department: p.department, vendor: { name: p.vendorName },
+      amountCents: p.amountCents, submittedAt: p.submittedAt,
+    }));
 };
 
 /** POST /routing/preview: the decision the signed-in person's submission would get now, with no side effect. */

@@ -45,6 +45,9 @@ export const requestSummary = (record: RequestRecord): RequestSummary => {
       ...(f.type === 'split-suspected' && f.earlier
         ? { earlier: f.earlier.map((e) => ({ label: e.number ?? e.id, amount: formatUsd(e.amountCents), submittedAt: e.submittedAt, department: e.department })) }
         : {}),
+      ...(f.type === 'split-suspected' && f.fiscalYear
+        ? { fiscalYear: { from: f.fiscalYear.from, total: formatUsd(f.fiscalYear.totalCents) } }
+        : {}),
     })),
     ...(r.lines
       ? {

@@ -233,11 +233,29 @@ const basePolicy = z.strictObject({
   delegations: z.array(delegation).default([]),
   deadlines: z.strictObject({ reminder: duration, escalation: duration, expiry: duration, citation: citation.optional() }),
   splitting: z.strictObject({
-    windowDays: z.number().int().min(1).max(3660),
-    /** also aggregate per vendor over the fiscal year that starts on the first of this month (1–12) */
-    fiscalYearStartMonth: z.number().int().min(1).max(12).optional(),
-    /** relate requests to one vendor whatever department made them */
-    acrossDepartments: z.boolean().optional(),
+    /**
+     * The trailing window. At most a year: every routing reads the vendor's requests of the whole
+     * period, so the read stays bounded; a yearly aggregate is `fiscalYearStartMonth`.
+     */
+    windowDays: z.number({ error: 'must be a whole number of days, 1 to 366' })
+      .int({ error: 'must be a whole number of days, 1 to 366' })
+      .min(1, { error: 'must be at least 1 day' })
+      .max(366, { error: 'must be at most 366 days (a yearly aggregate is splitting.fiscalYearStartMonth)' }),
+    /**
+     * Optional, off by default. Also aggregate per vendor over the fiscal year that starts on the
+     * first of this month (7: July 1), as Knox County TN applies its thresholds to the aggregate per
+     * vendor per fiscal year (the domain notes, §2): the year's total decides the tier.
+     */
+    fiscalYearStartMonth: z.number({ error: 'must be a month number, 1 (January) to 12 (December): the fiscal year starts on the first of it' })
+      .int({ error: 'must be a month number, 1 (January) to 12 (December): the fiscal year starts on the first of it' })
+      .min(1, { error: 'must be a month number, 1 (January) to 12 (December): the fiscal year starts on the first of it' })
+      .max(12, { error: 'must be a month number, 1 (January) to 12 (December): the fiscal year starts on the first of it' })
+      .optional(),
+    /**
+     * Optional, off by default (requests of one department are related). true: requests to one
+     * vendor from any department are related (Palo Alto §2.30.350 covers splits across departments).
+     */
+    acrossDepartments: z.boolean({ error: 'must be true or false' }).optional(),
     citation,
   }),
   accounts: accounts.optional(),

@@ -71,10 +71,14 @@ export function routeRequest(r: PurchaseRequest, ctx: RouteContext): RoutingDeci
   const flags: Flag[] = [];
   if (splitSuspected) {
     const from = policy.splitting.acrossDepartments ? 'any department' : r.department;
-    const period =
-      policy.splitting.fiscalYearStartMonth === undefined
-        ? `within ${policy.splitting.windowDays} days`
-        : `within ${policy.splitting.windowDays} days or this fiscal year`;
+    // The related requests are those of the longer period (the trailing window and the fiscal year both end now).
+    const fiscalYear = split.fiscalYear ? { from: split.fiscalYear.from, totalCents: split.fiscalYear.sumCents + r.amountCents } : undefined;
+    const period = fiscalYear && fiscalYear.from === split.window.from
+      ? `in the fiscal year from ${fiscalYear.from.slice(0, 10)}`
+      : `within ${policy.splitting.windowDays} days`;
+    const yearTotal = fiscalYear && fiscalYear.from !== split.window.from
+      ? `; this fiscal year (from ${fiscalYear.from.slice(0, 10)}) ${formatUsd(fiscalYear.totalCents)}`
+      : '';
     const earlier = split.related.map((p) => ({
       id: p.id,
       ...(p.number ? { number: p.number } : {}),
@@ -87,12 +91,13 @@ export function routeRequest(r: PurchaseRequest, ctx: RouteContext): RoutingDeci
       type: 'split-suspected',
       detail:
         `${split.related.length + 1} requests from ${from} to ${r.vendor.name} ${period} ` +
-        `total ${formatUsd(aggregateCents)}: tier ${together.tier.id}, while this request alone (${formatUsd(r.amountCents)}) ` +
+        `total ${formatUsd(aggregateCents)}${yearTotal}: tier ${together.tier.id}, while this request alone (${formatUsd(r.amountCents)}) ` +
         `is tier ${alone.tier.id}; routed at the aggregate tier`,
       requestIds: [...split.related.map((p) => p.id), ...(ctx.requestId ? [ctx.requestId] : [])],
       earlier,
       aggregateCents,
       window: split.window,
+      ...(fiscalYear ? { fiscalYear } : {}),
     });
   }
   const tier = {

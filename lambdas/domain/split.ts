@@ -83,6 +83,11 @@ export interface RelatedRequests {
   related: PriorRequest[];
   sumCents: number;
   window: { from: string; to: string };
+  /**
+   * When the policy aggregates per fiscal year: the year's first instant and what the related
+   * requests of this fiscal year add up to (without the request being routed).
+   */
+  fiscalYear?: { from: string; sumCents: number };
 }
 
 /** The first instant (UTC) of the fiscal year that holds `at`, for a year starting on the first of `startMonth` (1–12). */
@@ -91,9 +96,20 @@ export function fiscalYearStart(at: Date, startMonth: number): Date {
   return new Date(Date.UTC(year, startMonth - 1, 1));
 }
 
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** The split rule in words, for `policy:check`: "90-day window, same department" and so on. */
+export function splitRuleWords(settings: SplitSettings): string {
+  const year = settings.fiscalYearStartMonth === undefined ? '' : ` and over the fiscal year starting ${MONTHS[settings.fiscalYearStartMonth - 1]} 1`;
+  const who = settings.acrossDepartments ? 'any department' : 'the same department';
+  return `requests to one vendor from ${who} are added up over ${settings.windowDays} days${year}`;
+}
+
 /**
  * Prior requests with the same key submitted up to `at` (inclusive): within the trailing window,
- * and, when the policy aggregates per fiscal year, anywhere in the current fiscal year too.
+ * and, when the policy aggregates per fiscal year, anywhere in the current fiscal year too. Both
+ * periods end at `at`, so one holds the other: the related requests are those of the longer one,
+ * and the fiscal-year sum is reported apart, for the approver.
  */
 export function relatedRequests(
   request: { department: string; vendor: { name: string } },
@@ -114,9 +130,9 @@ export function relatedRequests(
       return Number.isFinite(t) && t >= from && t <= to;
     })
     .sort((a, b) => a.submittedAt.localeCompare(b.submittedAt) || a.id.localeCompare(b.id));
-  return {
-    related,
-    sumCents: related.reduce((s, p) => s + p.amountCents, 0),
-    window,
-  };
+  const sum = (requests: readonly PriorRequest[]) => requests.reduce((s, p) => s + p.amountCents, 0);
+  if (settings.fiscalYearStartMonth === undefined) return { related, sumCents: sum(related), window };
+  const yearStart = fiscalYearStart(at, settings.fiscalYearStartMonth);
+  const thisYear = related.filter((p) => Date.parse(p.submittedAt) >= yearStart.getTime());
+  return { related, sumCents: sum(related), window, fiscalYear: { from: yearStart.toISOString(), sumCents: sum(thisYear) } };
 }

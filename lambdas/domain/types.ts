@@ -95,6 +95,12 @@ export interface SplitFlag {
   earlier?: EarlierRequest[];
   aggregateCents: number;
   window: { from: string; to: string };
+  /**
+   * When the policy aggregates per fiscal year: the year's first instant and what this vendor's
+   * related requests of the year come to with this one (the aggregate's basis when the year is
+   * the longer period).
+   */
+  fiscalYear?: { from: string; totalCents: number };
 }
 
 /** A contract method naming no registered contract: its self-declared checks await purchasing's verification. */

@@ -77,7 +77,7 @@ function flagsSection(request: RequestSummary): SafeHtml {
   return html`<section aria-labelledby="flags-heading">
 <h2 id="flags-heading">⚠ Needs attention</h2>
 <ul class="flags">${request.flags.map(
-    (f) => html`<li><strong>${flagLabel(f.type)}:</strong> ${f.detail}${earlierRequests(f.earlier)}</li>`,
+    (f) => html`<li><strong>${flagLabel(f.type)}:</strong> ${f.detail}${earlierRequests(f.earlier)}${fiscalYearTotal(f.fiscalYear)}</li>`,
   )}</ul>
 </section>`;
 }
@@ -88,6 +88,12 @@ function earlierRequests(earlier: FlagView['earlier']): SafeHtml {
   return html`<ul class="earlier" aria-label="Earlier requests">${earlier.map(
     (e) => html`<li><strong>${e.label}</strong> ${e.amount} <span class="muted">${e.department}, ${time(e.submittedAt)}</span></li>`,
   )}</ul>`;
+}
+
+/** Under a fiscal-year aggregate: what the vendor's requests of the year come to, this one included. */
+function fiscalYearTotal(year: FlagView['fiscalYear']): SafeHtml {
+  if (!year) return html``;
+  return html`<p class="fiscal-year">Fiscal year from ${time(year.from.slice(0, 10))}: <strong>${year.total}</strong> to this vendor, this request included</p>`;
 }
 
 /**

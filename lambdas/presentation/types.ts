@@ -61,6 +61,8 @@ export interface FlagView {
   type: string;
   detail: string;
   earlier?: EarlierRequestView[];
+  /** A split flag under a fiscal-year aggregate: the year's first instant and the vendor's total for it, this request included. */
+  fiscalYear?: { from: string; total: string };
 }
 
 export interface CheckpointView {

@@ -11,9 +11,12 @@ export interface IndexDefinition {
   sortKey?: KeyAttribute;
   /**
    * What the index copies (default ALL). KEYS_ONLY: only the keys, so a write that changes no key
-   * attribute costs the index nothing; the reader fetches the items by key (GetItem).
+   * attribute costs the index nothing; the reader fetches the items by key (GetItem). INCLUDE: the
+   * keys and `nonKeyAttributes`, so only a write that changes one of them reaches the index.
    */
-  projection?: 'ALL' | 'KEYS_ONLY';
+  projection?: 'ALL' | 'KEYS_ONLY' | 'INCLUDE';
+  /** With INCLUDE: the top-level attributes the index copies besides the keys. */
+  nonKeyAttributes?: string[];
 }
 export interface TableDefinition {
   /** Construct id in CDK and the table-name suffix locally. */
@@ -44,6 +47,12 @@ export const TABLES = {
       { name: 'byStatus', partitionKey: { name: 'statusKey', type: 'S' }, sortKey: submittedAt },
       { name: 'byDepartment', partitionKey: { name: 'departmentKey', type: 'S' }, sortKey: submittedAt },
       { name: 'bySplitKey', partitionKey: { name: 'splitKey', type: 'S' }, sortKey: submittedAt },
+      // Split checks across departments (a policy's `splitting.acrossDepartments`): one vendor key
+      // (a UTS #39 skeleton, many keys), every department, read in one Query. It copies only what
+      // a split check reads (the facts written once on submission, the status, the number), so
+      // of a request item's five or more writes only the status changes reach it, each a small
+      // entry (store/requests-table.ts).
+      { name: 'byVendor', partitionKey: { name: 'vendorKey', type: 'S' }, sortKey: submittedAt, projection: 'INCLUDE', nonKeyAttributes: ['splitFacts', 'status', 'number'] },
       { name: 'byRecency', partitionKey: { name: 'listKey', type: 'S' }, sortKey: submittedAt },
       // The lists people read (store/request-lists.ts): a requester's own requests (request
       // items, one partition per mailbox), and each person's queue of pending checkpoints

@@ -221,6 +221,6 @@ export const getCheckpoints = async (
 
 /** The table's own keys and bookkeeping, which no record carries. */
 const stripItemKeys = (item: Record<string, unknown>): Record<string, unknown> => {
-  const { pk: _pk, sk: _sk, statusKey: _s, departmentKey: _d, splitKey: _k, listKey: _l, pendingAudit: _p, ...rest } = item;
+  const { pk: _pk, sk: _sk, statusKey: _s, departmentKey: _d, splitKey: _k, vendorKey: _v, splitFacts: _f, listKey: _l, pendingAudit: _p, ...rest } = item;
   return rest;
 };

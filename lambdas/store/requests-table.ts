@@ -7,7 +7,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { splitKey } from '../domain';
+import { splitKey, vendorKey } from '../domain';
 import { formatRequestNumber } from '../domain/request-number';
 import type { RoutingDecision } from '../domain';
 import { queryAll } from './query-all';
@@ -27,10 +27,16 @@ import {
 
 export interface ListQuery { status?: RequestStatus; department?: string; limit: number; cursor?: string }
 export interface ListPage { items: RequestRecord[]; nextCursor?: string }
-export interface PriorRecord { id: string; department: string; vendorName: string; amountCents: number; submittedAt: string; status: RequestStatus }
+export interface PriorRecord { id: string; number?: string; department: string; vendorName: string; amountCents: number; submittedAt: string; status: RequestStatus }
+
+/** What byVendor copies of a request for split checks (written once, on submission). */
+interface SplitFacts { department: string; vendorName: string; amountCents: number }
+
+/** Whose earlier requests a split check reads: the request's own department (the default), or every department. */
+export interface PriorScope { acrossDepartments?: boolean }
 
 const stripKeys = <T>(item: Record<string, unknown>): T => {
-  const { pk: _pk, sk: _sk, statusKey: _s, departmentKey: _d, splitKey: _k, listKey: _l, pendingAudit: _p, ...rest } = item;
+  const { pk: _pk, sk: _sk, statusKey: _s, departmentKey: _d, splitKey: _k, vendorKey: _v, splitFacts: _f, listKey: _l, pendingAudit: _p, ...rest } = item;
   return stripListAttributes<T>(rest);
 };
 
@@ -112,6 +118,12 @@ export class RequestsTable {
           pendingAudit: events,
           auditHead: { seq: 0, hash: GENESIS_HASH } satisfies ChainHead,
           splitKey: splitKey(record.request.department, record.request.vendor.name),
+          // byVendor: the same vendor from every department, for policies that relate them; the
+          // index copies these facts (never changed after submission), the status and the number.
+          vendorKey: vendorKey(record.request.vendor.name),
+          splitFacts: {
+            department: record.request.department, vendorName: record.request.vendor.name, amountCents: record.request.amountCents,
+          } satisfies SplitFacts,
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       }));
@@ -410,8 +422,30 @@ export class RequestsTable {
     })).catch((error) => { if (!isConditionFailure(error)) throw error; });
   }
 
-  /** Earlier requests to the same vendor from the same department, through the bySplitKey index. */
-  async priorRequests(department: string, vendorName: string, since: string): Promise<PriorRecord[]> {
+  /**
+   * Earlier requests to the same vendor (by vendor key) submitted since `since`: from the same
+   * department through bySplitKey, or, when the policy relates requests across departments,
+   * from every department through byVendor, which holds just the facts a split check reads.
+   * Either is one paged Query, bounded by one vendor key and the policy's period (a year at
+   * most, see `splitting` in the policy schema).
+   */
+  async priorRequests(department: string, vendorName: string, since: string, scope: PriorScope = {}): Promise<PriorRecord[]> {
+    if (scope.acrossDepartments) {
+      const entries = await queryAll(this.db, {
+        TableName: this.tableName,
+        IndexName: 'byVendor',
+        KeyConditionExpression: 'vendorKey = :k AND submittedAt >= :since',
+        ExpressionAttributeValues: { ':k': vendorKey(vendorName), ':since': since },
+      });
+      return entries.map((entry) => {
+        const facts = entry.splitFacts as SplitFacts;
+        return {
+          id: String(entry.pk).slice('REQUEST#'.length), ...(typeof entry.number === 'string' ? { number: entry.number } : {}),
+          department: facts.department, vendorName: facts.vendorName, amountCents: facts.amountCents,
+          submittedAt: String(entry.submittedAt), status: entry.status as RequestStatus,
+        };
+      });
+    }
     const items = await queryAll(this.db, {
       TableName: this.tableName,
       IndexName: 'bySplitKey',
@@ -421,8 +455,8 @@ export class RequestsTable {
     return items.map((item) => {
       const record = stripKeys<RequestRecord>(item);
       return {
-        id: record.id, department: record.request.department, vendorName: record.request.vendor.name,
-        amountCents: record.request.amountCents, submittedAt: record.submittedAt, status: record.status,
+        id: record.id, ...(record.number ? { number: record.number } : {}), department: record.request.department,
+        vendorName: record.request.vendor.name, amountCents: record.request.amountCents, submittedAt: record.submittedAt, status: record.status,
       };
     });
   }

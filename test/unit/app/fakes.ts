@@ -16,7 +16,8 @@ import {
   emailAttributes, OPEN_STATUSES, type CallbackRecord, type EmailSlot, type CheckpointRecord, type CheckpointState, type DecisionRecord, type LinkRecord, type PendingEvent,
   type Phase, type RequestRecord, type RequestStatus,
 } from '../../../lambdas/store/records';
-import type { PendingOnItem, RequestChanges, RequestsTable } from '../../../lambdas/store/requests-table';
+import type { PendingOnItem, PriorScope, RequestChanges, RequestsTable } from '../../../lambdas/store/requests-table';
+import { splitKey } from '../../../lambdas/domain/split';
 import type { OutgoingMail } from '../../../lambdas/adapters/mailer';
 import type { TaskResponseOutcome, Workflow } from '../../../lambdas/adapters/workflow';
 import { GENESIS_HASH } from '../../../lambdas/audit/chain';
@@ -216,10 +217,12 @@ export class FakeRequestsTable implements Pick<RequestsTable, keyof RequestsTabl
     if (request && (!request.auditHead || request.auditHead.seq < head.seq)) request.auditHead = clone(head);
   }
 
-  async priorRequests(department: string, vendorName: string, since: string) {
-    await this.script.enter('priorRequests', [department, vendorName, since]);
-    return [...this.items.values()].filter((i) => i.sk === 'REQUEST' && i.request.department === department && i.request.vendor.name === vendorName && i.submittedAt >= since)
-      .map((i) => ({ id: i.id, department, vendorName, amountCents: i.request.amountCents, submittedAt: i.submittedAt, status: i.status }));
+  async priorRequests(department: string, vendorName: string, since: string, scope: PriorScope = {}) {
+    await this.script.enter('priorRequests', [department, vendorName, since, scope]);
+    const key = splitKey(department, vendorName, scope);
+    return [...this.items.values()]
+      .filter((i) => i.sk === 'REQUEST' && splitKey(i.request.department, i.request.vendor.name, scope) === key && i.submittedAt >= since)
+      .map((i) => ({ id: i.id, department: i.request.department, vendorName: i.request.vendor.name, amountCents: i.request.amountCents, submittedAt: i.submittedAt, status: i.status }));
   }
 
   async list(): Promise<never> { throw new Error('not used by the use cases under test'); }

@@ -171,7 +171,7 @@ describe('split settings a policy may turn on', () => {
     const policy = withSplitting({ fiscalYearStartMonth: 7 });
     const sameYear = route(r, { policy, history: [prior('p1', 15000, '2026-07-02T00:00:00Z')] });
     expect(sameYear.flags).toHaveLength(1);
-    expect(sameYear.flags[0]!.detail).toContain('this fiscal year');
+    expect(sameYear.flags[0]!.detail).toContain('in the fiscal year from 2026-07-01');
     expect((sameYear.flags[0] as SplitFlag).window.from).toBe('2026-07-01T00:00:00.000Z');
     expect(route(r, { policy, history: [prior('p1', 15000, '2026-06-30T23:59:59Z')] }).flags).toEqual([]);
     // without the setting only the 90-day window counts
