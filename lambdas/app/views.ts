@@ -52,7 +52,8 @@ export const requestSummary = (record: RequestRecord): RequestSummary => {
     ...(r.lines
       ? {
           lines: r.lines.map((l) => ({
-            description: l.description,
+            // A line of another kind than the request says so (the approver judges it against the contract's scope).
+            description: l.category && l.category !== r.category ? `${l.description} (${l.category})` : l.description,
             quantity: String(l.quantity),
             unitPrice: formatUsd(l.unitPriceCents),
             total: formatUsd(lineCents(l) ?? 0),

@@ -3,12 +3,15 @@
  * request's amount is the sum of its lines, in integer cents: a quantity may have decimals
  * (2.5 hours), but each line must come to whole cents, so no total is ever rounded.
  */
+import type { Category } from './vocabulary';
 
 export interface LineItem {
   description: string;
   quantity: number;
   unitPriceCents: number;
   account: string;
+  /** When the line is another kind of purchase than the request (several solutions under one contract). */
+  category?: Category;
 }
 
 /** Quantities carry at most four decimals; scaled by this they are whole numbers. */

@@ -151,7 +151,10 @@ export function routeRequest(r: PurchaseRequest, ctx: RouteContext): RoutingDeci
       ...(r.neededBy ? { neededBy: r.neededBy } : {}),
       vendorName: r.vendor.name,
       ...(ctx.contract ? { contract: ctx.contract } : {}),
-      items: [{ label: 'the request', category: r.category }],
+      // Line by line when there are lines (the Key West case: several solutions under one contract).
+      items: r.lines?.length
+        ? r.lines.map((l, i) => ({ label: `line ${i + 1} (${l.description})`, category: l.category ?? r.category }))
+        : [{ label: 'the request', category: r.category }],
     });
     const unregistered = unregisteredContract(evidence);
     if (unregistered) flags.push(unregistered);

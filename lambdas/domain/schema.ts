@@ -84,6 +84,10 @@ const line = z.strictObject({
   quantity,
   unitPrice: money,
   account: text(LIMITS.account),
+  /** Several kinds of purchase under one contract (a registered contract's scope is checked line by line). */
+  category: z.enum(CATEGORIES, { error: `must be one of: ${CATEGORIES.join(', ')}` })
+    .meta({ description: "the line's category when it is not the request's; a registered contract's scope is checked per line" })
+    .optional(),
 });
 
 /** What 2 CFR 200 asks the requester to state or record when federal funds pay (see the federal overlay). */
@@ -286,7 +290,7 @@ export function parsePurchaseRequest(body: unknown, defaults: { requester?: Purc
   // The API takes the requester from the sign-in (`defaults`); a body without either names nobody.
   const requester = given ?? defaults.requester;
   if (!requester) return { ok: false, errors: [{ field: 'requester', message: 'is required (the signed-in person, or name and email)' }] };
-  const items = lines?.map((l) => ({ description: l.description, quantity: l.quantity, unitPriceCents: l.unitPrice, account: l.account }));
+  const items = lines?.map((l) => ({ description: l.description, quantity: l.quantity, unitPriceCents: l.unitPrice, account: l.account, ...(l.category ? { category: l.category } : {}) }));
   const value: PurchaseRequest = {
     ...rest,
     requester,

@@ -59,6 +59,34 @@ describe('checks from the registry', () => {
     expect(d.reasons[0]!.message).toContain("the request is services, outside the contract's scope (goods)");
   });
 
+  it('several lines under one contract: each line is checked against the scope, and the checklist names the line outside it', () => {
+    const lines = (second: string | undefined) => ({
+      amount: undefined,
+      category: 'goods',
+      lines: [
+        { description: 'Handheld ticket writers', quantity: 10, unitPrice: 1200, account: '101-20-5300' },
+        { description: 'Ticketing software', quantity: 1, unitPrice: 8000, account: '101-20-5400', ...(second ? { category: second } : {}) },
+      ],
+    });
+    const within = routeWith(contract({ categories: ['goods', 'technology'] }), lines('technology'));
+    expect(within.method.checks.find((c) => c.id === 'scope-covers')).toMatchObject({
+      passed: true, detail: "all 2 lines are within the contract's scope (goods, technology)",
+    });
+    const outside = routeWith(contract({ categories: ['goods'] }), lines('technology'));
+    expect(outside.status).toBe('RETURNED');
+    expect(outside.reasons.map((r) => r.message)).toEqual([
+      "Cooperative contract: line 2 (Ticketing software) is technology, outside the contract's scope (goods)",
+    ]);
+    // A line without its own category is the request's.
+    expect(routeWith(contract({ categories: ['goods'] }), lines(undefined)).status).toBe('PENDING_APPROVAL');
+  });
+
+  it('a line category that is not one of the categories is refused, naming the line', () => {
+    const parsed = parsePurchaseRequest({ ...validBody(), amount: undefined, lines: [{ description: 'Tablets', quantity: 1, unitPrice: 500, account: '101-20-5300', category: 'furniture' }] });
+    expect(parsed.ok).toBe(false);
+    expect(!parsed.ok && parsed.errors.map((e) => e.field)).toEqual(['lines[0].category']);
+  });
+
   it('an unverified or refuted fact fails its check; the addendum counts only when the contract needs one', () => {
     const d = routeWith(contract({ addendumRequired: true, facts: { leadAgencyPublic: verified(false), competitivelyBid: verified(true) } }));
     const failed = Object.fromEntries(d.method.checks.filter((c) => !c.passed).map((c) => [c.id, c.detail]));
