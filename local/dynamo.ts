@@ -128,6 +128,14 @@ export async function startDynamo(dataDir: string, port = 0, log: (line: string)
   // Tables become ACTIVE at once: handlers may write as soon as the stack says ready.
   const server: Server = dynalite({ path: directory, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const bound = await listenOnLoopback(server, port, 'DynamoDB (dynalite)');
+  // dynalite opens its LevelDB lazily; one call holds the folder's lock before anyone is told the
+  // database is up, so another process opening the folder meanwhile is refused, never let in.
+  const client = new DynamoDBClient({ endpoint: `http://${LOOPBACK}:${bound}`, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  try {
+    await client.send(new ListTablesCommand({}));
+  } finally {
+    client.destroy();
+  }
   return { endpoint: `http://${LOOPBACK}:${bound}`, port: bound, stop: () => closeServer(server) };
 }
 
